@@ -1,0 +1,71 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.internal.Slf4jKeyEventListener;
+import java.util.List;
+
+/**
+ * Receives what happens to keys, so the host can route it to its audit log, metrics or alerts (the
+ * model is bucket4j's {@code BucketListener}). Every method has an empty default; override what you
+ * need. Events never carry a token, a secret or a hash.
+ *
+ * <p>Callbacks run synchronously on the thread that caused them (a request thread for
+ * {@link #onUsedAfterRevoke}), so they must be fast and thread-safe. An exception thrown by a
+ * callback is logged at debug and otherwise ignored: a listener cannot break an operation.
+ */
+public interface KeyEventListener {
+
+    /** A key was issued, by {@code issue} or as a successor. */
+    default void onIssued(ApiKey key) {}
+
+    /** A successor was issued for {@code predecessor}; both are active now. */
+    default void onRotated(ApiKey predecessor, ApiKey successor) {}
+
+    /** A key was revoked by this node (its {@link ApiKey#revocation()} says when, why and by whom). */
+    default void onRevoked(ApiKey key) {}
+
+    /**
+     * Usage was recorded against a key this node knows to be revoked: some consumer was missed when
+     * the key was replaced, or the key leaked. Fired at most once per key per second per node.
+     */
+    default void onUsedAfterRevoke(String keyId, UsageEvent event) {}
+
+    /** {@link KeyManager#rotationDue} found a key coming due, due or overdue. */
+    default void onRotationDue(RotationDue due) {}
+
+    /** A rotation window became safe to close: the successor is in use and the old key is quiet. */
+    default void onRotationWindowSafe(ApiKey predecessor, ApiKey successor) {}
+
+    /** A stored hash was replaced because the hashing policy changed. */
+    default void onRehashed(ApiKey key, String algorithm) {}
+
+    /**
+     * Usage could not be kept: the in-memory buffer was full (the store was down for long, or the
+     * endpoint/IP cardinality was too high). {@code requests} is how many recorded requests were lost
+     * in this batch; the manager also keeps a running total.
+     */
+    default void onUsageDropped(long requests, String why) {}
+
+    /** A background store operation failed (usage flush, change-feed poll, status refresh). */
+    default void onStoreFailure(String operation, KeyVaultException failure) {}
+
+    /** A listener that does nothing. */
+    static KeyEventListener noop() {
+        return NoopListener.INSTANCE;
+    }
+
+    /**
+     * A listener that writes each event to slf4j logger {@code dev.keyvault.events}: issue, rotate,
+     * revoke and rotation events at INFO, used-after-revoke, dropped usage and store failures at WARN.
+     */
+    static KeyEventListener logging() {
+        return new Slf4jKeyEventListener();
+    }
+
+    /** A listener that calls each of {@code listeners} in order. */
+    static KeyEventListener composite(KeyEventListener... listeners) {
+        List<KeyEventListener> all = List.of(requireNonNull(listeners, "listeners"));
+        return new CompositeListener(all);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.keyvault;
+
+/** The kinds of entry in a key's history (see {@link KeyManager#history(String)}). */
+public enum KeyEventType {
+    /** The key was issued (by {@code issue}, or as the successor in a rotation). */
+    ISSUED,
+    /** A successor was issued for this key; the detail names it. */
+    ROTATED,
+    /** The key was revoked. */
+    REVOKED,
+    /** The key was marked as leaked. */
+    COMPROMISED,
+    /** The key's expiry changed, for example to close a rotation window. */
+    EXPIRY_CHANGED,
+    /** The stored hash was replaced after a verify under a changed hashing policy. */
+    REHASHED,
+    /** A rotation window was found safe to close (successor used, old key quiet). */
+    ROTATION_SAFE,
+    /** A rotation was completed by revoking the old key. */
+    ROTATION_COMPLETED,
+    /** The new secret was accepted by a secrets sink. */
+    SECRET_DELIVERED,
+    /** A note added by the host or by an automated workflow. */
+    NOTE
+}

@@ -1,0 +1,567 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.internal.Background;
+import dev.keyvault.internal.ChangeFeedFollower;
+import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.Paging;
+import dev.keyvault.internal.RotationDueScanner;
+import dev.keyvault.internal.RotationNames;
+import dev.keyvault.internal.SafeListener;
+import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.internal.UsageCoalescer;
+import dev.keyvault.internal.VerificationEngine;
+import dev.keyvault.memory.InMemoryKeyStore;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.RevokeOutcome;
+import dev.keyvault.spi.StoredKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issues, verifies, rotates and revokes API keys, and records their usage. Build one with
+ * {@link #builder()} (or {@link #inMemory(Clock)} in tests), share it across the application, and
+ * {@link #close()} it on shutdown so buffered usage is written.
+ *
+ * <pre>{@code
+ * KeyManager keys = KeyManager.builder().store(store).keyPrefix("kb_live").build();
+ * IssuedKey issued = keys.issue(KeySpec.builder("acme", "CI deploy").scopes("kb:read").build());
+ * // hand issued.token() to the consumer once; keyvault keeps only a hash
+ * if (keys.verify(token) instanceof VerificationResult.Verified v) { ... v.owner() ... }
+ * }</pre>
+ *
+ * <p><b>Verify</b> never throws for a bad token; it returns a {@link VerificationResult}. A key this
+ * node has verified before costs a SHA-256 and a constant-time compare (no slow hash, no I/O) until
+ * its status snapshot is older than the refresh interval; expiry is checked against the clock on
+ * every call. <b>Revoke</b> is final and effective on this node before it returns; other nodes
+ * sharing the store drop the key within one change-feed poll interval.
+ *
+ * <p>Thread-safe. Operator calls ({@code issue}, {@code rotate}, {@code revoke}, queries) go to the
+ * store in the caller's thread; {@link #recordUsage} never does.
+ */
+public final class KeyManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyManager.class);
+    private static final long USED_AFTER_REVOKE_EVERY_MILLIS = 1_000;
+
+    private final KeyStore store;
+    private final Clock clock;
+    private final TokenFormat format;
+    private final VerificationEngine engine;
+    private final UsageCoalescer usage;
+    private final ChangeFeedFollower follower;
+    private final RotationPolicy policy;
+    private final KeyEventListener listener;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService scheduler;
+    private final AutoCloseable subscription;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentHashMap<String, Long> usedAfterRevokeNotified = new ConcurrentHashMap<>();
+
+    KeyManager(KeyManagerBuilder b) {
+        this.store = b.store;
+        this.clock = b.clock;
+        this.format = new TokenFormat(b.keyPrefix);
+        this.policy = b.rotationPolicy;
+        this.listener = b.listener;
+        this.engine = new VerificationEngine(store, format, b.hasher, b.additionalHashers,
+                new dev.keyvault.internal.HashingBulkhead(b.maxConcurrentHashes, b.hashingTimeout), clock, listener,
+                b.cacheMaximumSize, b.cacheExpireAfterAccess, b.statusRefreshInterval);
+        this.usage = new UsageCoalescer(b.maxBufferedRollups, listener);
+        boolean follow = !b.changeFeedPollInterval.isZero();
+        this.follower = follow ? new ChangeFeedFollower(store, engine) : null;
+        boolean background = follow || !b.usageFlushInterval.isZero();
+        this.scheduler = background ? Background.newScheduler() : null;
+        if (!b.usageFlushInterval.isZero()) {
+            Background.every(scheduler, b.usageFlushInterval.toMillis(), "usage flush", this::backgroundFlush);
+        }
+        if (follow) {
+            Duration retention = b.changeRetention;
+            long[] lastPrune = {Long.MIN_VALUE};
+            Background.every(scheduler, b.changeFeedPollInterval.toMillis(), "change feed poll", () -> {
+                backgroundPoll();
+                long now = clock.millis();
+                if (now - lastPrune[0] >= TimeUnit.HOURS.toMillis(1)) {
+                    lastPrune[0] = now;
+                    store.pruneChanges(Instant.ofEpochMilli(now).minus(retention));
+                }
+            });
+            AtomicBoolean wakeQueued = new AtomicBoolean();
+            this.subscription = store.subscribe(() -> {
+                if (!closed.get() && wakeQueued.compareAndSet(false, true)) {
+                    try {
+                        scheduler.execute(Background.guard("change feed wake-up", () -> {
+                            wakeQueued.set(false);
+                            backgroundPoll();
+                        }));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        wakeQueued.set(false);
+                    }
+                }
+            });
+        } else {
+            this.subscription = () -> {};
+        }
+    }
+
+    /** A builder with the defaults documented on each of its setters. */
+    public static KeyManagerBuilder builder() {
+        return new KeyManagerBuilder();
+    }
+
+    /**
+     * A manager for unit tests of host applications: a fresh {@link InMemoryKeyStore}, the given
+     * (movable) clock, HMAC-SHA-256 hashing under a random pepper (cheap, so tests issue thousands
+     * of keys quickly), and no background threads: usage is written by {@link #flush()} and
+     * {@link #close()}, changes by other managers on the same store are seen after
+     * {@link #pollChangeFeed()}.
+     */
+    public static KeyManager inMemory(Clock clock) {
+        byte[] pepper = new byte[32];
+        new SecureRandom().nextBytes(pepper);
+        return builder()
+                .store(InMemoryKeyStore.create())
+                .clock(clock)
+                .hasher(KeyHashers.hmacSha256(pepper, "test"))
+                .usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO)
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------- issue
+
+    /**
+     * Issues a key. The returned {@link IssuedKey} holds the only copy of the token.
+     *
+     * @throws DuplicateKeyException    if the owner already has an active key with this name
+     * @throws IllegalArgumentException if the expiry is not in the future
+     * @throws KeyStoreException        if the store fails
+     */
+    public IssuedKey issue(KeySpec spec) {
+        requireNonNull(spec, "spec");
+        ensureOpen();
+        Instant now = now();
+        Optional<Instant> expiresAt = spec.expiresAt().map(KeyManager::millis);
+        expiresAt.ifPresent(e -> future("expiresAt", e, now));
+        for (int attempt = 1; ; attempt++) {
+            String id = TokenFormat.newKeyId(random);
+            ApiKey key = new ApiKey(id, format.prefix(), spec.owner(), spec.name(), spec.scopes(), spec.tier(),
+                    spec.environment(), spec.tags(), spec.riskClass(), now, expiresAt, Optional.empty(), KeyStatus.ACTIVE,
+                    Optional.empty(), Optional.empty(), Optional.empty(), false);
+            try {
+                IssuedKey issued = store(key, spec.actor(), "issued", null);
+                SafeListener.call(listener, l -> l.onIssued(issued.key()));
+                return issued;
+            } catch (DuplicateKeyException e) {
+                if (e.conflict() != DuplicateKeyException.Conflict.KEY_ID || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Hashes a fresh secret, stores the key (plain insert, or as successor), primes the cache. */
+    private IssuedKey store(ApiKey key, String actor, String detail, Rotation rotation) {
+        byte[] secret = TokenFormat.newSecret(random);
+        try {
+            String hash = hash(secret);
+            StoredKey stored = new StoredKey(key, hash);
+            if (rotation == null) {
+                store.insert(stored, new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), actor, detail));
+            } else if (!store.insertSuccessor(rotation.predecessorId, rotation.expectedSuccessor, stored,
+                    rotation.overlapUntil, rotation.events)) {
+                throw new KeyStateException("key " + rotation.predecessorId + " was rotated concurrently; exactly one successor was kept");
+            }
+            engine.prime(key.id(), secret, key);
+            return new IssuedKey(key, format.format(key.id(), secret));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private String hash(byte[] secret) {
+        var hasher = engine.currentHasher();
+        return hasher.isExpensive() ? engine.bulkhead().run(() -> hasher.hash(secret)) : hasher.hash(secret);
+    }
+
+    private record Rotation(String predecessorId, Optional<String> expectedSuccessor, Optional<Instant> overlapUntil,
+            List<KeyEvent> events) {}
+
+    // --------------------------------------------------------------------------------------- verify
+
+    /**
+     * Checks a presented token. Never throws for a bad token — null, empty, huge, non-ASCII, wrong
+     * prefix, bad checksum, unknown id, wrong secret, revoked or expired are all
+     * {@link VerificationResult.Rejected} results. Malformed tokens are rejected without I/O or
+     * hashing.
+     *
+     * @throws KeyStoreException          if the store fails on a key this node has not cached (fail closed)
+     * @throws CapacityExceededException  if no hashing slot became free within the hashing timeout
+     */
+    public VerificationResult verify(String token) {
+        ensureOpen();
+        return engine.verify(token);
+    }
+
+    // --------------------------------------------------------------------------------------- revoke
+
+    /**
+     * Revokes a key for good: it keeps its record, history and usage, and never verifies again. On
+     * this node no verify that starts after this returns will succeed; other nodes learn through the
+     * change feed. Idempotent: see {@link RevocationResult}.
+     *
+     * @param keyId  the key id (not the token)
+     * @param reason why, kept with the key (text, at most 500 characters)
+     * @param actor  who, kept with the key (text, at most 200 characters)
+     * @throws IllegalArgumentException if {@code keyId} is not a key id
+     * @throws KeyStoreException        if the store fails; the key is then not revoked
+     */
+    public RevocationResult revoke(String keyId, String reason, String actor) {
+        return revoke(keyId, reason, actor, false);
+    }
+
+    RevocationResult revoke(String keyId, String reason, String actor, boolean compromised) {
+        TokenFormat.checkKeyId(keyId);
+        Checks.text("reason", reason, Checks.MAX_REASON);
+        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        ensureOpen();
+        Optional<StoredKey> before = store.find(keyId);
+        if (before.isEmpty()) {
+            return new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty());
+        }
+        Instant now = now();
+        Revocation revocation = new Revocation(now, reason, actor);
+        List<KeyEvent> events = new ArrayList<>();
+        events.add(new KeyEvent(keyId, KeyEventType.REVOKED, now, actor, reason));
+        if (compromised) {
+            events.add(new KeyEvent(keyId, KeyEventType.COMPROMISED, now, actor, reason));
+        }
+        RevokeOutcome outcome = store.revoke(keyId, revocation, compromised, events);
+        if (outcome == RevokeOutcome.REVOKED) {
+            ApiKey revoked = before.get().key().withRevocation(revocation, compromised || before.get().key().compromised());
+            engine.markRevoked(revoked);
+            SafeListener.call(listener, l -> l.onRevoked(revoked));
+            return new RevocationResult(keyId, RevocationResult.Outcome.REVOKED, Optional.of(revoked));
+        }
+        engine.invalidate(keyId);
+        if (outcome == RevokeOutcome.NOT_FOUND) {
+            return new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty());
+        }
+        if (compromised) {
+            store.markCompromised(keyId, new KeyEvent(keyId, KeyEventType.COMPROMISED, now, actor, reason));
+        }
+        Optional<ApiKey> now2 = store.find(keyId).map(StoredKey::key);
+        return now2.map(k -> new RevocationResult(keyId, RevocationResult.Outcome.ALREADY_REVOKED, Optional.of(k)))
+                .orElseGet(() -> new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty()));
+    }
+
+    // --------------------------------------------------------------------------------------- rotate
+
+    /** {@link #rotate(String, RotateOptions)} with {@link RotateOptions#defaults()}. */
+    public IssuedKey rotate(String oldKeyId) {
+        return rotate(oldKeyId, RotateOptions.defaults());
+    }
+
+    /**
+     * Issues the successor of a key: same owner, scopes, tier, environment, tags and risk class; the
+     * name {@code "<name> v2"} (then {@code v3}, …) unless given; linked both ways. The old key keeps
+     * verifying (until {@code overlapUntil}, if given) so consumers can move without downtime; revoke
+     * it once they have. Two concurrent rotations of one key produce exactly one successor.
+     *
+     * @throws UnknownKeyException      if there is no such key
+     * @throws KeyStateException        if the key is revoked, already has an active successor, or was
+     *                                  rotated concurrently
+     * @throws IllegalArgumentException if the successor name equals the old name, or a given time is
+     *                                  not in the future
+     * @throws DuplicateKeyException    if the owner already has an active key with the successor's name
+     */
+    public IssuedKey rotate(String oldKeyId, RotateOptions options) {
+        TokenFormat.checkKeyId(oldKeyId);
+        requireNonNull(options, "options");
+        ensureOpen();
+        ApiKey old = store.find(oldKeyId).orElseThrow(() -> new UnknownKeyException(oldKeyId)).key();
+        if (!old.isActive()) {
+            throw new KeyStateException("key " + oldKeyId + " is revoked; a revoked key cannot be rotated, issue a new key");
+        }
+        return rotateFrom(old, options);
+    }
+
+    /** The rotation itself, for an old key that may already be revoked (emergency rotation). */
+    IssuedKey rotateFrom(ApiKey old, RotateOptions options) {
+        Optional<String> expected = Optional.empty();
+        if (old.successorId().isPresent()) {
+            String successorId = old.successorId().get();
+            boolean live = store.find(successorId).map(s -> s.key().isActive()).orElse(false);
+            if (live) {
+                throw new KeyStateException("key " + old.id() + " was already rotated to " + successorId
+                        + "; rotate that key instead, or revoke it first");
+            }
+            expected = old.successorId();
+        }
+        Instant now = now();
+        String name = options.successorName().orElseGet(() -> RotationNames.next(old.name()));
+        if (name.equals(old.name())) {
+            throw new IllegalArgumentException("a replacement must not reuse the old key's name");
+        }
+        Optional<Instant> successorExpiry = options.successorExpiresAt().map(KeyManager::millis)
+                .or(() -> old.expiresAt().map(e -> now.plus(Duration.between(old.createdAt(), e))));
+        successorExpiry.ifPresent(e -> future("successorExpiresAt", e, now));
+        Optional<Instant> overlap = options.overlapUntil().map(KeyManager::millis);
+        overlap.ifPresent(d -> future("overlapUntil", d, now));
+        if (overlap.isPresent() && old.expiresAt().isPresent() && old.expiresAt().get().isBefore(overlap.get())) {
+            overlap = old.expiresAt(); // never later than the old key's own expiry
+        }
+        String successorId = TokenFormat.newKeyId(random);
+        ApiKey successor = new ApiKey(successorId, format.prefix(), old.owner(), name, old.scopes(), old.tier(),
+                old.environment(), old.tags(), old.riskClass(), now, successorExpiry, Optional.empty(), KeyStatus.ACTIVE,
+                Optional.empty(), Optional.of(old.id()), Optional.empty(), false);
+        List<KeyEvent> events = new ArrayList<>();
+        events.add(new KeyEvent(old.id(), KeyEventType.ROTATED, now, options.actor(),
+                "successor " + successorId + " '" + clip(name) + "': " + options.reason()));
+        events.add(new KeyEvent(successorId, KeyEventType.ISSUED, now, options.actor(), "successor of " + old.id()));
+        if (overlap.isPresent()) {
+            events.add(new KeyEvent(old.id(), KeyEventType.EXPIRY_CHANGED, now, options.actor(),
+                    "rotation window: expires at " + overlap.get()));
+        }
+        IssuedKey issued = store(successor, options.actor(), null, new Rotation(old.id(), expected, overlap, events));
+        engine.invalidate(old.id());
+        ApiKey predecessor = old.withSuccessor(successorId, overlap.isPresent() ? overlap : old.expiresAt());
+        SafeListener.call(listener, l -> l.onIssued(issued.key()));
+        SafeListener.call(listener, l -> l.onRotated(predecessor, issued.key()));
+        return issued;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300);
+    }
+
+    // ---------------------------------------------------------------------------------------- usage
+
+    /**
+     * Records one use of a key. Never touches the store: the event is folded into in-memory
+     * per-minute rollups that are written by the background flusher, {@link #flush()} and
+     * {@link #close()}. Works for revoked keys too (that is how a missed consumer is found), and
+     * then fires {@link KeyEventListener#onUsedAfterRevoke}.
+     *
+     * @throws IllegalArgumentException if {@code keyId} is not a key id
+     */
+    public void recordUsage(String keyId, UsageEvent event) {
+        TokenFormat.checkKeyId(keyId);
+        requireNonNull(event, "event");
+        ensureOpen();
+        usage.record(keyId, event);
+        if (engine.isKnownRevoked(keyId)) {
+            usedAfterRevoke(keyId, event);
+        }
+    }
+
+    private void usedAfterRevoke(String keyId, UsageEvent event) {
+        long now = clock.millis();
+        Long last = usedAfterRevokeNotified.get(keyId);
+        if (last != null && now - last < USED_AFTER_REVOKE_EVERY_MILLIS) {
+            return;
+        }
+        if (usedAfterRevokeNotified.size() > 10_000) {
+            usedAfterRevokeNotified.clear();
+        }
+        if (last == null ? usedAfterRevokeNotified.putIfAbsent(keyId, now) == null
+                : usedAfterRevokeNotified.replace(keyId, last, now)) {
+            SafeListener.call(listener, l -> l.onUsedAfterRevoke(keyId, event));
+        }
+    }
+
+    /**
+     * Writes all usage recorded so far. On failure the usage stays buffered (bounded) for the next
+     * flush and the exception is thrown.
+     *
+     * @return the number of requests written
+     * @throws KeyStoreException if the store fails
+     */
+    public long flush() {
+        return usage.flush(store);
+    }
+
+    private void backgroundFlush() {
+        try {
+            usage.flush(store);
+        } catch (KeyStoreException e) {
+            usage.reportFailure(e);
+        }
+    }
+
+    /** The key's usage rollups whose minute lies in {@code [from, to)}, as of the last flush. */
+    public List<UsageRollup> usage(String keyId, Instant from, Instant to) {
+        TokenFormat.checkKeyId(keyId);
+        requireNonNull(from, "from");
+        requireNonNull(to, "to");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to is before from");
+        }
+        return store.usage(keyId, from, to);
+    }
+
+    // ------------------------------------------------------------------------------------- rotation policy
+
+    /**
+     * Active, unexpired keys that are overdue, due, or due within the policy's warning window at
+     * {@code at}, soonest first, each with its risk class, due date and a reason. Revoked keys are not
+     * listed. Fires {@link KeyEventListener#onRotationDue} for each.
+     */
+    public List<RotationDue> rotationDue(Instant at) {
+        requireNonNull(at, "at");
+        ensureOpen();
+        List<RotationDue> due = RotationDueScanner.scan(store, policy, at);
+        for (RotationDue d : due) {
+            SafeListener.call(listener, l -> l.onRotationDue(d));
+        }
+        return due;
+    }
+
+    /** The rotation policy this manager applies. */
+    public RotationPolicy rotationPolicy() {
+        return policy;
+    }
+
+    // -------------------------------------------------------------------------------------- queries
+
+    /** The key with this id, including revoked keys. */
+    public Optional<ApiKey> get(String keyId) {
+        TokenFormat.checkKeyId(keyId);
+        return store.find(keyId).map(StoredKey::key);
+    }
+
+    /** The owner's keys, revoked ones included (see {@link ApiKey#status()}), oldest first. */
+    public List<ApiKey> list(String owner) {
+        Checks.text("owner", owner, Checks.MAX_OWNER);
+        return list(KeyQuery.all().withOwner(owner));
+    }
+
+    /** Every key matching {@code query} (all pages), oldest first. */
+    public List<ApiKey> list(KeyQuery query) {
+        requireNonNull(query, "query");
+        List<ApiKey> keys = new ArrayList<>();
+        for (StoredKey s : Paging.all(store, query)) {
+            keys.add(s.key());
+        }
+        keys.sort(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id));
+        return keys;
+    }
+
+    /** The key's history, oldest first: issue, rotations, revocation, and every workflow step. */
+    public List<KeyEvent> history(String keyId) {
+        TokenFormat.checkKeyId(keyId);
+        return store.history(keyId);
+    }
+
+    /**
+     * Reads the change feed now instead of waiting for the poll interval, dropping cached state of
+     * keys changed by other nodes. Returns how many changes were read. Useful in tests; the manager
+     * polls by itself unless built with a zero poll interval.
+     */
+    public int pollChangeFeed() {
+        ensureOpen();
+        return follower != null ? follower.poll() : new ChangeFeedFollower(store, engine).poll();
+    }
+
+    private void backgroundPoll() {
+        try {
+            follower.poll();
+        } catch (KeyStoreException e) {
+            SafeListener.call(listener, l -> l.onStoreFailure("changesSince", e));
+        }
+    }
+
+    /** Counters for monitoring. */
+    public Stats stats() {
+        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(),
+                follower != null ? follower.lastSequence() : 0);
+    }
+
+    /**
+     * @param cachedKeys        keys whose verification is cached on this node
+     * @param unflushedRequests usage recorded but not yet written
+     * @param droppedRequests   usage dropped because the buffer was full, since start
+     * @param feedSequence      the last change-feed sequence this node applied
+     */
+    public record Stats(long cachedKeys, long unflushedRequests, long droppedRequests, long feedSequence) {}
+
+    // ---------------------------------------------------------------------------------------- close
+
+    /**
+     * Stops the background thread and writes buffered usage. Idempotent. After close every method
+     * except {@code close} and {@code flush} throws {@link IllegalStateException}. The store is not
+     * closed: it belongs to whoever created it.
+     *
+     * @throws KeyStoreException if the final flush fails (the usage it held is then lost, and counted)
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("closing the change-feed subscription failed: {}", e.toString());
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        usage.flush(store);
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this KeyManager is closed");
+        }
+    }
+
+    Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    KeyStore store() {
+        return store;
+    }
+
+    private static Instant millis(Instant t) {
+        try {
+            return Instant.ofEpochMilli(t.toEpochMilli());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("time out of range: " + t);
+        }
+    }
+
+    private static void future(String what, Instant t, Instant now) {
+        if (!t.isAfter(now)) {
+            throw new IllegalArgumentException(what + " must be in the future, was " + t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KeyManager[prefix=" + format.prefix() + ", store=" + store.getClass().getSimpleName()
+                + ", hasher=" + engine.currentHasher() + "]";
+    }
+}

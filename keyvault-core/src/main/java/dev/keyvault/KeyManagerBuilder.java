@@ -1,0 +1,226 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.spi.KeyHasher;
+import dev.keyvault.spi.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Configures a {@link KeyManager}; obtain one from {@link KeyManager#builder()}. Every setter checks
+ * its argument at once ({@link NullPointerException}, {@link IllegalArgumentException}); setting
+ * the same option twice is an {@link IllegalStateException}. Only {@link #store} is required. Not
+ * thread-safe; the built manager is.
+ */
+public final class KeyManagerBuilder {
+    KeyStore store;
+    KeyHasher hasher;
+    List<KeyHasher> additionalHashers = List.of();
+    Clock clock = Clock.systemUTC();
+    String keyPrefix = "kv";
+    long cacheMaximumSize = 10_000;
+    Duration cacheExpireAfterAccess = Duration.ofHours(1);
+    Duration statusRefreshInterval = Duration.ofSeconds(30);
+    RotationPolicy rotationPolicy = RotationPolicy.defaults();
+    KeyEventListener listener = KeyEventListener.noop();
+    Duration usageFlushInterval = Duration.ofSeconds(1);
+    int maxBufferedRollups = 100_000;
+    Duration changeFeedPollInterval = Duration.ofSeconds(1);
+    Duration changeRetention = Duration.ofDays(7);
+    int maxConcurrentHashes = Runtime.getRuntime().availableProcessors();
+    Duration hashingTimeout = Duration.ofSeconds(5);
+    private final Set<String> set = new HashSet<>();
+
+    KeyManagerBuilder() {}
+
+    private void once(String option) {
+        if (!set.add(option)) {
+            throw new IllegalStateException(option + " was already set");
+        }
+    }
+
+    /** Where keys, history and usage live. Required. Several managers (nodes) may share one store. */
+    public KeyManagerBuilder store(KeyStore store) {
+        requireNonNull(store, "store");
+        once("store");
+        this.store = store;
+        return this;
+    }
+
+    /**
+     * How new secrets are hashed. Default: {@link KeyHashers#argon2id()} (m=19 MiB, t=2, p=1). Keys
+     * stored under other parameters of the same algorithm are verified and then rehashed.
+     */
+    public KeyManagerBuilder hasher(KeyHasher hasher) {
+        requireNonNull(hasher, "hasher");
+        once("hasher");
+        this.hasher = hasher;
+        return this;
+    }
+
+    /**
+     * Hashers that may verify keys stored under another algorithm or pepper (the key is rehashed
+     * with {@link #hasher} after a successful verify). Default: none.
+     */
+    public KeyManagerBuilder additionalHashers(KeyHasher... hashers) {
+        requireNonNull(hashers, "hashers");
+        once("additionalHashers");
+        List<KeyHasher> list = new ArrayList<>();
+        for (KeyHasher h : hashers) {
+            list.add(requireNonNull(h, "hasher"));
+        }
+        this.additionalHashers = List.copyOf(list);
+        return this;
+    }
+
+    /** The source of time for creation, expiry, usage and cache refresh. Default: {@link Clock#systemUTC()}. */
+    public KeyManagerBuilder clock(Clock clock) {
+        requireNonNull(clock, "clock");
+        once("clock");
+        this.clock = clock;
+        return this;
+    }
+
+    /**
+     * The token prefix, segments of {@code [a-z][a-z0-9]{1,15}} joined by {@code _} such as
+     * {@code kb_live}, so secret scanners and people can tell whose key it is. Default: {@code kv}.
+     */
+    public KeyManagerBuilder keyPrefix(String prefix) {
+        TokenFormat.checkPrefix(prefix);
+        once("keyPrefix");
+        this.keyPrefix = prefix;
+        return this;
+    }
+
+    /** How many keys' verifications this node caches; 0 disables the cache. Default: 10,000. */
+    public KeyManagerBuilder cacheMaximumSize(long size) {
+        Checks.nonNegative("cacheMaximumSize", size);
+        once("cacheMaximumSize");
+        this.cacheMaximumSize = size;
+        return this;
+    }
+
+    /** How long an unused key stays cached (after which its next verify hashes again). Default: 1 hour. */
+    public KeyManagerBuilder cacheExpireAfterAccess(Duration duration) {
+        Checks.positive("cacheExpireAfterAccess", duration);
+        once("cacheExpireAfterAccess");
+        this.cacheExpireAfterAccess = duration;
+        return this;
+    }
+
+    /**
+     * How old a cached status snapshot may get before a verify re-reads it from the store (a lookup
+     * by id, no rehash). A backstop for missed change-feed entries; revocations on this node and
+     * through the feed act at once. Default: 30 seconds.
+     */
+    public KeyManagerBuilder statusRefreshInterval(Duration interval) {
+        Checks.positive("statusRefreshInterval", interval);
+        once("statusRefreshInterval");
+        this.statusRefreshInterval = interval;
+        return this;
+    }
+
+    /** Rotation cadence by risk class. Default: {@link RotationPolicy#defaults()}. */
+    public KeyManagerBuilder rotationPolicy(RotationPolicy policy) {
+        requireNonNull(policy, "policy");
+        once("rotationPolicy");
+        this.rotationPolicy = policy;
+        return this;
+    }
+
+    /** Receives key events. Default: {@link KeyEventListener#noop()}. */
+    public KeyManagerBuilder listener(KeyEventListener listener) {
+        requireNonNull(listener, "listener");
+        once("listener");
+        this.listener = listener;
+        return this;
+    }
+
+    /**
+     * How often buffered usage is written in the background; {@link Duration#ZERO} writes only on
+     * {@link KeyManager#flush()} and {@link KeyManager#close()}. A crash loses at most this much
+     * usage. Default: 1 second.
+     */
+    public KeyManagerBuilder usageFlushInterval(Duration interval) {
+        Checks.nonNegative("usageFlushInterval", interval);
+        once("usageFlushInterval");
+        this.usageFlushInterval = interval;
+        return this;
+    }
+
+    /**
+     * The bound on buffered usage, in rollups (one per key, minute, endpoint, IP, client and status),
+     * both live and waiting for a failed store. Beyond it usage is dropped and counted. Default: 100,000.
+     */
+    public KeyManagerBuilder maxBufferedRollups(int max) {
+        Checks.positive("maxBufferedRollups", max);
+        once("maxBufferedRollups");
+        this.maxBufferedRollups = max;
+        return this;
+    }
+
+    /**
+     * How often this node reads the change feed to learn about revocations and rotations made by
+     * other nodes; this is the revocation bound between nodes (a store with push notifications, such
+     * as PostgreSQL, may wake it sooner). {@link Duration#ZERO} disables following (single node).
+     * Default: 1 second.
+     */
+    public KeyManagerBuilder changeFeedPollInterval(Duration interval) {
+        Checks.nonNegative("changeFeedPollInterval", interval);
+        once("changeFeedPollInterval");
+        this.changeFeedPollInterval = interval;
+        return this;
+    }
+
+    /**
+     * How long change-feed entries are kept (the key history is kept forever). A node paused for
+     * longer drops its whole cache when it resumes. Default: 7 days.
+     */
+    public KeyManagerBuilder changeRetention(Duration retention) {
+        Checks.positive("changeRetention", retention);
+        once("changeRetention");
+        this.changeRetention = retention;
+        return this;
+    }
+
+    /** How many slow hashes (Argon2id) may run at once. Default: the number of processors. */
+    public KeyManagerBuilder maxConcurrentHashes(int max) {
+        Checks.positive("maxConcurrentHashes", max);
+        once("maxConcurrentHashes");
+        this.maxConcurrentHashes = max;
+        return this;
+    }
+
+    /**
+     * How long a cold verify waits for a hashing slot before {@link CapacityExceededException}.
+     * Default: 5 seconds.
+     */
+    public KeyManagerBuilder hashingTimeout(Duration timeout) {
+        Checks.positive("hashingTimeout", timeout);
+        once("hashingTimeout");
+        this.hashingTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Builds the manager and starts its background thread (unless both intervals are zero).
+     *
+     * @throws IllegalStateException if no store was set
+     */
+    public KeyManager build() {
+        if (store == null) {
+            throw new IllegalStateException("a store is required: KeyManager.builder().store(...)");
+        }
+        if (hasher == null) {
+            hasher = KeyHashers.argon2id();
+        }
+        return new KeyManager(this);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.TokenFormat;
+import java.util.Optional;
+
+/**
+ * A selection of keys: every given criterion must match. Results are ordered by key id, and
+ * {@code afterId} with {@code limit} pages through them (keyset paging).
+ *
+ * @param owner       only this owner's keys
+ * @param status      only keys in this status
+ * @param environment only keys of this environment
+ * @param tag         only keys carrying this tag
+ * @param afterId     only keys whose id sorts after this one
+ * @param limit       at most this many, 1–10,000
+ */
+public record KeyQuery(
+        Optional<String> owner,
+        Optional<KeyStatus> status,
+        Optional<String> environment,
+        Optional<String> tag,
+        Optional<String> afterId,
+        int limit) {
+    public static final int MAX_LIMIT = 10_000;
+
+    public KeyQuery {
+        requireNonNull(owner, "owner").ifPresent(o -> Checks.text("owner", o, Checks.MAX_OWNER));
+        requireNonNull(status, "status");
+        requireNonNull(environment, "environment").ifPresent(e -> Checks.slug("environment", e));
+        requireNonNull(tag, "tag").ifPresent(t -> Checks.matches("tag", t, Checks.TAG, "[A-Za-z0-9_:.=/@-]{1,64}"));
+        requireNonNull(afterId, "afterId").ifPresent(TokenFormat::checkKeyId);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + limit);
+        }
+    }
+
+    /** Every key, first page of 1,000. */
+    public static KeyQuery all() {
+        return new KeyQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1_000);
+    }
+
+    public KeyQuery withOwner(String owner) {
+        return new KeyQuery(Optional.of(owner), status, environment, tag, afterId, limit);
+    }
+
+    public KeyQuery withStatus(KeyStatus status) {
+        return new KeyQuery(owner, Optional.of(status), environment, tag, afterId, limit);
+    }
+
+    public KeyQuery withEnvironment(String environment) {
+        return new KeyQuery(owner, status, Optional.of(environment), tag, afterId, limit);
+    }
+
+    public KeyQuery withTag(String tag) {
+        return new KeyQuery(owner, status, environment, Optional.of(tag), afterId, limit);
+    }
+
+    public KeyQuery withAfterId(String afterId) {
+        return new KeyQuery(owner, status, environment, tag, Optional.of(afterId), limit);
+    }
+
+    public KeyQuery withLimit(int limit) {
+        return new KeyQuery(owner, status, environment, tag, afterId, limit);
+    }
+
+    /** Whether {@code key} satisfies the criteria other than paging (stores without a query language use this). */
+    public boolean matches(ApiKey key) {
+        return owner.map(key.owner()::equals).orElse(true)
+                && status.map(s -> key.status() == s).orElse(true)
+                && environment.map(key.environment()::equals).orElse(true)
+                && tag.map(key.tags()::contains).orElse(true);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.internal.Checks;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What to issue. Build one with {@link #builder(String, String)}:
+ *
+ * <pre>{@code
+ * KeySpec spec = KeySpec.builder("acme", "KB Sync Script — Production")
+ *         .scopes("kb:read", "kb:write")
+ *         .tier("standard")
+ *         .environment("production")
+ *         .build();
+ * }</pre>
+ *
+ * <p>Rules, checked when the spec is built: {@code owner} and {@code name} are non-blank text of
+ * at most 200 characters, with no control characters, no bidirectional formatting characters and no
+ * leading or trailing whitespace; scopes match {@code [a-z0-9_:.*-]{1,64}} (at most 64); tier and
+ * environment match {@code [a-z0-9][a-z0-9_.-]{0,31}}; tags match {@code [A-Za-z0-9_:.=/@-]{1,64}}
+ * (at most 32). The owner's active keys must have distinct names; that is checked atomically by the
+ * store when the key is issued.
+ *
+ * @param owner       the account or workspace the key belongs to
+ * @param name        a human name, unique among the owner's active keys
+ * @param scopes      what the key may do; default none
+ * @param tier        the rate-limit tier; default {@code default}
+ * @param environment such as {@code production}; default {@code default}
+ * @param tags        free labels; default none
+ * @param expiresAt   when the key stops verifying by itself; default never
+ * @param riskClass   an explicit risk class; default derived from the scopes
+ * @param actor       who issues it, for the key's history; default {@code system}
+ */
+public record KeySpec(
+        String owner,
+        String name,
+        Set<String> scopes,
+        String tier,
+        String environment,
+        Set<String> tags,
+        Optional<Instant> expiresAt,
+        Optional<RiskClass> riskClass,
+        String actor) {
+
+    public KeySpec {
+        Checks.text("owner", owner, Checks.MAX_OWNER);
+        Checks.text("name", name, Checks.MAX_NAME);
+        scopes = Checks.scopes(scopes);
+        Checks.slug("tier", tier);
+        Checks.slug("environment", environment);
+        tags = Checks.tags(tags);
+        requireNonNull(expiresAt, "expiresAt");
+        requireNonNull(riskClass, "riskClass");
+        if (riskClass.isPresent() && riskClass.get() == RiskClass.COMPROMISED) {
+            throw new IllegalArgumentException("a key cannot be issued as COMPROMISED");
+        }
+        Checks.text("actor", actor, Checks.MAX_ACTOR);
+    }
+
+    /** Starts a spec for a key of {@code owner} called {@code name}. */
+    public static Builder builder(String owner, String name) {
+        return new Builder(owner, name);
+    }
+
+    /** Builds a {@link KeySpec}; each setter checks its argument at once. Not thread-safe. */
+    public static final class Builder {
+        private final String owner;
+        private final String name;
+        private Set<String> scopes = Set.of();
+        private String tier = "default";
+        private String environment = "default";
+        private Set<String> tags = Set.of();
+        private Optional<Instant> expiresAt = Optional.empty();
+        private Optional<RiskClass> riskClass = Optional.empty();
+        private String actor = "system";
+
+        private Builder(String owner, String name) {
+            this.owner = Checks.text("owner", owner, Checks.MAX_OWNER);
+            this.name = Checks.text("name", name, Checks.MAX_NAME);
+        }
+
+        /** The scopes the key grants. Default: none. */
+        public Builder scopes(String... scopes) {
+            return scopes(List.of(requireNonNull(scopes, "scopes")));
+        }
+
+        /** The scopes the key grants. Default: none. */
+        public Builder scopes(java.util.Collection<String> scopes) {
+            this.scopes = Checks.scopes(scopes);
+            return this;
+        }
+
+        /** The rate-limit tier. Default: {@code default}. */
+        public Builder tier(String tier) {
+            this.tier = Checks.slug("tier", tier);
+            return this;
+        }
+
+        /** The environment, such as {@code production} or {@code staging}. Default: {@code default}. */
+        public Builder environment(String environment) {
+            this.environment = Checks.slug("environment", environment);
+            return this;
+        }
+
+        /** Free labels used to select keys (for example by {@code revokeAll}). Default: none. */
+        public Builder tags(String... tags) {
+            this.tags = Checks.tags(List.of(requireNonNull(tags, "tags")));
+            return this;
+        }
+
+        /** When the key stops verifying by itself. Default: never. */
+        public Builder expiresAt(Instant expiresAt) {
+            this.expiresAt = Optional.of(requireNonNull(expiresAt, "expiresAt"));
+            return this;
+        }
+
+        /** An explicit risk class instead of the one derived from the scopes. Default: derived. */
+        public Builder riskClass(RiskClass riskClass) {
+            requireNonNull(riskClass, "riskClass");
+            if (riskClass == RiskClass.COMPROMISED) {
+                throw new IllegalArgumentException("a key cannot be issued as COMPROMISED");
+            }
+            this.riskClass = Optional.of(riskClass);
+            return this;
+        }
+
+        /** Who issues the key, recorded in its history. Default: {@code system}. */
+        public Builder actor(String actor) {
+            this.actor = Checks.text("actor", actor, Checks.MAX_ACTOR);
+            return this;
+        }
+
+        public KeySpec build() {
+            return new KeySpec(owner, name, scopes, tier, environment, tags, expiresAt, riskClass, actor);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.internal.Checks;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One use of a key, as passed to {@link KeyManager#recordUsage(String, UsageEvent)}.
+ *
+ * <p>Host-controlled fields are checked strictly: {@code method} matches
+ * {@code [A-Z][A-Z0-9_-]{0,15}}; {@code endpoint} is a route label (such as {@code /articles/**},
+ * not a raw path with ids, which would explode the number of rollups), non-blank text of at most
+ * 200 characters; {@code clientIp} matches {@code [0-9A-Za-z:.%_-]{1,64}}; {@code status} is an
+ * HTTP status 100–599; {@code consumer} is a label the host assigns to a known client (text, at
+ * most 256 characters). The user agent comes from the client and is normalized instead: trimmed,
+ * control and direction-formatting characters replaced by {@code ?}, cut to 256 characters, absent
+ * if blank.
+ */
+public record UsageEvent(
+        Instant at,
+        String method,
+        String endpoint,
+        String clientIp,
+        int status,
+        Optional<String> userAgent,
+        Optional<String> consumer) {
+
+    public UsageEvent {
+        requireNonNull(at, "at");
+        Checks.matches("method", method, Checks.METHOD, "[A-Z][A-Z0-9_-]{0,15}");
+        Checks.text("endpoint", endpoint, Checks.MAX_ENDPOINT);
+        Checks.matches("clientIp", clientIp, Checks.CLIENT_IP, "[0-9A-Za-z:.%_-]{1,64}");
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP status 100-599, was " + status);
+        }
+        requireNonNull(userAgent, "userAgent");
+        userAgent = userAgent.flatMap(UsageEvent::normalizeUserAgent);
+        requireNonNull(consumer, "consumer");
+        consumer.ifPresent(c -> Checks.text("consumer", c, Checks.MAX_CLIENT));
+    }
+
+    /** An event without user agent or consumer label. */
+    public static UsageEvent of(Instant at, String method, String endpoint, String clientIp, int status) {
+        return new UsageEvent(at, method, endpoint, clientIp, status, Optional.empty(), Optional.empty());
+    }
+
+    /** A copy with the client's {@code User-Agent} (normalized, see the class comment). */
+    public UsageEvent withUserAgent(String userAgent) {
+        return new UsageEvent(at, method, endpoint, clientIp, status, Optional.of(requireNonNull(userAgent, "userAgent")), consumer);
+    }
+
+    /** A copy with a host-assigned consumer label, which identifies the client better than IP + user agent. */
+    public UsageEvent withConsumer(String consumer) {
+        return new UsageEvent(at, method, endpoint, clientIp, status, userAgent, Optional.of(requireNonNull(consumer, "consumer")));
+    }
+
+    private static Optional<String> normalizeUserAgent(String raw) {
+        String s = raw.strip();
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        int limit = Math.min(s.length(), Checks.MAX_CLIENT);
+        StringBuilder out = new StringBuilder(limit);
+        for (int i = 0; i < limit; i++) {
+            char c = s.charAt(i);
+            boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < limit && Character.isLowSurrogate(s.charAt(i + 1));
+            if (pairedHigh) {
+                out.append(c).append(s.charAt(++i));
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c) || isDirectional(c)) {
+                out.append('?');
+            } else {
+                out.append(c);
+            }
+        }
+        String normalized = out.toString().strip();
+        return normalized.isEmpty() ? Optional.empty() : Optional.of(normalized);
+    }
+
+    private static boolean isDirectional(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+    }
+}

@@ -1,0 +1,79 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The outcome of {@link KeyManager#verify(String)}: {@link Verified} or {@link Rejected}. Switch on
+ * it, or use {@link #isVerified()}.
+ */
+public sealed interface VerificationResult permits VerificationResult.Verified, VerificationResult.Rejected {
+
+    /** {@code true} for {@link Verified}. */
+    boolean isVerified();
+
+    /**
+     * The id of the key the token proved possession of: present when verified, and when rejected as
+     * {@code REVOKED} or {@code EXPIRED} (the secret matched, so usage can be recorded against the
+     * key — that is how a consumer still on a dead key is found). Absent for {@code MALFORMED},
+     * {@code UNKNOWN} and {@code INVALID}: a stranger who knows a public key id must not be able to
+     * write usage against it.
+     */
+    Optional<String> keyId();
+
+    /** The token is a live key of this manager. */
+    record Verified(ApiKey key) implements VerificationResult {
+        public Verified {
+            requireNonNull(key, "key");
+        }
+
+        @Override
+        public boolean isVerified() {
+            return true;
+        }
+
+        @Override
+        public Optional<String> keyId() {
+            return Optional.of(key.id());
+        }
+
+        public String owner() {
+            return key.owner();
+        }
+
+        public Set<String> scopes() {
+            return key.scopes();
+        }
+
+        public String tier() {
+            return key.tier();
+        }
+
+        /** See {@link ApiKey#grants(String)}. */
+        public boolean grants(String scope) {
+            return key.grants(scope);
+        }
+    }
+
+    /** The token was refused, and why. */
+    record Rejected(RejectionReason reason, Optional<String> keyId) implements VerificationResult {
+        public Rejected {
+            requireNonNull(reason, "reason");
+            requireNonNull(keyId, "keyId");
+            if (keyId.isPresent() != (reason == RejectionReason.REVOKED || reason == RejectionReason.EXPIRED)) {
+                throw new IllegalArgumentException("only REVOKED and EXPIRED rejections name the key");
+            }
+        }
+
+        public static Rejected of(RejectionReason reason) {
+            return new Rejected(reason, Optional.empty());
+        }
+
+        @Override
+        public boolean isVerified() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.keyvault.internal;
+
+import java.security.SecureRandom;
+
+/** The base62 alphabet {@code 0-9A-Za-z}: no punctuation, so a token is one word for double-click selection. */
+public final class Base62 {
+    static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final boolean[] VALID = new boolean[128];
+
+    static {
+        for (char c : ALPHABET) {
+            VALID[c] = true;
+        }
+    }
+
+    private Base62() {}
+
+    static boolean isBase62(int c) {
+        return c >= 0 && c < 128 && VALID[c];
+    }
+
+    /** {@code n} characters, each uniform over the alphabet ({@code nextInt(62)} has no modulo bias). */
+    static void random(SecureRandom random, byte[] into, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            into[offset + i] = (byte) ALPHABET[random.nextInt(ALPHABET.length)];
+        }
+    }
+
+    /** {@code value} (non-negative) as exactly {@code width} characters, left-padded with {@code 0}. */
+    static void encode(long value, byte[] into, int offset, int width) {
+        long v = value;
+        for (int i = width - 1; i >= 0; i--) {
+            into[offset + i] = (byte) ALPHABET[(int) (v % 62)];
+            v /= 62;
+        }
+        if (v != 0) {
+            throw new IllegalArgumentException("value does not fit in " + width + " base62 characters");
+        }
+    }
+}

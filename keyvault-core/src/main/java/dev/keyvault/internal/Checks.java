@@ -1,0 +1,146 @@
+package dev.keyvault.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Argument checks shared by the value types. Every rule here is documented on the public type that
+ * uses it; the messages name the argument and the rule but never echo the value, since a caller
+ * may pass a token where a name was expected.
+ */
+public final class Checks {
+    public static final int MAX_NAME = 200;
+    public static final int MAX_OWNER = 200;
+    public static final int MAX_REASON = 500;
+    public static final int MAX_ACTOR = 200;
+    public static final int MAX_ENDPOINT = 200;
+    public static final int MAX_CLIENT = 256;
+    public static final int MAX_SCOPES = 64;
+    public static final int MAX_TAGS = 32;
+
+    /** Scopes: lower-case letters, digits and {@code _ : . * -}, 1 to 64 characters. */
+    public static final Pattern SCOPE = Pattern.compile("[a-z0-9_:.*-]{1,64}");
+    /** Tier and environment names: a lower-case letter or digit, then up to 31 of {@code [a-z0-9_.-]}. */
+    public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,31}");
+    /** Tags: letters, digits and {@code _ : . = / @ -}, 1 to 64 characters. */
+    public static final Pattern TAG = Pattern.compile("[A-Za-z0-9_:.=/@-]{1,64}");
+    /** HTTP-method-like verbs. */
+    public static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,15}");
+    /** IPv4, IPv6 (with an optional zone) or a host-chosen token such as {@code unknown}. */
+    public static final Pattern CLIENT_IP = Pattern.compile("[0-9A-Za-z:.%_-]{1,64}");
+
+    private Checks() {}
+
+    /**
+     * Free text that is stored and shown to people: not blank, at most {@code max} characters, no
+     * control characters, no bidirectional-override or invisible direction marks (they make a
+     * name display as something else), no unpaired surrogates (they do not survive UTF-8), and no
+     * leading or trailing whitespace (it would make two names look the same).
+     */
+    public static String text(String what, String value, int max) {
+        requireNonNull(value, what);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        if (value.length() > max) {
+            throw new IllegalArgumentException(what + " must be at most " + max + " characters, was " + value.length());
+        }
+        if (Character.isWhitespace(value.charAt(0)) || Character.isWhitespace(value.charAt(value.length() - 1))) {
+            throw new IllegalArgumentException(what + " must not start or end with whitespace");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new IllegalArgumentException(what + " must not contain control characters (found U+"
+                        + String.format("%04X", (int) c) + " at index " + i + ")");
+            }
+            if (isDirectionalFormatting(c)) {
+                throw new IllegalArgumentException(what + " must not contain bidirectional formatting characters (found U+"
+                        + String.format("%04X", (int) c) + " at index " + i + ")");
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    throw new IllegalArgumentException(what + " contains an unpaired surrogate at index " + i);
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                throw new IllegalArgumentException(what + " contains an unpaired surrogate at index " + i);
+            }
+        }
+        return value;
+    }
+
+    static boolean isDirectionalFormatting(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F'
+                || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
+    }
+
+    public static String matches(String what, String value, Pattern pattern, String rule) {
+        requireNonNull(value, what);
+        if (value.length() > 256 || !pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " must match " + rule);
+        }
+        return value;
+    }
+
+    public static SortedSet<String> scopes(Collection<String> scopes) {
+        return set("scopes", scopes, SCOPE, "[a-z0-9_:.*-]{1,64}", MAX_SCOPES);
+    }
+
+    public static SortedSet<String> tags(Collection<String> tags) {
+        return set("tags", tags, TAG, "[A-Za-z0-9_:.=/@-]{1,64}", MAX_TAGS);
+    }
+
+    private static SortedSet<String> set(String what, Collection<String> values, Pattern pattern, String rule, int max) {
+        requireNonNull(values, what);
+        if (values.size() > max) {
+            throw new IllegalArgumentException("at most " + max + " " + what + ", got " + values.size());
+        }
+        TreeSet<String> copy = new TreeSet<>();
+        for (String v : values) {
+            requireNonNull(v, what + " element");
+            copy.add(matches(what.substring(0, what.length() - 1), v, pattern, rule));
+        }
+        return Collections.unmodifiableSortedSet(copy);
+    }
+
+    public static String slug(String what, String value) {
+        return matches(what, value, SLUG, "[a-z0-9][a-z0-9_.-]{0,31}");
+    }
+
+    public static int positive(String what, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    public static long nonNegative(String what, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + value);
+        }
+        return value;
+    }
+
+    public static java.time.Duration positive(String what, java.time.Duration value) {
+        requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    public static java.time.Duration nonNegative(String what, java.time.Duration value) {
+        requireNonNull(value, what);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.keyvault.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * The printed form of a key, {@code <prefix>_<keyId>_<secret><checksum>}:
+ * <ul>
+ *   <li>{@code prefix}: segments of {@code [a-z][a-z0-9]{1,15}} joined by {@code _} (e.g. {@code kb_live});</li>
+ *   <li>{@code keyId}: 12 base62 characters (71 random bits), public;</li>
+ *   <li>{@code secret}: 32 base62 characters (190 random bits) from {@link SecureRandom};</li>
+ *   <li>{@code checksum}: CRC32 of everything before it as 6 base62 characters (GitHub's scheme),
+ *       so typos and truncations are rejected without any I/O.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class TokenFormat {
+    public static final int KEY_ID_LENGTH = 12;
+    public static final int SECRET_LENGTH = 32;
+    public static final int CHECKSUM_LENGTH = 6;
+    public static final int MAX_PREFIX_LENGTH = 40;
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{1,15}(_[a-z][a-z0-9]{1,15})*");
+
+    private final String prefix;
+    private final byte[] prefixBytes;
+    private final int keyIdOffset;
+    private final int secretOffset;
+    private final int checksumOffset;
+    private final int length;
+
+    public TokenFormat(String prefix) {
+        this.prefix = checkPrefix(prefix);
+        this.prefixBytes = (prefix + "_").getBytes(StandardCharsets.US_ASCII);
+        this.keyIdOffset = prefixBytes.length;
+        this.secretOffset = keyIdOffset + KEY_ID_LENGTH + 1;
+        this.checksumOffset = secretOffset + SECRET_LENGTH;
+        this.length = checksumOffset + CHECKSUM_LENGTH;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The exact length of every token of this format. */
+    public int length() {
+        return length;
+    }
+
+    public static String checkPrefix(String prefix) {
+        requireNonNull(prefix, "prefix");
+        if (prefix.length() > MAX_PREFIX_LENGTH || !PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException(
+                    "prefix must be segments of [a-z][a-z0-9]{1,15} joined by '_', at most " + MAX_PREFIX_LENGTH + " characters");
+        }
+        return prefix;
+    }
+
+    public static boolean isKeyId(String id) {
+        if (id == null || id.length() != KEY_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < KEY_ID_LENGTH; i++) {
+            if (!Base62.isBase62(id.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks that {@code id} is a key id: 12 base62 characters. */
+    public static String checkKeyId(String id) {
+        requireNonNull(id, "keyId");
+        if (!isKeyId(id)) {
+            throw new IllegalArgumentException("a key id is " + KEY_ID_LENGTH + " base62 characters");
+        }
+        return id;
+    }
+
+    /** A fresh random key id. */
+    public static String newKeyId(SecureRandom random) {
+        byte[] id = new byte[KEY_ID_LENGTH];
+        Base62.random(random, id, 0, KEY_ID_LENGTH);
+        return new String(id, StandardCharsets.US_ASCII);
+    }
+
+    /** A fresh random secret as ASCII bytes; the caller wipes it. */
+    public static byte[] newSecret(SecureRandom random) {
+        byte[] secret = new byte[SECRET_LENGTH];
+        Base62.random(random, secret, 0, SECRET_LENGTH);
+        return secret;
+    }
+
+    /** The printed token for {@code keyId} and {@code secret}. */
+    public String format(String keyId, byte[] secret) {
+        checkKeyId(keyId);
+        if (secret.length != SECRET_LENGTH) {
+            throw new IllegalArgumentException("secret must be " + SECRET_LENGTH + " characters");
+        }
+        byte[] token = new byte[length];
+        try {
+            System.arraycopy(prefixBytes, 0, token, 0, prefixBytes.length);
+            for (int i = 0; i < KEY_ID_LENGTH; i++) {
+                token[keyIdOffset + i] = (byte) keyId.charAt(i);
+            }
+            token[keyIdOffset + KEY_ID_LENGTH] = '_';
+            System.arraycopy(secret, 0, token, secretOffset, SECRET_LENGTH);
+            Base62.encode(crc(token, checksumOffset), token, checksumOffset, CHECKSUM_LENGTH);
+            return new String(token, StandardCharsets.US_ASCII);
+        } finally {
+            Arrays.fill(token, (byte) 0);
+        }
+    }
+
+    /**
+     * Parses {@code token}, or returns {@code null} if it is not a well-formed token of this prefix
+     * with a valid checksum. Never throws; does no I/O; allocates only for tokens of the right length.
+     */
+    public ParsedToken parse(String token) {
+        if (token == null || token.length() != length) {
+            return null;
+        }
+        byte[] b = new byte[length];
+        try {
+            for (int i = 0; i < length; i++) {
+                char c = token.charAt(i);
+                if (c > 127) {
+                    return null;
+                }
+                b[i] = (byte) c;
+            }
+            for (int i = 0; i < prefixBytes.length; i++) {
+                if (b[i] != prefixBytes[i]) {
+                    return null;
+                }
+            }
+            if (b[keyIdOffset + KEY_ID_LENGTH] != '_'
+                    || !allBase62(b, keyIdOffset, KEY_ID_LENGTH)
+                    || !allBase62(b, secretOffset, SECRET_LENGTH + CHECKSUM_LENGTH)) {
+                return null;
+            }
+            byte[] expected = new byte[CHECKSUM_LENGTH];
+            Base62.encode(crc(b, checksumOffset), expected, 0, CHECKSUM_LENGTH);
+            for (int i = 0; i < CHECKSUM_LENGTH; i++) {
+                if (expected[i] != b[checksumOffset + i]) {
+                    return null;
+                }
+            }
+            String keyId = new String(b, keyIdOffset, KEY_ID_LENGTH, StandardCharsets.US_ASCII);
+            return new ParsedToken(keyId, Arrays.copyOfRange(b, secretOffset, secretOffset + SECRET_LENGTH));
+        } finally {
+            Arrays.fill(b, (byte) 0);
+        }
+    }
+
+    private static boolean allBase62(byte[] b, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (!Base62.isBase62(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long crc(byte[] b, int len) {
+        CRC32 crc = new CRC32();
+        crc.update(b, 0, len);
+        return crc.getValue();
+    }
+
+    @Override
+    public String toString() {
+        return "TokenFormat[" + prefix + "_<keyId>_<secret><checksum>]";
+    }
+}

@@ -1,0 +1,255 @@
+package dev.keyvault.internal;
+
+import dev.keyvault.KeyEventListener;
+import dev.keyvault.KeyStoreException;
+import dev.keyvault.UsageEvent;
+import dev.keyvault.UsageRollup;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.UsageBatch;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Folds usage into per-minute rollups in memory, lock-free for recorders, and writes them to the
+ * store in batches. {@link #record} never touches the store.
+ *
+ * <p>Exactness under concurrency: each rollup has a counter that recorders increment and the flusher
+ * drains with {@code getAndSet(0)}, so no increment is lost or counted twice. A counter idle for a
+ * whole flush is retired by CAS {@code 0 → RETIRED} and removed; a recorder that raced with the
+ * retirement sees the negative value and records again into a fresh counter. Timestamps are
+ * folded in before the count, so any drained count is covered by the drained first/last seen.
+ *
+ * <p>Memory is bounded twice: at most {@code maxRollups} live rollups (beyond that, new
+ * combinations are dropped), and at most {@code maxRollups} rollups pending while the store is
+ * failing (beyond that, newly drained ones are dropped). Every dropped request is counted and
+ * reported to the listener; none is lost silently.
+ */
+public final class UsageCoalescer {
+    private static final long RETIRED = Long.MIN_VALUE;
+    private static final int MAX_BATCH = 5_000;
+
+    private final ConcurrentHashMap<RollupKey, Counter> live = new ConcurrentHashMap<>();
+    private final int maxRollups;
+    private final KeyEventListener listener;
+    private final LongAdder droppedSinceFlush = new LongAdder();
+    private final AtomicLong droppedTotal = new AtomicLong();
+    private final Object flushLock = new Object();
+    /** Drained but not yet written (the store failed); only touched under {@link #flushLock}. */
+    private final LinkedHashMap<RollupKey, Pending> pending = new LinkedHashMap<>();
+
+    public UsageCoalescer(int maxRollups, KeyEventListener listener) {
+        this.maxRollups = Checks.positive("maxRollups", maxRollups);
+        this.listener = listener;
+    }
+
+    public void record(String keyId, UsageEvent event) {
+        long at = event.at().toEpochMilli();
+        RollupKey key = new RollupKey(keyId, Math.floorDiv(at, 60_000L) * 60_000L, event.method(), event.endpoint(),
+                event.clientIp(), event.userAgent().orElse(""), event.consumer().orElse(""), event.status());
+        for (;;) {
+            Counter c = live.get(key);
+            if (c == null) {
+                if (live.size() >= maxRollups) {
+                    droppedSinceFlush.increment();
+                    return;
+                }
+                c = live.computeIfAbsent(key, k -> new Counter());
+            }
+            if (c.add(at)) {
+                return;
+            }
+            live.remove(key, c);
+        }
+    }
+
+    /**
+     * Writes everything recorded so far (and anything left from failed flushes). Serialized: one
+     * flush at a time. On a store failure the usage stays pending for the next flush and the
+     * exception is rethrown.
+     *
+     * @return the number of requests written
+     */
+    public long flush(KeyStore store) {
+        synchronized (flushLock) {
+            drain();
+            reportDrops();
+            long written = 0;
+            while (!pending.isEmpty()) {
+                List<Map.Entry<RollupKey, Pending>> chunk = new ArrayList<>(Math.min(pending.size(), MAX_BATCH));
+                Iterator<Map.Entry<RollupKey, Pending>> it = pending.entrySet().iterator();
+                while (it.hasNext() && chunk.size() < MAX_BATCH) {
+                    chunk.add(it.next());
+                }
+                UsageBatch batch = toBatch(chunk);
+                store.applyUsage(batch);
+                for (Map.Entry<RollupKey, Pending> e : chunk) {
+                    pending.remove(e.getKey());
+                }
+                written += batch.requests();
+            }
+            return written;
+        }
+    }
+
+    private void drain() {
+        for (Map.Entry<RollupKey, Counter> e : live.entrySet()) {
+            Counter c = e.getValue();
+            long n = c.count.getAndSet(0);
+            if (n > 0) {
+                Pending p = pending.get(e.getKey());
+                if (p != null) {
+                    p.add(n, c.first.get(), c.last.get());
+                } else if (pending.size() < maxRollups) {
+                    pending.put(e.getKey(), new Pending(n, c.first.get(), c.last.get()));
+                } else {
+                    droppedSinceFlush.add(n);
+                }
+            } else if (n == 0 && c.count.compareAndSet(0, RETIRED)) {
+                live.remove(e.getKey(), c);
+            }
+        }
+    }
+
+    private void reportDrops() {
+        long dropped = droppedSinceFlush.sumThenReset();
+        if (dropped > 0) {
+            droppedTotal.addAndGet(dropped);
+            SafeListener.call(listener, l -> l.onUsageDropped(dropped,
+                    "usage buffer full (" + maxRollups + " rollups); the store may be failing or cardinality is too high"));
+        }
+    }
+
+    private static UsageBatch toBatch(List<Map.Entry<RollupKey, Pending>> chunk) {
+        List<UsageRollup> rollups = new ArrayList<>(chunk.size());
+        Map<String, Instant> lastUsed = new HashMap<>();
+        for (Map.Entry<RollupKey, Pending> e : chunk) {
+            RollupKey k = e.getKey();
+            Pending p = e.getValue();
+            Instant last = Instant.ofEpochMilli(p.last);
+            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute), k.method, k.endpoint, k.clientIp,
+                    k.userAgent, k.consumer, k.status, p.count, Instant.ofEpochMilli(p.first), last));
+            lastUsed.merge(k.keyId, last, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return new UsageBatch(rollups, lastUsed);
+    }
+
+    /** Requests recorded but not yet written (live and pending). */
+    public long unflushedRequests() {
+        synchronized (flushLock) {
+            long n = 0;
+            for (Counter c : live.values()) {
+                long v = c.count.get();
+                n += Math.max(0, v);
+            }
+            for (Pending p : pending.values()) {
+                n += p.count;
+            }
+            return n;
+        }
+    }
+
+    /** Requests dropped since this coalescer was created (reported at each flush). */
+    public long droppedRequests() {
+        return droppedTotal.get() + droppedSinceFlush.sum();
+    }
+
+    /** Reports a flush failure to the listener (the manager's background flusher calls this). */
+    public void reportFailure(KeyStoreException e) {
+        SafeListener.call(listener, l -> l.onStoreFailure("applyUsage", e));
+    }
+
+    private static final class Counter {
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+
+        /** Returns {@code false} if this counter was retired and the caller must use a fresh one. */
+        boolean add(long at) {
+            if (at < first.get()) {
+                first.accumulateAndGet(at, Math::min);
+            }
+            if (at > last.get()) {
+                last.accumulateAndGet(at, Math::max);
+            }
+            return count.getAndIncrement() >= 0;
+        }
+    }
+
+    private static final class Pending {
+        long count;
+        long first;
+        long last;
+
+        Pending(long count, long first, long last) {
+            this.count = count;
+            this.first = first;
+            this.last = last;
+        }
+
+        void add(long n, long f, long l) {
+            count += n;
+            first = Math.min(first, f);
+            last = Math.max(last, l);
+        }
+    }
+
+    /** The rollup dimensions; hash computed once since every record() looks it up. */
+    private static final class RollupKey {
+        final String keyId;
+        final long minute;
+        final String method;
+        final String endpoint;
+        final String clientIp;
+        final String userAgent;
+        final String consumer;
+        final int status;
+        private final int hash;
+
+        RollupKey(String keyId, long minute, String method, String endpoint, String clientIp, String userAgent,
+                String consumer, int status) {
+            this.keyId = keyId;
+            this.minute = minute;
+            this.method = method;
+            this.endpoint = endpoint;
+            this.clientIp = clientIp;
+            this.userAgent = userAgent;
+            this.consumer = consumer;
+            this.status = status;
+            int h = keyId.hashCode();
+            h = 31 * h + Long.hashCode(minute);
+            h = 31 * h + method.hashCode();
+            h = 31 * h + endpoint.hashCode();
+            h = 31 * h + clientIp.hashCode();
+            h = 31 * h + userAgent.hashCode();
+            h = 31 * h + consumer.hashCode();
+            h = 31 * h + status;
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof RollupKey k)) {
+                return false;
+            }
+            return hash == k.hash && minute == k.minute && status == k.status && keyId.equals(k.keyId)
+                    && endpoint.equals(k.endpoint) && clientIp.equals(k.clientIp) && method.equals(k.method)
+                    && userAgent.equals(k.userAgent) && consumer.equals(k.consumer);
+        }
+    }
+}

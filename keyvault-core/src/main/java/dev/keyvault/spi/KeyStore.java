@@ -1,0 +1,127 @@
+package dev.keyvault.spi;
+
+import dev.keyvault.DuplicateKeyException;
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyQuery;
+import dev.keyvault.KeyStoreException;
+import dev.keyvault.Revocation;
+import dev.keyvault.UsageRollup;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where keys, their history and their usage live. Deliberately small and atomic: each method is
+ * one primitive a database does in one transaction; every rule (naming, cadence, what may be
+ * rotated) lives in {@link dev.keyvault.KeyManager}. Every state change appends the given
+ * {@link KeyEvent}s to the key's permanent history <em>and</em> one entry per event to the change
+ * feed, in the same transaction as the change.
+ *
+ * <p>Implementations are thread-safe and may be shared by several managers (nodes). Failures of
+ * the underlying storage are thrown as {@link KeyStoreException} naming the operation; nothing
+ * else is thrown except the documented {@link DuplicateKeyException}. The core test-jar's
+ * {@code KeyStoreContract} is the executable form of this contract.
+ */
+public interface KeyStore {
+
+    /**
+     * Inserts a new key (its status must be ACTIVE) and appends {@code issued}.
+     *
+     * @throws DuplicateKeyException {@code KEY_ID} if the id exists; {@code ACTIVE_NAME} if the
+     *                               owner has another ACTIVE key with the same name (checked
+     *                               atomically, for example by a unique index over active keys)
+     */
+    void insert(StoredKey key, KeyEvent issued);
+
+    /**
+     * The atomic step of a rotation. If the predecessor exists and its successor link equals
+     * {@code expectedSuccessor} (empty: no successor), then: inserts {@code successor} (whose
+     * {@code predecessorId} names the predecessor), points the predecessor's {@code successorId} at
+     * it, lowers the predecessor's expiry to {@code predecessorExpiresAt} if given and earlier, and
+     * appends {@code events}. Otherwise changes nothing.
+     *
+     * @return whether the rotation was applied; {@code false} if the predecessor is missing or its
+     *         successor link differs (someone else rotated it first)
+     * @throws DuplicateKeyException as {@link #insert}
+     */
+    boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events);
+
+    /** The key with this id, if any. */
+    Optional<StoredKey> find(String keyId);
+
+    /** Keys matching {@code query}, ordered by id, at most {@code query.limit()}. */
+    List<StoredKey> list(KeyQuery query);
+
+    /**
+     * Conditionally revokes: ACTIVE → REVOKED with {@code revocation}, setting the compromised flag
+     * if {@code compromised}, and appends {@code events}. A key already revoked keeps its original
+     * revocation and nothing is appended.
+     */
+    RevokeOutcome revoke(String keyId, Revocation revocation, boolean compromised, List<KeyEvent> events);
+
+    /**
+     * Sets the compromised flag (whatever the status) and appends {@code event}.
+     *
+     * @return {@code false} if there is no such key
+     */
+    boolean markCompromised(String keyId, KeyEvent event);
+
+    /**
+     * Lowers the key's expiry to {@code expiresAt} if it has none or a later one, and appends
+     * {@code event} if it changed.
+     *
+     * @return {@code false} if there is no such key
+     */
+    boolean shortenExpiry(String keyId, Instant expiresAt, KeyEvent event);
+
+    /**
+     * Replaces the stored hash if it still equals {@code expectedHash} (compare-and-set) and appends
+     * {@code event}.
+     *
+     * @return whether it was replaced
+     */
+    boolean replaceHash(String keyId, String expectedHash, String newHash, KeyEvent event);
+
+    /** Appends an event that accompanies no state change (a note, a delivery receipt). */
+    void appendEvent(KeyEvent event);
+
+    /** The key's history, oldest first (empty for an unknown id). */
+    List<KeyEvent> history(String keyId);
+
+    /**
+     * Adds a batch of usage atomically: per rollup key, adds {@code count}, keeps the earliest
+     * {@code firstSeen} and the latest {@code lastSeen}; per key, moves {@code lastUsedAt} forward to
+     * the batch's time if that is later. Rollups of ids the store does not hold are kept (usage
+     * never references keys by constraint); {@code lastUsed} of such ids is ignored. A store writes
+     * a batch in a constant number of statements, never one per request.
+     */
+    void applyUsage(UsageBatch batch);
+
+    /** The key's rollups whose minute is in {@code [from, to)}, ordered by minute. */
+    List<UsageRollup> usage(String keyId, Instant from, Instant to);
+
+    /** The sequence of the latest change-feed entry, or 0 if there is none. */
+    long latestSequence();
+
+    /**
+     * Change-feed entries with a sequence greater than {@code afterSequence}, in sequence order, at
+     * most {@code limit}. Sequences must become visible in increasing order: a reader that sees
+     * sequence {@code n} will never later see a smaller new one (stores serialize feed appends).
+     */
+    ChangePage changesSince(long afterSequence, int limit);
+
+    /** Deletes change-feed entries older than {@code before} (never the key history). Returns how many. */
+    int pruneChanges(Instant before);
+
+    /**
+     * Registers {@code listener} to be called, on some store thread, soon after any node appends to
+     * the change feed — a hint that lets followers poll at once instead of waiting for their interval
+     * (PostgreSQL's LISTEN/NOTIFY). The default does nothing: followers still poll on their interval.
+     *
+     * @return closes the registration
+     */
+    default AutoCloseable subscribe(Runnable listener) {
+        return () -> {};
+    }
+}
