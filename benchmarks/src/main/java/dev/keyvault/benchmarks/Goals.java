@@ -1,21 +1,27 @@
 package dev.keyvault.benchmarks;
 
-import dev.keyvault.benchmarks.Goal.Kind;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every benchmark goal, in the order of the README's table. A benchmark class adds its line here;
- * {@link RunAll} runs the JMH benchmarks these lines name (plus the non-JMH {@link Measurement}s)
- * and prints the table.
+ * Every benchmark goal, in the order of the README's table. Each area keeps its own list
+ * ({@link CoreGoals}, {@link JdbcGoals}, {@link ServletGoals}); {@link RunAll} runs the JMH
+ * benchmarks these lines name, then the non-JMH {@link Measurement}s, and prints the table.
  */
 public final class Goals {
     private Goals() {}
 
-    public static final List<Goal> ALL = List.of(
-            // core (filled in by the core benchmarks)
-    );
+    public static final List<Goal> ALL = concat(CoreGoals.GOALS, JdbcGoals.GOALS, ServletGoals.GOALS);
 
-    /** Measurements that are not JMH timings (statement counts and the like). */
-    public static final List<Measurement> MEASUREMENTS = List.of(
-    );
+    public static final List<Measurement> MEASUREMENTS =
+            concat(CoreGoals.MEASUREMENTS, JdbcGoals.MEASUREMENTS, ServletGoals.MEASUREMENTS);
+
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        List<T> all = new ArrayList<>();
+        for (List<T> l : lists) {
+            all.addAll(l);
+        }
+        return List.copyOf(all);
+    }
 }

@@ -1,0 +1,15 @@
+package dev.keyvault.benchmarks;
+
+import dev.keyvault.benchmarks.Goal.Kind;
+import java.util.List;
+
+/** The core module's benchmark goals (see {@link Goals}). */
+final class CoreGoals {
+    private CoreGoals() {}
+
+    static final List<Goal> GOALS = List.of(
+    );
+
+    static final List<Measurement> MEASUREMENTS = List.of(
+    );
+}
