@@ -82,7 +82,9 @@ public final class KeyManager implements AutoCloseable {
                 b.cacheMaximumSize, b.cacheExpireAfterAccess, b.statusRefreshInterval);
         this.usage = new UsageCoalescer(b.maxBufferedRollups, listener);
         boolean follow = !b.changeFeedPollInterval.isZero();
-        this.follower = follow ? new ChangeFeedFollower(store, engine) : null;
+        // Always follow from the sequence current at build time, so a manual pollChangeFeed() sees
+        // every change made since this manager started, even with background polling off.
+        this.follower = new ChangeFeedFollower(store, engine);
         boolean background = follow || !b.usageFlushInterval.isZero();
         this.scheduler = background ? Background.newScheduler() : null;
         if (!b.usageFlushInterval.isZero()) {
@@ -473,7 +475,7 @@ public final class KeyManager implements AutoCloseable {
      */
     public int pollChangeFeed() {
         ensureOpen();
-        return follower != null ? follower.poll() : new ChangeFeedFollower(store, engine).poll();
+        return follower.poll();
     }
 
     private void backgroundPoll() {
@@ -486,8 +488,7 @@ public final class KeyManager implements AutoCloseable {
 
     /** Counters for monitoring. */
     public Stats stats() {
-        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(),
-                follower != null ? follower.lastSequence() : 0);
+        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(), follower.lastSequence());
     }
 
     /**

@@ -1,0 +1,565 @@
+package dev.keyvault.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyvault.ApiKey;
+import dev.keyvault.DuplicateKeyException;
+import dev.keyvault.IssuedKey;
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventListener;
+import dev.keyvault.KeyEventType;
+import dev.keyvault.KeyHashers;
+import dev.keyvault.KeyManager;
+import dev.keyvault.KeyManagerBuilder;
+import dev.keyvault.KeySpec;
+import dev.keyvault.KeyStateException;
+import dev.keyvault.KeyStatus;
+import dev.keyvault.RejectionReason;
+import dev.keyvault.RevocationResult;
+import dev.keyvault.RiskClass;
+import dev.keyvault.RotateOptions;
+import dev.keyvault.RotationDue;
+import dev.keyvault.UnknownKeyException;
+import dev.keyvault.UsageEvent;
+import dev.keyvault.UsageRollup;
+import dev.keyvault.VerificationResult;
+import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.VerificationResult.Verified;
+import dev.keyvault.spi.KeyHasher;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour of {@link KeyManager} over a store: every store runs this suite unchanged (subclass
+ * it and implement {@link #newStore()}). Managers here hash with HMAC-SHA-256 so the suite is fast;
+ * Argon2id has its own tests. Background threads are off: tests flush and poll explicitly and move
+ * a {@link MutableClock}, so nothing sleeps.
+ */
+public abstract class KeyManagerContract {
+    protected static final byte[] PEPPER = "contract-pepper-0123456789abcdef!".getBytes(StandardCharsets.US_ASCII);
+
+    protected MutableClock clock;
+    protected KeyStore store;
+    protected KeyManager keys;
+    private final List<KeyManager> managers = new ArrayList<>();
+
+    /** A fresh, empty store. Two managers of one test share the instance (two nodes, one database). */
+    protected abstract KeyStore newStore();
+
+    /** Called after each test with the store {@link #newStore()} returned. */
+    protected void release(KeyStore store) {}
+
+    protected KeyHasher hasher() {
+        return KeyHashers.hmacSha256(PEPPER, "contract");
+    }
+
+    /** A builder for another manager (node) on {@link #store}, with this suite's settings. */
+    protected KeyManagerBuilder node() {
+        return KeyManager.builder()
+                .store(store)
+                .clock(clock)
+                .hasher(hasher())
+                .usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO);
+    }
+
+    protected KeyManager track(KeyManager m) {
+        managers.add(m);
+        return m;
+    }
+
+    @BeforeEach
+    void createManager() {
+        clock = MutableClock.create();
+        store = newStore();
+        keys = track(node().build());
+    }
+
+    @AfterEach
+    void closeManagers() {
+        try {
+            for (KeyManager m : managers) {
+                m.close();
+            }
+        } finally {
+            release(store);
+        }
+    }
+
+    protected IssuedKey issue(String name, String... scopes) {
+        return keys.issue(KeySpec.builder("acme", name).scopes(scopes).tier("standard").environment("production").build());
+    }
+
+    protected UsageEvent call(String endpoint, String ip, int status) {
+        return UsageEvent.of(clock.instant(), "GET", endpoint, ip, status);
+    }
+
+    // ------------------------------------------------------------------------------ issue + verify
+
+    @Test
+    void whenKeyIssuedThenTokenVerifiesWithItsMetadata() {
+        IssuedKey issued = keys.issue(KeySpec.builder("acme", "KB Sync Script — Production")
+                .scopes("kb:read", "kb:write").tier("standard").environment("production").tags("team:sync").build());
+
+        assertThat(issued.token()).startsWith("kv_" + issued.id() + "_").hasSize(3 + 12 + 1 + 32 + 6);
+        VerificationResult result = keys.verify(issued.token());
+        assertThat(result).isInstanceOf(Verified.class);
+        Verified v = (Verified) result;
+        assertThat(v.key().id()).isEqualTo(issued.id());
+        assertThat(v.owner()).isEqualTo("acme");
+        assertThat(v.scopes()).containsExactly("kb:read", "kb:write");
+        assertThat(v.tier()).isEqualTo("standard");
+        assertThat(v.key().name()).isEqualTo("KB Sync Script — Production");
+        assertThat(v.key().tags()).containsExactly("team:sync");
+        assertThat(v.key().createdAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void whenVerifiedOnAnotherNodeThenColdPathAgreesWithHotPath() {
+        IssuedKey issued = issue("Sync", "kb:read");
+        KeyManager other = track(node().build());
+
+        assertThat(other.verify(issued.token())).isInstanceOf(Verified.class); // cold: store + hash
+        assertThat(other.verify(issued.token())).isInstanceOf(Verified.class); // hot: cached digest
+        assertThat(keys.verify(issued.token())).isInstanceOf(Verified.class); // primed at issue
+    }
+
+    @Test
+    void whenTokenIsNotWellFormedThenMalformed() {
+        IssuedKey issued = issue("Sync");
+        String t = issued.token();
+        List<String> bad = new ArrayList<>(List.of("", " ", "kv_", t + "x", t.substring(1), t.toUpperCase(),
+                "xx" + t.substring(2), t.substring(0, t.length() - 1) + (t.endsWith("A") ? "B" : "A"),
+                t.replace('_', '-'), "é".repeat(t.length()), "x".repeat(10_240)));
+        bad.add(null);
+        for (String token : bad) {
+            assertThat(keys.verify(token)).as("token %s", token == null ? "null" : token.length() + " chars")
+                    .isEqualTo(Rejected.of(RejectionReason.MALFORMED));
+        }
+    }
+
+    @Test
+    void whenIdIsUnknownThenUnknown() {
+        KeyManager elsewhere = KeyManager.inMemory(clock);
+        IssuedKey foreign = elsewhere.issue(KeySpec.builder("acme", "Other").build());
+        elsewhere.close();
+
+        assertThat(keys.verify(foreign.token())).isEqualTo(Rejected.of(RejectionReason.UNKNOWN));
+    }
+
+    @Test
+    void whenSecretIsWrongThenInvalidOnHotAndColdPaths() {
+        IssuedKey a = issue("A");
+        String forged = ForgedTokens.withRandomSecret(a.token(), a.id());
+        KeyManager cold = track(node().build());
+
+        assertThat(keys.verify(forged)).isEqualTo(Rejected.of(RejectionReason.INVALID));
+        assertThat(cold.verify(forged)).isEqualTo(Rejected.of(RejectionReason.INVALID));
+        assertThat(cold.verify(a.token())).isInstanceOf(Verified.class);
+        assertThat(cold.verify(forged)).isEqualTo(Rejected.of(RejectionReason.INVALID));
+    }
+
+    @Test
+    void whenExpiryPassesThenExpiredExactToTheMillisecondFromCacheAndStore() {
+        Instant expiry = clock.instant().plus(Duration.ofDays(30));
+        IssuedKey issued = keys.issue(KeySpec.builder("acme", "Short").expiresAt(expiry).build());
+        KeyManager cold = track(node().build());
+        assertThat(keys.verify(issued.token())).isInstanceOf(Verified.class);
+
+        clock.set(expiry.minusMillis(1));
+        assertThat(keys.verify(issued.token())).isInstanceOf(Verified.class);
+        assertThat(cold.verify(issued.token())).isInstanceOf(Verified.class);
+
+        clock.set(expiry);
+        Rejected expired = new Rejected(RejectionReason.EXPIRED, Optional.of(issued.id()));
+        assertThat(keys.verify(issued.token())).isEqualTo(expired);
+        assertThat(cold.verify(issued.token())).isEqualTo(expired);
+        assertThat(track(node().build()).verify(issued.token())).isEqualTo(expired);
+    }
+
+    @Test
+    void whenExpiryIsNotInTheFutureThenIssueRefused() {
+        assertThatThrownBy(() -> keys.issue(KeySpec.builder("acme", "Past").expiresAt(clock.instant()).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("future");
+    }
+
+    @Test
+    void whenOwnerHasAnActiveKeyWithTheNameThenDuplicateUntilItIsRevoked() {
+        IssuedKey first = issue("Deploy");
+
+        assertThatThrownBy(() -> issue("Deploy")).isInstanceOf(DuplicateKeyException.class)
+                .extracting(e -> ((DuplicateKeyException) e).conflict()).isEqualTo(DuplicateKeyException.Conflict.ACTIVE_NAME);
+        assertThat(keys.issue(KeySpec.builder("other-owner", "Deploy").build()).key().name()).isEqualTo("Deploy");
+
+        keys.revoke(first.id(), "retired", "alice");
+        assertThat(issue("Deploy").id()).isNotEqualTo(first.id());
+    }
+
+    // ---------------------------------------------------------------------------------------- revoke
+
+    @Test
+    void whenRevokedThenRejectedRevokedNamingTheKeyAndRecordKept() {
+        IssuedKey issued = issue("Sync", "kb:read");
+        keys.verify(issued.token());
+
+        RevocationResult result = keys.revoke(issued.id(), "rotated out", "alice");
+
+        assertThat(result.outcome()).isEqualTo(RevocationResult.Outcome.REVOKED);
+        assertThat(result.key()).get().extracting(ApiKey::status).isEqualTo(KeyStatus.REVOKED);
+        Rejected revoked = new Rejected(RejectionReason.REVOKED, Optional.of(issued.id()));
+        assertThat(keys.verify(issued.token())).isEqualTo(revoked);
+        assertThat(track(node().build()).verify(issued.token())).isEqualTo(revoked);
+        ApiKey stored = keys.get(issued.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(stored.revocation()).get().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("rotated out");
+            assertThat(r.actor()).isEqualTo("alice");
+            assertThat(r.at()).isEqualTo(clock.instant());
+        });
+        assertThat(keys.list("acme")).extracting(ApiKey::id, ApiKey::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(issued.id(), KeyStatus.REVOKED));
+    }
+
+    @Test
+    void whenRevokedTwiceThenSecondIsNoOpKeepingTheFirstRevocation() {
+        IssuedKey issued = issue("Sync");
+        keys.revoke(issued.id(), "first", "alice");
+        clock.advance(Duration.ofHours(1));
+
+        RevocationResult again = keys.revoke(issued.id(), "second", "bob");
+
+        assertThat(again.outcome()).isEqualTo(RevocationResult.Outcome.ALREADY_REVOKED);
+        assertThat(again.key().orElseThrow().revocation().orElseThrow().reason()).isEqualTo("first");
+        assertThat(keys.history(issued.id())).extracting(KeyEvent::type)
+                .containsExactly(KeyEventType.ISSUED, KeyEventType.REVOKED);
+    }
+
+    @Test
+    void whenRevokingAnUnknownIdThenNotFoundResult() {
+        RevocationResult result = keys.revoke("AAAAAAAAAAAA", "cleanup", "alice");
+        assertThat(result.outcome()).isEqualTo(RevocationResult.Outcome.NOT_FOUND);
+        assertThat(result.key()).isEmpty();
+        assertThatThrownBy(() -> keys.revoke("not-an-id", "x", "y")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void whenRevokedOnAnotherNodeThenRejectedAfterTheChangeFeedIsRead() {
+        IssuedKey issued = issue("Sync");
+        KeyManager nodeB = track(node().build());
+        assertThat(nodeB.verify(issued.token())).isInstanceOf(Verified.class);
+
+        keys.revoke(issued.id(), "leaked", "alice");
+        nodeB.pollChangeFeed();
+
+        assertThat(nodeB.verify(issued.token())).isEqualTo(new Rejected(RejectionReason.REVOKED, Optional.of(issued.id())));
+    }
+
+    @Test
+    void whenStatusSnapshotIsOlderThanTheRefreshIntervalThenItIsReReadWithoutTheFeed() {
+        IssuedKey issued = issue("Sync");
+        KeyManager nodeB = track(node().statusRefreshInterval(Duration.ofSeconds(30)).build());
+        assertThat(nodeB.verify(issued.token())).isInstanceOf(Verified.class);
+        keys.revoke(issued.id(), "leaked", "alice");
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(nodeB.verify(issued.token())).isInstanceOf(Verified.class); // cached, within the interval, feed not read
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(nodeB.verify(issued.token())).isEqualTo(new Rejected(RejectionReason.REVOKED, Optional.of(issued.id())));
+    }
+
+    // ---------------------------------------------------------------------------------------- rotate
+
+    @Test
+    void whenRotatedThenSuccessorHasSameGrantsVersionedNameAndBothLinkedAndVerify() {
+        IssuedKey v1 = issue("KB Sync Script", "kb:read", "kb:write");
+        clock.advance(Duration.ofDays(1));
+
+        IssuedKey v2 = keys.rotate(v1.id(), RotateOptions.defaults().withActor("alice"));
+        IssuedKey v3 = keys.rotate(v2.id());
+
+        assertThat(v2.key().name()).isEqualTo("KB Sync Script v2");
+        assertThat(v3.key().name()).isEqualTo("KB Sync Script v3");
+        assertThat(v2.key().owner()).isEqualTo("acme");
+        assertThat(v2.key().scopes()).containsExactly("kb:read", "kb:write");
+        assertThat(v2.key().tier()).isEqualTo("standard");
+        assertThat(v2.key().environment()).isEqualTo("production");
+        assertThat(v2.key().predecessorId()).contains(v1.id());
+        assertThat(keys.get(v1.id()).orElseThrow().successorId()).contains(v2.id());
+        assertThat(keys.get(v2.id()).orElseThrow().successorId()).contains(v3.id());
+        assertThat(keys.verify(v1.token())).isInstanceOf(Verified.class);
+        assertThat(keys.verify(v2.token())).isInstanceOf(Verified.class);
+        assertThat(keys.verify(v3.token())).isInstanceOf(Verified.class);
+        assertThat(keys.history(v1.id())).extracting(KeyEvent::type).containsExactly(KeyEventType.ISSUED, KeyEventType.ROTATED);
+        assertThat(keys.history(v1.id()).get(1).actor()).isEqualTo("alice");
+    }
+
+    @Test
+    void whenRotationMistakesAreMadeThenTheyAreRefused() {
+        IssuedKey v1 = issue("Sync");
+        assertThatThrownBy(() -> keys.rotate(v1.id(), RotateOptions.defaults().withSuccessorName("Sync")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+        IssuedKey v2 = keys.rotate(v1.id());
+        assertThatThrownBy(() -> keys.rotate(v1.id())).isInstanceOf(KeyStateException.class).hasMessageContaining(v2.id());
+        keys.revoke(v1.id(), "done", "alice");
+        assertThatThrownBy(() -> keys.rotate(v1.id())).isInstanceOf(KeyStateException.class).hasMessageContaining("revoked");
+        assertThatThrownBy(() -> keys.rotate("AAAAAAAAAAAA")).isInstanceOf(UnknownKeyException.class);
+    }
+
+    @Test
+    void whenSuccessorWasRevokedThenTheKeyCanBeRotatedAgain() {
+        IssuedKey v1 = issue("Sync");
+        IssuedKey failed = keys.rotate(v1.id());
+        keys.revoke(failed.id(), "probe failed", "rotator");
+
+        IssuedKey retry = keys.rotate(v1.id(), RotateOptions.defaults().withSuccessorName("Sync v2 (retry)"));
+
+        assertThat(keys.get(v1.id()).orElseThrow().successorId()).contains(retry.id());
+        assertThat(keys.verify(retry.token())).isInstanceOf(Verified.class);
+    }
+
+    @Test
+    void whenOverlapDeadlineGivenThenOldKeyExpiresByItselfButNeverLaterThanItsOwnExpiry() {
+        Instant ownExpiry = clock.instant().plus(Duration.ofDays(5));
+        IssuedKey shortLived = keys.issue(KeySpec.builder("acme", "Short").expiresAt(ownExpiry).build());
+        IssuedKey longLived = issue("Long");
+
+        keys.rotate(longLived.id(), RotateOptions.defaults().withOverlapUntil(clock.instant().plus(Duration.ofDays(7))));
+        keys.rotate(shortLived.id(), RotateOptions.defaults().withOverlapUntil(clock.instant().plus(Duration.ofDays(7))));
+
+        assertThat(keys.get(longLived.id()).orElseThrow().expiresAt()).contains(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(keys.get(shortLived.id()).orElseThrow().expiresAt()).contains(ownExpiry);
+        clock.advance(Duration.ofDays(7));
+        assertThat(keys.verify(longLived.token())).isEqualTo(new Rejected(RejectionReason.EXPIRED, Optional.of(longLived.id())));
+    }
+
+    @Test
+    void whenSuccessorOfAnExpiringKeyIsIssuedThenItGetsTheSameLifetime() {
+        IssuedKey v1 = keys.issue(KeySpec.builder("acme", "Ninety").expiresAt(clock.instant().plus(Duration.ofDays(90))).build());
+        clock.advance(Duration.ofDays(80));
+
+        IssuedKey v2 = keys.rotate(v1.id());
+
+        assertThat(v2.key().expiresAt()).contains(clock.instant().plus(Duration.ofDays(90)));
+    }
+
+    @Test
+    void whenTwoNodesRotateTheSameKeyAtOnceThenExactlyOneSuccessorExists() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            IssuedKey v1 = issue("Race " + round);
+            KeyManager nodeB = track(node().build());
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Object>> outcomes = new ArrayList<>();
+                for (KeyManager m : List.of(keys, nodeB)) {
+                    outcomes.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            return m.rotate(v1.id());
+                        } catch (KeyStateException | DuplicateKeyException e) {
+                            return e;
+                        }
+                    }));
+                }
+                start.countDown();
+                List<Object> results = new ArrayList<>();
+                for (Future<Object> f : outcomes) {
+                    results.add(f.get());
+                }
+                assertThat(results).filteredOn(IssuedKey.class::isInstance).hasSize(1);
+                List<ApiKey> successors = keys.list("acme").stream()
+                        .filter(k -> k.predecessorId().equals(Optional.of(v1.id())) && k.isActive()).toList();
+                assertThat(successors).hasSize(1);
+                assertThat(keys.get(v1.id()).orElseThrow().successorId()).contains(successors.get(0).id());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- usage
+
+    @Test
+    void whenUsageRecordedAndFlushedThenLastUsedAtAndRollupsAreStored() {
+        IssuedKey issued = issue("Sync");
+        Instant t0 = clock.instant();
+        keys.recordUsage(issued.id(), call("/articles/**", "10.0.0.1", 200).withUserAgent("sync/1.0"));
+        clock.advance(Duration.ofSeconds(10));
+        keys.recordUsage(issued.id(), call("/articles/**", "10.0.0.1", 200).withUserAgent("sync/1.0"));
+        keys.recordUsage(issued.id(), call("/articles/**", "10.0.0.2", 403));
+        assertThat(keys.get(issued.id()).orElseThrow().lastUsedAt()).isEmpty();
+
+        assertThat(keys.flush()).isEqualTo(3);
+
+        assertThat(keys.get(issued.id()).orElseThrow().lastUsedAt()).contains(clock.instant());
+        List<UsageRollup> rollups = keys.usage(issued.id(), t0, t0.plus(Duration.ofHours(1)));
+        assertThat(rollups).extracting(UsageRollup::clientIp, UsageRollup::status, UsageRollup::count).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("10.0.0.1", 200, 2L),
+                org.assertj.core.groups.Tuple.tuple("10.0.0.2", 403, 1L));
+        UsageRollup ok = rollups.stream().filter(r -> r.status() == 200).findFirst().orElseThrow();
+        assertThat(ok.firstSeen()).isEqualTo(t0);
+        assertThat(ok.lastSeen()).isEqualTo(t0.plusSeconds(10));
+        assertThat(ok.userAgent()).isEqualTo("sync/1.0");
+        assertThat(ok.minute()).isEqualTo(UsageRollup.minuteOf(t0));
+    }
+
+    @Test
+    void whenUsageArrivesOutOfOrderThenLastUsedAtOnlyMovesForward() {
+        IssuedKey issued = issue("Sync");
+        Instant late = clock.instant().plus(Duration.ofMinutes(5));
+        keys.recordUsage(issued.id(), UsageEvent.of(late, "GET", "/a", "10.0.0.1", 200));
+        keys.flush();
+        keys.recordUsage(issued.id(), UsageEvent.of(clock.instant(), "GET", "/a", "10.0.0.1", 200));
+        keys.flush();
+
+        assertThat(keys.get(issued.id()).orElseThrow().lastUsedAt()).contains(late);
+    }
+
+    @Test
+    void whenTwoNodesFlushTheSameRollupThenCountsAdd() {
+        IssuedKey issued = issue("Sync");
+        KeyManager nodeB = track(node().build());
+        for (int i = 0; i < 3; i++) {
+            keys.recordUsage(issued.id(), call("/a", "10.0.0.1", 200));
+            nodeB.recordUsage(issued.id(), call("/a", "10.0.0.1", 200));
+        }
+        keys.flush();
+        nodeB.flush();
+
+        assertThat(keys.usage(issued.id(), clock.instant().minusSeconds(60), clock.instant().plusSeconds(60)))
+                .singleElement().extracting(UsageRollup::count).isEqualTo(6L);
+    }
+
+    @Test
+    void whenRevokedKeyIsUsedThenUsageIsRecordedAndTheListenerHears() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        KeyManager node = track(node().listener(new KeyEventListener() {
+            @Override
+            public void onUsedAfterRevoke(String keyId, UsageEvent event) {
+                heard.add(keyId + " " + event.clientIp());
+            }
+        }).build());
+        IssuedKey issued = node.issue(KeySpec.builder("acme", "Missed").build());
+        node.revoke(issued.id(), "rotation complete", "alice");
+        clock.advance(Duration.ofMinutes(1));
+
+        VerificationResult result = node.verify(issued.token());
+        node.recordUsage(result.keyId().orElseThrow(), call("/articles/**", "192.0.2.7", 401));
+        node.flush();
+
+        assertThat(heard).containsExactly(issued.id() + " 192.0.2.7");
+        assertThat(node.usage(issued.id(), clock.instant().minusSeconds(60), clock.instant().plusSeconds(60)))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(401);
+                    assertThat(r.clientIp()).isEqualTo("192.0.2.7");
+                });
+        assertThat(node.get(issued.id()).orElseThrow().lastUsedAt()).contains(clock.instant());
+    }
+
+    @Test
+    void whenManagerClosesThenBufferedUsageIsWrittenAndFurtherUseIsRefused() {
+        IssuedKey issued = issue("Sync");
+        KeyManager node = node().build();
+        node.recordUsage(issued.id(), call("/a", "10.0.0.1", 200));
+
+        node.close();
+        node.close();
+
+        assertThat(keys.get(issued.id()).orElseThrow().lastUsedAt()).contains(clock.instant());
+        assertThatThrownBy(() -> node.verify(issued.token())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> node.recordUsage(issued.id(), call("/a", "10.0.0.1", 200))).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ------------------------------------------------------------------------------ rotation policy
+
+    @Test
+    void whenKeysAgeThenRotationDueFollowsTheCadenceOfTheirRiskClass() {
+        IssuedKey read = issue("Reader", "kb:read");
+        IssuedKey write = issue("Writer", "kb:read", "kb:write");
+        IssuedKey broad = issue("Broad", "kb:*");
+        IssuedKey full = issue("Full", "*");
+        IssuedKey explicit = keys.issue(KeySpec.builder("acme", "Pinned").scopes("kb:read").riskClass(RiskClass.BROAD).build());
+        IssuedKey revoked = issue("Gone", "*");
+        keys.revoke(revoked.id(), "unused", "alice");
+        Instant t0 = clock.instant();
+
+        assertThat(keys.rotationDue(t0)).isEmpty();
+        assertThat(keys.rotationDue(t0.plus(Duration.ofDays(76)))).extracting(d -> d.key().id(), RotationDue::urgency)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(broad.id(), RotationDue.Urgency.UPCOMING),
+                        org.assertj.core.groups.Tuple.tuple(full.id(), RotationDue.Urgency.UPCOMING),
+                        org.assertj.core.groups.Tuple.tuple(explicit.id(), RotationDue.Urgency.UPCOMING));
+        List<RotationDue> at180 = keys.rotationDue(t0.plus(Duration.ofDays(180)));
+        assertThat(at180).extracting(d -> d.key().id(), RotationDue::riskClass, RotationDue::urgency).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(broad.id(), RiskClass.BROAD, RotationDue.Urgency.OVERDUE),
+                org.assertj.core.groups.Tuple.tuple(full.id(), RiskClass.FULL_ACCESS, RotationDue.Urgency.OVERDUE),
+                org.assertj.core.groups.Tuple.tuple(explicit.id(), RiskClass.BROAD, RotationDue.Urgency.OVERDUE),
+                org.assertj.core.groups.Tuple.tuple(write.id(), RiskClass.WRITE, RotationDue.Urgency.DUE));
+        assertThat(at180).extracting(RotationDue::dueAt).isSorted();
+        assertThat(at180.get(3).key().id()).isEqualTo(write.id());
+        assertThat(at180.get(3).dueAt()).isEqualTo(t0.plus(Duration.ofDays(180)));
+        assertThat(at180.get(3).reason()).contains("WRITE").contains("180 days");
+        assertThat(keys.rotationDue(t0.plus(Duration.ofDays(366)))).extracting(d -> d.key().id()).contains(read.id())
+                .doesNotContain(revoked.id());
+    }
+
+    @Test
+    void whenRotatedThenTheSuccessorsClockStartsAgain() {
+        IssuedKey v1 = issue("Writer", "kb:write");
+        clock.advance(Duration.ofDays(170));
+        IssuedKey v2 = keys.rotate(v1.id());
+        keys.revoke(v1.id(), "rotated", "alice");
+
+        assertThat(keys.rotationDue(clock.instant().plus(Duration.ofDays(20)))).isEmpty();
+        assertThat(keys.rotationDue(clock.instant().plus(Duration.ofDays(170)))).extracting(d -> d.key().id()).containsExactly(v2.id());
+    }
+
+    // ----------------------------------------------------------------------------------- hashing
+
+    @Test
+    void whenHashingPolicyChangedThenKeyIsRehashedOnItsNextSuccessfulVerify() {
+        KeyHasher oldPepper = KeyHashers.hmacSha256("old-pepper-0123456789abcdef-0000!".getBytes(StandardCharsets.US_ASCII), "p1");
+        KeyManager before = track(KeyManager.builder().store(store).clock(clock).hasher(oldPepper)
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build());
+        IssuedKey issued = before.issue(KeySpec.builder("acme", "Legacy").build());
+        KeyManager after = track(node().additionalHashers(oldPepper).build());
+        KeyManager strict = track(node().build());
+
+        assertThat(strict.verify(issued.token())).isEqualTo(Rejected.of(RejectionReason.INVALID));
+        assertThat(after.verify(issued.token())).isInstanceOf(Verified.class);
+
+        assertThat(track(node().build()).verify(issued.token())).isInstanceOf(Verified.class);
+        assertThat(keys.history(issued.id())).extracting(KeyEvent::type).containsExactly(KeyEventType.ISSUED, KeyEventType.REHASHED);
+    }
+
+    // ------------------------------------------------------------------------------------ queries
+
+    @Test
+    void whenListingAnOwnerThenRevokedKeysAreIncludedAndMarkedOldestFirst() {
+        IssuedKey a = issue("A");
+        clock.advance(Duration.ofMinutes(1));
+        IssuedKey b = issue("B");
+        keys.issue(KeySpec.builder("someone-else", "C").build());
+        keys.revoke(a.id(), "unused", "alice");
+
+        assertThat(keys.list("acme")).extracting(ApiKey::id, ApiKey::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(a.id(), KeyStatus.REVOKED),
+                org.assertj.core.groups.Tuple.tuple(b.id(), KeyStatus.ACTIVE));
+        assertThat(keys.get("AAAAAAAAAAAA")).isEmpty();
+    }
+}
