@@ -1,0 +1,114 @@
+package dev.keyvault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyvault.memory.InMemoryKeyStore;
+import dev.keyvault.spi.KeyHasher;
+import dev.keyvault.spi.StoredKey;
+import dev.keyvault.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Argon2id through argon2-jvm: correct under threads, real defaults, rehash on parameter change. */
+class Argon2Test {
+
+    @Test
+    void whenTwoThousandVerifiesRunOnEightThreadsThroughArgon2ThenNoneIsFalselyRejected() throws Exception {
+        // cheap parameters: this test is about the native binding under concurrency, not the cost
+        KeyHasher cheap = KeyHashers.argon2id(1024, 1, 1);
+        MutableClock clock = MutableClock.create();
+        InMemoryKeyStore store = InMemoryKeyStore.create();
+        try (KeyManager keys = KeyManager.builder().store(store).clock(clock).hasher(cheap).cacheMaximumSize(0)
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build()) {
+            List<IssuedKey> issued = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                issued.add(keys.issue(KeySpec.builder("acme", "key " + i).build()));
+            }
+            AtomicInteger verified = new AtomicInteger();
+            AtomicInteger rejected = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        for (int i = 0; i < 250; i++) {
+                            IssuedKey k = issued.get((thread + i) % issued.size());
+                            if (keys.verify(k.token()).isVerified()) {
+                                verified.incrementAndGet();
+                            } else {
+                                rejected.incrementAndGet();
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(rejected.get()).isZero();
+            assertThat(verified.get()).isEqualTo(2_000);
+        }
+    }
+
+    @Test
+    void whenUsingDefaultParametersThenHashIsOwaspArgon2idAndVerifies() {
+        KeyHasher hasher = KeyHashers.argon2id();
+        byte[] secret = "0123456789abcdefghijABCDEFGHIJ01".getBytes(StandardCharsets.US_ASCII);
+
+        String hash = hasher.hash(secret);
+
+        assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(hasher.verify(hash, secret)).isTrue();
+        secret[0] ^= 1;
+        assertThat(hasher.verify(hash, secret)).isFalse();
+        assertThat(hasher.needsRehash(hash)).isFalse();
+        assertThat(hasher.verify("$argon2id$garbage", secret)).isFalse();
+        assertThat(hasher.verify("$hmac-sha256$k=none$abc", secret)).isFalse();
+    }
+
+    @Test
+    void whenDefaultManagerIssuesThenColdVerifyUsesArgon2AndLaterVerifiesAreCached() {
+        MutableClock clock = MutableClock.create();
+        InMemoryKeyStore store = InMemoryKeyStore.create();
+        try (KeyManager a = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build();
+             KeyManager b = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build()) {
+            IssuedKey issued = a.issue(KeySpec.builder("acme", "Default").build());
+            assertThat(store.find(issued.id()).map(StoredKey::hash).orElseThrow()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+
+            assertThat(b.verify(issued.token()).isVerified()).isTrue();
+            assertThat(b.stats().cachedKeys()).isEqualTo(1);
+            assertThat(b.verify(issued.token()).isVerified()).isTrue();
+            assertThat(b.verify(issued.token().substring(0, 20)).isVerified()).isFalse();
+        }
+    }
+
+    @Test
+    void whenArgon2ParametersAreRaisedThenKeysAreRehashedAfterTheirNextVerify() {
+        MutableClock clock = MutableClock.create();
+        InMemoryKeyStore store = InMemoryKeyStore.create();
+        KeyHasher weak = KeyHashers.argon2id(1024, 1, 1);
+        try (KeyManager old = KeyManager.builder().store(store).clock(clock).hasher(weak).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build();
+             KeyManager upgraded = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build()) {
+            IssuedKey issued = old.issue(KeySpec.builder("acme", "Weak").build());
+
+            assertThat(upgraded.verify(issued.token()).isVerified()).isTrue();
+
+            assertThat(store.find(issued.id()).orElseThrow().hash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+            assertThat(upgraded.history(issued.id())).extracting(KeyEvent::type).containsExactly(KeyEventType.ISSUED, KeyEventType.REHASHED);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.keyvault.support;
+
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyQuery;
+import dev.keyvault.Revocation;
+import dev.keyvault.UsageRollup;
+import dev.keyvault.spi.ChangePage;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.RevokeOutcome;
+import dev.keyvault.spi.StoredKey;
+import dev.keyvault.spi.UsageBatch;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Forwards every call to a real store, calling {@link #before(String)} first: subclasses make it
+ * fail or pause to put the manager in situations a healthy store never produces on demand (an
+ * outage, a revoke landing between a read and a write). A real store underneath, not a mock.
+ */
+public class DelegatingKeyStore implements KeyStore {
+    protected final KeyStore delegate;
+
+    public DelegatingKeyStore(KeyStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Called before each operation with its name; may throw or block. */
+    protected void before(String operation) {}
+
+    @Override
+    public void insert(StoredKey key, KeyEvent issued) {
+        before("insert");
+        delegate.insert(key, issued);
+    }
+
+    @Override
+    public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events) {
+        before("insertSuccessor");
+        return delegate.insertSuccessor(predecessorId, expectedSuccessor, successor, predecessorExpiresAt, events);
+    }
+
+    @Override
+    public Optional<StoredKey> find(String keyId) {
+        before("find");
+        return afterFind(delegate.find(keyId));
+    }
+
+    /** Called with what {@code find} read, before it is returned; may block. */
+    protected Optional<StoredKey> afterFind(Optional<StoredKey> found) {
+        return found;
+    }
+
+    @Override
+    public List<StoredKey> list(KeyQuery query) {
+        before("list");
+        return delegate.list(query);
+    }
+
+    @Override
+    public RevokeOutcome revoke(String keyId, Revocation revocation, boolean compromised, List<KeyEvent> events) {
+        before("revoke");
+        return delegate.revoke(keyId, revocation, compromised, events);
+    }
+
+    @Override
+    public boolean markCompromised(String keyId, KeyEvent event) {
+        before("markCompromised");
+        return delegate.markCompromised(keyId, event);
+    }
+
+    @Override
+    public boolean shortenExpiry(String keyId, Instant expiresAt, KeyEvent event) {
+        before("shortenExpiry");
+        return delegate.shortenExpiry(keyId, expiresAt, event);
+    }
+
+    @Override
+    public boolean replaceHash(String keyId, String expectedHash, String newHash, KeyEvent event) {
+        before("replaceHash");
+        return delegate.replaceHash(keyId, expectedHash, newHash, event);
+    }
+
+    @Override
+    public void appendEvent(KeyEvent event) {
+        before("appendEvent");
+        delegate.appendEvent(event);
+    }
+
+    @Override
+    public List<KeyEvent> history(String keyId) {
+        before("history");
+        return delegate.history(keyId);
+    }
+
+    @Override
+    public void applyUsage(UsageBatch batch) {
+        before("applyUsage");
+        delegate.applyUsage(batch);
+    }
+
+    @Override
+    public List<UsageRollup> usage(String keyId, Instant from, Instant to) {
+        before("usage");
+        return delegate.usage(keyId, from, to);
+    }
+
+    @Override
+    public long latestSequence() {
+        before("latestSequence");
+        return delegate.latestSequence();
+    }
+
+    @Override
+    public ChangePage changesSince(long afterSequence, int limit) {
+        before("changesSince");
+        return delegate.changesSince(afterSequence, limit);
+    }
+
+    @Override
+    public int pruneChanges(Instant before) {
+        before("pruneChanges");
+        return delegate.pruneChanges(before);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Runnable listener) {
+        return delegate.subscribe(listener);
+    }
+}
