@@ -1,4 +1,10 @@
 /**
- * An API-key filter for Jakarta Servlet 6 applications. Nothing here accepts or returns {@code null}.
+ * An API-key filter for Jakarta Servlet 6 applications: {@link dev.keyvault.servlet.ApiKeyFilter}
+ * checks keys of a {@link dev.keyvault.KeyManager}, answers per RFC 6750, enforces scopes per route
+ * ({@link dev.keyvault.servlet.Rule}) and rate-limit tiers ({@link dev.keyvault.servlet.Tier},
+ * buckets local or in PostgreSQL: {@link dev.keyvault.servlet.RateLimitStore}), and records usage.
+ * Configure it with {@link dev.keyvault.servlet.ApiKeyFilterConfig} or init-params.
+ *
+ * <p>Nothing here accepts or returns {@code null}; absent values are {@link java.util.Optional}.
  */
 package dev.keyvault.servlet;

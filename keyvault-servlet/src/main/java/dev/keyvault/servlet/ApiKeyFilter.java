@@ -1,0 +1,381 @@
+package dev.keyvault.servlet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.ApiKey;
+import dev.keyvault.KeyManager;
+import dev.keyvault.VerificationResult;
+import dev.keyvault.servlet.internal.ApiKeyRequest;
+import dev.keyvault.servlet.internal.Buckets;
+import dev.keyvault.servlet.internal.ClientAddresses;
+import dev.keyvault.servlet.internal.Credential;
+import dev.keyvault.servlet.internal.CredentialResolver;
+import dev.keyvault.servlet.internal.InitParams;
+import dev.keyvault.servlet.internal.IpRange;
+import dev.keyvault.servlet.internal.Probe;
+import dev.keyvault.servlet.internal.Responses;
+import dev.keyvault.servlet.internal.Route;
+import dev.keyvault.servlet.internal.RuleSet;
+import dev.keyvault.servlet.internal.UsageRecorder;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A servlet filter that lets a request through only with a valid API key of a {@link KeyManager},
+ * with the scopes its route needs and within its rate-limit tier; it records each request as
+ * usage of the key. The filter is thin: it resolves the credential, asks the {@code KeyManager},
+ * and writes the answer; the rules are in {@link ApiKeyFilterConfig}.
+ *
+ * <h2>Installing it</h2>
+ * <b>Programmatically</b>, with {@code new ApiKeyFilter(keyManager, config)} — register the
+ * instance with {@code ServletContext.addFilter} or the container's API. <b>Declaratively</b>, in
+ * {@code web.xml} or as the superclass of a {@code @WebFilter} class, with the no-argument
+ * constructor: the filter then takes the {@code KeyManager} from the {@code ServletContext}
+ * attribute {@value #KEY_MANAGER_ATTRIBUTE} (a {@code ServletContextListener} sets it; init-param
+ * {@code key-manager-attribute} names another), and its configuration either from the attribute
+ * {@value #CONFIG_ATTRIBUTE} (an {@code ApiKeyFilterConfig}; init-param {@code config-attribute}
+ * names another) or from init-params, not both:
+ *
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>api-keys</filter-name>
+ *   <filter-class>dev.keyvault.servlet.ApiKeyFilter</filter-class>
+ *   <init-param><param-name>realm</param-name><param-value>kb</param-value></init-param>
+ *   <init-param><param-name>rules</param-name><param-value>
+ *       GET  /health      permitAll
+ *       GET  /articles/** kb:read
+ *       POST /articles/** kb:write
+ *       GET  /me          authenticated
+ *   </param-value></init-param>
+ *   <init-param><param-name>tiers</param-name><param-value>
+ *       free     60/m  burst 10
+ *       standard 600/m burst 100
+ *   </param-value></init-param>
+ * </filter>
+ * }</pre>
+ *
+ * Init-params: {@code realm}; {@code authorization-header} and {@code api-key-header} (a header
+ * name, or {@code none}); {@code rules} (one per line or {@code ;}: {@code METHOD PATTERN} then
+ * {@code permitAll}, {@code authenticated} or scopes); {@code unmatched} ({@code deny},
+ * {@code authenticated}, {@code permitAll}); {@code tiers} (one per line or {@code ;}:
+ * {@code NAME REQUESTS/PERIOD burst BURST}, the period {@code s}, {@code m}, {@code h}, {@code d},
+ * a number with one of {@code ms/s/m/h/d}, or ISO-8601); {@code fallback-tier};
+ * {@code trusted-proxies} (addresses or CIDR blocks); {@code max-credential-length};
+ * {@code record-usage}; {@code unavailable-retry-after} (seconds); {@code max-buckets}. Each means
+ * what the {@link ApiKeyFilterConfig.Builder} setter of that name means and has its default. An
+ * unknown or malformed init-param fails {@code init}: a typo must not leave routes open.
+ *
+ * <h2>What it answers</h2>
+ * Per RFC 6750 §3, bodies {@code application/problem+json} (RFC 9457):
+ * <ul>
+ *   <li>no key → 401, {@code WWW-Authenticate: Bearer realm="<realm>"};</li>
+ *   <li>a malformed, unknown, wrong, revoked or expired key → 401 with {@code error="invalid_token"}
+ *       and one description for all, so nobody can probe which keys exist;</li>
+ *   <li>a credential header repeated, empty ({@code Bearer} alone), or two different keys → 400
+ *       {@code error="invalid_request"}; a credential header over the maximum length → 431;</li>
+ *   <li>a valid key without the route's scopes → 403 {@code error="insufficient_scope"} with
+ *       {@code scope="<the route's scopes>"};</li>
+ *   <li>over the key's tier → 429 with {@code Retry-After} and {@code RateLimit-Limit},
+ *       {@code RateLimit-Remaining}, {@code RateLimit-Reset} (requests let through carry the
+ *       {@code RateLimit-*} headers too);</li>
+ *   <li>the key store or a shared bucket store failing → 503 with {@code Retry-After}: never 401
+ *       (the key may be fine) and never a pass-through.</li>
+ * </ul>
+ * Keys are read from {@code Authorization: Bearer} and {@code X-API-Key} only — never from the
+ * query string, which ends up in access logs.
+ *
+ * <h2>Behind it</h2>
+ * The application sees the verified {@link ApiKey} as the request attribute
+ * {@value #API_KEY_ATTRIBUTE}, an {@link ApiKeyPrincipal} as {@code getUserPrincipal()} (its name
+ * is the key's owner) and {@code isUserInRole(scope)} answered from the key's scopes.
+ *
+ * <p>After the chain the request is recorded with {@link KeyManager#recordUsage}: method, the
+ * matched rule's pattern as the endpoint (the servlet mapping for unmatched requests — never the
+ * raw path), the client address (the remote address; {@code X-Forwarded-For} only from trusted
+ * proxies), the user agent and the final status. A revoked or expired key's request is recorded
+ * against that key before the 401 — that is how a forgotten consumer is found. Recording failures
+ * never change the response. Nothing is logged with key material or the {@code Authorization}
+ * header.
+ *
+ * <p>The {@code KeyManager} belongs to the application: the filter never closes it. Thread-safe.
+ * Not final only so a {@code @WebFilter} class can extend it; every method is final.
+ */
+public class ApiKeyFilter implements Filter {
+    /** The {@code ServletContext} attribute a declaratively installed filter takes its {@link KeyManager} from. */
+    public static final String KEY_MANAGER_ATTRIBUTE = "dev.keyvault.KeyManager";
+    /** The {@code ServletContext} attribute a declaratively installed filter may take its {@link ApiKeyFilterConfig} from. */
+    public static final String CONFIG_ATTRIBUTE = "dev.keyvault.servlet.ApiKeyFilterConfig";
+    /** The request attribute holding the verified {@link ApiKey} of a request the filter let through. */
+    public static final String API_KEY_ATTRIBUTE = "dev.keyvault.servlet.ApiKey";
+    /** {@code getAuthType()} of a request the filter let through. */
+    public static final String AUTH_TYPE = ApiKeyRequest.AUTH_TYPE;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    private volatile Engine engine;
+    private final boolean programmatic;
+
+    /** For {@code web.xml} and {@code @WebFilter}: configured in {@link #init(FilterConfig)}. */
+    public ApiKeyFilter() {
+        this.programmatic = false;
+    }
+
+    /** A filter ready to use, checking keys of {@code keys} as {@code config} says. */
+    public ApiKeyFilter(KeyManager keys, ApiKeyFilterConfig config) {
+        requireNonNull(keys, "keys");
+        requireNonNull(config, "config");
+        this.engine = new Engine(keys, config);
+        this.programmatic = true;
+    }
+
+    /**
+     * Nothing for a filter built with a {@code KeyManager}; otherwise reads the {@code KeyManager}
+     * and the configuration (see the class comment).
+     *
+     * @throws ServletException if the {@code KeyManager} attribute is missing, or the configuration
+     *                          is missing, contradictory or malformed
+     */
+    @Override
+    public final void init(FilterConfig filterConfig) throws ServletException {
+        Map<String, String> params = params(filterConfig);
+        if (programmatic) {
+            if (!params.isEmpty()) {
+                throw new ServletException("this ApiKeyFilter was built with a KeyManager and a config; it takes no init-params");
+            }
+            return;
+        }
+        ServletContext context = filterConfig.getServletContext();
+        String keysAttribute = params.getOrDefault(InitParams.KEY_MANAGER_ATTRIBUTE, KEY_MANAGER_ATTRIBUTE);
+        if (!(context.getAttribute(keysAttribute) instanceof KeyManager keys)) {
+            throw new ServletException("no KeyManager in the ServletContext attribute '" + keysAttribute
+                    + "'; set it from a ServletContextListener before filters start");
+        }
+        String configAttribute = params.getOrDefault(InitParams.CONFIG_ATTRIBUTE, CONFIG_ATTRIBUTE);
+        Object fromContext = context.getAttribute(configAttribute);
+        boolean hasParams = params.keySet().stream().anyMatch(InitParams.CONFIG_NAMES::contains);
+        ApiKeyFilterConfig config;
+        if (fromContext != null) {
+            if (!(fromContext instanceof ApiKeyFilterConfig c)) {
+                throw new ServletException("the ServletContext attribute '" + configAttribute + "' is not an ApiKeyFilterConfig");
+            }
+            if (hasParams) {
+                throw new ServletException("configure the ApiKeyFilter either with init-params or with the ServletContext attribute '"
+                        + configAttribute + "', not both");
+            }
+            config = c;
+        } else {
+            try {
+                config = InitParams.parse(params);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ServletException("ApiKeyFilter " + filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            }
+        }
+        this.engine = new Engine(keys, config);
+    }
+
+    private static Map<String, String> params(FilterConfig filterConfig) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (filterConfig != null) {
+            for (String name : Collections.list(filterConfig.getInitParameterNames())) {
+                params.put(name, filterConfig.getInitParameter(name));
+            }
+        }
+        return params;
+    }
+
+    @Override
+    public final void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        Engine e = engine;
+        if (e == null) {
+            throw new ServletException("ApiKeyFilter used before init"); // a container bug, not a request problem
+        }
+        Route route;
+        ApiKey key;
+        try {
+            route = e.rules.match(request.getMethod(), pathInApplication(request));
+            if (route.permitAll()) {
+                key = null;
+            } else {
+                key = authorize(e, request, response, route);
+                if (key == null) {
+                    return; // answered
+                }
+            }
+        } catch (RuntimeException fault) {
+            // A bug of ours must not become the container's stack-trace page.
+            LOG.debug("ApiKeyFilter fault: {}", fault.getClass().getName());
+            e.responses.internalError(response);
+            return;
+        }
+        if (key == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(API_KEY_ATTRIBUTE, key);
+        boolean completed = false;
+        try {
+            chain.doFilter(new ApiKeyRequest(request, key), response);
+            completed = true;
+        } finally {
+            if (completed && request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new RecordOnComplete(e.usage, request, response, key.id(), route));
+            } else {
+                // An exception thrown by the application becomes a 500 unless the response was already sent.
+                int status = completed || response.isCommitted() ? response.getStatus() : 500;
+                e.usage.record(request, key.id(), route, status);
+            }
+        }
+    }
+
+    /**
+     * Resolve credential → KeyManager → rate limit → scopes. Returns the key if the request may
+     * proceed; otherwise has written the answer and returns {@code null}.
+     */
+    private static ApiKey authorize(Engine e, HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException {
+        Credential credential = e.credentials.resolve(request);
+        if (credential instanceof Credential.None) {
+            e.responses.missingCredential(response);
+            return null;
+        }
+        if (credential instanceof Credential.Bad bad) {
+            e.responses.badCredential(response, bad.problem());
+            return null;
+        }
+        Credential.Token token = (Credential.Token) credential;
+        if (!token.syntacticallyValid()) {
+            e.responses.invalidToken(response);
+            return null;
+        }
+        VerificationResult result;
+        try {
+            result = e.keys.verify(token.value());
+        } catch (RuntimeException storeFailure) {
+            // KeyStoreException, CapacityExceededException, a closed manager: the key may be fine, so never 401.
+            LOG.debug("key verification unavailable: {}", storeFailure.getClass().getName());
+            e.responses.unavailable(response);
+            return null;
+        }
+        if (result instanceof VerificationResult.Rejected rejected) {
+            LOG.debug("API key rejected: {}", rejected.reason());
+            // Present only for REVOKED and EXPIRED, i.e. the caller proved it holds that key's secret.
+            rejected.keyId().ifPresent(id -> e.usage.record(request, id, route, 401));
+            e.responses.invalidToken(response);
+            return null;
+        }
+        ApiKey key = ((VerificationResult.Verified) result).key();
+        Optional<Tier> tier = e.config.tierFor(key.tier());
+        if (tier.isPresent()) {
+            Probe probe;
+            try {
+                probe = e.buckets.tryConsume(key.id(), tier.get());
+            } catch (RuntimeException storeFailure) {
+                LOG.debug("rate-limit store unavailable: {}", storeFailure.getClass().getName());
+                e.responses.unavailable(response);
+                return null;
+            }
+            if (!probe.allowed()) {
+                LOG.debug("key {} over its tier {}", key.id(), tier.get().name());
+                e.usage.record(request, key.id(), route, 429);
+                e.responses.tooManyRequests(response, probe);
+                return null;
+            }
+            Responses.rateLimitHeaders(response, probe);
+        }
+        if (!route.admits(key)) {
+            LOG.debug("key {} lacks the scopes of the route", key.id());
+            e.usage.record(request, key.id(), route, 403);
+            e.responses.insufficientScope(response, route);
+            return null;
+        }
+        return key;
+    }
+
+    /** The path inside the application as the container decoded and normalized it. */
+    private static String pathInApplication(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        if (pathInfo == null) {
+            return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
+        }
+        return servletPath == null ? pathInfo : servletPath + pathInfo;
+    }
+
+    @Override
+    public final void destroy() {
+        // The KeyManager and any DataSource belong to the application.
+    }
+
+    @Override
+    public final String toString() {
+        Engine e = engine;
+        return "ApiKeyFilter[" + (e == null ? "not initialized" : e.config) + "]";
+    }
+
+    /** Everything compiled from a config, built once. */
+    private static final class Engine {
+        final KeyManager keys;
+        final ApiKeyFilterConfig config;
+        final RuleSet rules;
+        final CredentialResolver credentials;
+        final Responses responses;
+        final Buckets buckets;
+        final UsageRecorder usage;
+
+        Engine(KeyManager keys, ApiKeyFilterConfig config) {
+            this.keys = keys;
+            this.config = config;
+            this.responses = new Responses(config.realm(), config.unavailableRetryAfter().toSeconds());
+            this.rules = new RuleSet(config.rules(), config.unmatched(), responses);
+            this.credentials = new CredentialResolver(config.authorizationHeader().orElse(null),
+                    config.apiKeyHeader().orElse(null), config.maxCredentialLength());
+            this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(config.clock(), config.tiers().values());
+            this.usage = new UsageRecorder(keys, config.clock(),
+                    new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList()), config.recordUsage());
+        }
+    }
+
+    /** Records an async request once it is really finished, with its real status. */
+    private record RecordOnComplete(UsageRecorder usage, HttpServletRequest request, HttpServletResponse response,
+            String keyId, Route route) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            usage.record(request, keyId, route, response.getStatus());
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // onComplete follows and records the final status
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // onComplete follows and records the final status
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}

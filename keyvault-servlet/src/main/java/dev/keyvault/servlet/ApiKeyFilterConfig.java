@@ -1,0 +1,384 @@
+package dev.keyvault.servlet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.servlet.internal.IpRange;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How an {@link ApiKeyFilter} treats requests: where it reads keys, which routes need which
+ * scopes, the rate-limit tiers and where their buckets live. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * ApiKeyFilterConfig config = ApiKeyFilterConfig.builder()
+ *         .realm("kb")
+ *         .rule(Rule.permitAll("GET", "/health"))
+ *         .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
+ *         .rule(Rule.requireScopes("POST", "/articles/**", "kb:write"))
+ *         .tier(Tier.of("free", 60, Duration.ofMinutes(1), 10))
+ *         .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ApiKeyFilterConfig {
+    private final String realm;
+    private final Optional<String> authorizationHeader;
+    private final Optional<String> apiKeyHeader;
+    private final List<Rule> rules;
+    private final UnmatchedPolicy unmatched;
+    private final Map<String, Tier> tiers;
+    private final Optional<Tier> fallbackTier;
+    private final RateLimitStore rateLimitStore;
+    private final List<String> trustedProxies;
+    private final Clock clock;
+    private final int maxCredentialLength;
+    private final boolean recordUsage;
+    private final Duration unavailableRetryAfter;
+
+    private ApiKeyFilterConfig(Builder b) {
+        this.realm = b.realm;
+        this.authorizationHeader = b.authorizationHeader;
+        this.apiKeyHeader = b.apiKeyHeader;
+        this.rules = List.copyOf(b.rules);
+        this.unmatched = b.unmatched;
+        this.tiers = Collections.unmodifiableMap(new LinkedHashMap<>(b.tiers));
+        this.fallbackTier = Optional.ofNullable(b.tiers.get(b.fallbackTier));
+        this.rateLimitStore = b.rateLimitStore;
+        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.clock = b.clock;
+        this.maxCredentialLength = b.maxCredentialLength;
+        this.recordUsage = b.recordUsage;
+        this.unavailableRetryAfter = b.unavailableRetryAfter;
+    }
+
+    /** A builder with the defaults documented on each setter. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The realm of every {@code WWW-Authenticate} challenge. */
+    public String realm() {
+        return realm;
+    }
+
+    /** The header read for {@code Bearer <key>}, if that is accepted. */
+    public Optional<String> authorizationHeader() {
+        return authorizationHeader;
+    }
+
+    /** The header read for a bare key, if that is accepted. */
+    public Optional<String> apiKeyHeader() {
+        return apiKeyHeader;
+    }
+
+    /** The rules, in the order they are tried. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** What happens to a request no rule matches. */
+    public UnmatchedPolicy unmatched() {
+        return unmatched;
+    }
+
+    /** The tiers by name, in the order they were added. */
+    public Map<String, Tier> tiers() {
+        return tiers;
+    }
+
+    /**
+     * The tier of a key whose own tier is not configured: the configured tier of that name, else
+     * the fallback tier, else empty (not limited).
+     */
+    public Optional<Tier> tierFor(String tierName) {
+        Tier t = tiers.get(tierName);
+        return t != null ? Optional.of(t) : fallbackTier;
+    }
+
+    /** The tier keys of unconfigured tiers get, if any. */
+    public Optional<Tier> fallbackTier() {
+        return fallbackTier;
+    }
+
+    /** Where the buckets live. */
+    public RateLimitStore rateLimitStore() {
+        return rateLimitStore;
+    }
+
+    /** Addresses and CIDR blocks whose {@code X-Forwarded-For} is believed. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** The clock of rate-limit buckets and usage timestamps. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The longest credential header value looked at; longer ones get 431. */
+    public int maxCredentialLength() {
+        return maxCredentialLength;
+    }
+
+    /** Whether requests are recorded with {@link dev.keyvault.KeyManager#recordUsage}. */
+    public boolean recordUsage() {
+        return recordUsage;
+    }
+
+    /** The {@code Retry-After} of a 503. */
+    public Duration unavailableRetryAfter() {
+        return unavailableRetryAfter;
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyFilterConfig[realm=" + realm + ", authorizationHeader=" + authorizationHeader
+                + ", apiKeyHeader=" + apiKeyHeader + ", rules=" + rules + ", unmatched=" + unmatched
+                + ", tiers=" + tiers.values() + ", fallbackTier=" + fallbackTier.map(Tier::name)
+                + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies + "]";
+    }
+
+    /**
+     * Configures an {@link ApiKeyFilterConfig}. Every setter checks its argument at once
+     * ({@link NullPointerException}, {@link IllegalArgumentException}); setting an option twice, or
+     * two options that contradict each other, is an {@link IllegalStateException}. Nothing is
+     * required. Not thread-safe.
+     */
+    public static final class Builder {
+        /** RFC 7230 {@code token}: what a header name may be. */
+        private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
+        /** Visible ASCII and space, without the quote and backslash that would break out of a quoted-string. */
+        private static final Pattern REALM = Pattern.compile("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+
+        private String realm = "api";
+        private Optional<String> authorizationHeader = Optional.of("Authorization");
+        private Optional<String> apiKeyHeader = Optional.of("X-API-Key");
+        private final List<Rule> rules = new ArrayList<>();
+        private final Set<String> ruleKeys = new HashSet<>();
+        private UnmatchedPolicy unmatched = UnmatchedPolicy.DENY;
+        private final Map<String, Tier> tiers = new LinkedHashMap<>();
+        private String fallbackTier = "default";
+        private RateLimitStore rateLimitStore = RateLimitStore.local();
+        private List<String> trustedProxies = List.of();
+        private Clock clock = Clock.systemUTC();
+        private int maxCredentialLength = 1024;
+        private boolean recordUsage = true;
+        private Duration unavailableRetryAfter = Duration.ofSeconds(5);
+        private final Set<String> set = new HashSet<>();
+
+        private Builder() {}
+
+        private void once(String option) {
+            if (!set.add(option)) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /**
+         * The realm named in every {@code WWW-Authenticate} challenge: 1–64 visible ASCII characters
+         * or spaces, without {@code "} or {@code \}. Default: {@code api}.
+         */
+        public Builder realm(String realm) {
+            requireNonNull(realm, "realm");
+            if (!REALM.matcher(realm).matches()) {
+                throw new IllegalArgumentException("realm must be 1-64 visible ASCII characters without \" or \\");
+            }
+            once("realm");
+            this.realm = realm;
+            return this;
+        }
+
+        /**
+         * The header holding {@code Bearer <key>} (the scheme is matched case-insensitively).
+         * Default: {@code Authorization}.
+         */
+        public Builder authorizationHeader(String name) {
+            checkHeader(name);
+            once("authorizationHeader");
+            this.authorizationHeader = Optional.of(name);
+            return this;
+        }
+
+        /** Do not read keys from {@code Authorization: Bearer}. Default: read them. */
+        public Builder withoutAuthorizationHeader() {
+            once("authorizationHeader");
+            this.authorizationHeader = Optional.empty();
+            return this;
+        }
+
+        /** The header holding a bare key. Default: {@code X-API-Key}. */
+        public Builder apiKeyHeader(String name) {
+            checkHeader(name);
+            once("apiKeyHeader");
+            this.apiKeyHeader = Optional.of(name);
+            return this;
+        }
+
+        /** Do not read keys from an API-key header. Default: read them. */
+        public Builder withoutApiKeyHeader() {
+            once("apiKeyHeader");
+            this.apiKeyHeader = Optional.empty();
+            return this;
+        }
+
+        private static void checkHeader(String name) {
+            requireNonNull(name, "name");
+            if (!HEADER_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("a header name is an RFC 7230 token of at most 64 characters");
+            }
+        }
+
+        /**
+         * Adds a rule; rules are tried in the order added and the first match decides. Adding a
+         * second rule for the same method and pattern is an {@link IllegalStateException} (it could
+         * never match). Default: no rules, so every request gets the {@link #unmatched} policy.
+         */
+        public Builder rule(Rule rule) {
+            requireNonNull(rule, "rule");
+            if (!ruleKeys.add(rule.method() + " " + rule.pattern())) {
+                throw new IllegalStateException("there is already a rule for " + rule.method() + " " + rule.pattern());
+            }
+            rules.add(rule);
+            return this;
+        }
+
+        /**
+         * What happens to requests no rule matches. Default: {@link UnmatchedPolicy#DENY} (a valid
+         * key is still required, then 403), so a forgotten route is closed, not open.
+         */
+        public Builder unmatched(UnmatchedPolicy policy) {
+            requireNonNull(policy, "policy");
+            once("unmatched");
+            this.unmatched = policy;
+            return this;
+        }
+
+        /**
+         * Adds a rate-limit tier; keys name theirs ({@link dev.keyvault.ApiKey#tier()}). Adding two
+         * tiers of one name is an {@link IllegalStateException}. Default: no tiers, so nothing is
+         * rate-limited.
+         */
+        public Builder tier(Tier tier) {
+            requireNonNull(tier, "tier");
+            if (tiers.putIfAbsent(tier.name(), tier) != null) {
+                throw new IllegalStateException("there is already a tier named " + tier.name());
+            }
+            return this;
+        }
+
+        /**
+         * The tier of keys whose tier is not configured here; it must be added with {@link #tier}.
+         * Default: {@code default} — the tier keyvault gives keys issued without one — if such a
+         * tier is added; if not, keys of unconfigured tiers are not limited.
+         */
+        public Builder fallbackTier(String name) {
+            requireNonNull(name, "name");
+            once("fallbackTier");
+            this.fallbackTier = name;
+            return this;
+        }
+
+        /** Where the buckets live. Default: {@link RateLimitStore#local()}. */
+        public Builder rateLimitStore(RateLimitStore store) {
+            requireNonNull(store, "store");
+            once("rateLimitStore");
+            this.rateLimitStore = store;
+            return this;
+        }
+
+        /**
+         * The reverse proxies (addresses or CIDR blocks, such as {@code 10.0.0.0/8} or {@code ::1})
+         * whose {@code X-Forwarded-For} is believed when usage records the client address.
+         * Default: none — the connection's remote address is the client.
+         */
+        public Builder trustedProxies(String... proxies) {
+            requireNonNull(proxies, "proxies");
+            List<String> list = new ArrayList<>();
+            for (String p : proxies) {
+                IpRange.parse(p);
+                list.add(p.strip());
+            }
+            once("trustedProxies");
+            this.trustedProxies = List.copyOf(list);
+            return this;
+        }
+
+        /**
+         * The clock of rate-limit buckets and usage timestamps; give it the {@code KeyManager}'s
+         * clock. With PostgreSQL buckets every node's clock must agree (NTP). Default:
+         * {@link Clock#systemUTC()}.
+         */
+        public Builder clock(Clock clock) {
+            requireNonNull(clock, "clock");
+            once("clock");
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * The longest credential header value looked at, 64–65,536 characters; a longer one is
+         * answered 431 without being read. keyvault's keys are under 100 characters. Default: 1,024.
+         */
+        public Builder maxCredentialLength(int max) {
+            if (max < 64 || max > 65_536) {
+                throw new IllegalArgumentException("maxCredentialLength must be 64-65536");
+            }
+            once("maxCredentialLength");
+            this.maxCredentialLength = max;
+            return this;
+        }
+
+        /**
+         * Whether each request with a key — let through, or refused with 401 (revoked or expired),
+         * 403 or 429 — is recorded with {@link dev.keyvault.KeyManager#recordUsage}. Default: true.
+         */
+        public Builder recordUsage(boolean record) {
+            once("recordUsage");
+            this.recordUsage = record;
+            return this;
+        }
+
+        /** The {@code Retry-After} of a 503 (store failing), 1 second to 1 hour. Default: 5 seconds. */
+        public Builder unavailableRetryAfter(Duration retryAfter) {
+            requireNonNull(retryAfter, "retryAfter");
+            if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("unavailableRetryAfter must be 1 second to 1 hour");
+            }
+            once("unavailableRetryAfter");
+            this.unavailableRetryAfter = retryAfter;
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalStateException if neither credential header is accepted, or the fallback
+         *                               tier was set to a tier that was not added
+         */
+        public ApiKeyFilterConfig build() {
+            if (authorizationHeader.isEmpty() && apiKeyHeader.isEmpty()) {
+                throw new IllegalStateException("at least one of the Authorization and API-key headers must be accepted");
+            }
+            if (authorizationHeader.isPresent() && apiKeyHeader.isPresent()
+                    && authorizationHeader.get().equalsIgnoreCase(apiKeyHeader.get())) {
+                throw new IllegalStateException("the Authorization and API-key headers must differ");
+            }
+            if (set.contains("fallbackTier") && !tiers.containsKey(fallbackTier)) {
+                throw new IllegalStateException("the fallback tier " + fallbackTier + " was not added with tier(...)");
+            }
+            return new ApiKeyFilterConfig(this);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.keyvault.servlet.internal;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+
+/**
+ * Finds the API key of a request in {@code Authorization: Bearer <key>} (scheme case-insensitive,
+ * RFC 6750 §2.1) and in the API-key header ({@code X-API-Key} by default). Never in the query
+ * string or the body: URLs end up in access logs, proxies and browser history.
+ *
+ * <p>An {@code Authorization} header of another scheme (Basic, Digest…) is not ours and is
+ * ignored. A credential header sent twice is refused rather than guessed at, and so are two
+ * different keys in the two headers: which one the application would have meant is unknowable.
+ * Immutable, thread-safe.
+ */
+public final class CredentialResolver {
+    private static final String BEARER = "Bearer";
+    private final String authorizationHeader;
+    private final String apiKeyHeader;
+    private final int maxLength;
+
+    /**
+     * @param authorizationHeader the header holding {@code Bearer <key>}, or {@code null} if not accepted
+     * @param apiKeyHeader        the header holding the bare key, or {@code null} if not accepted
+     * @param maxLength           the longest credential header value looked at
+     */
+    public CredentialResolver(String authorizationHeader, String apiKeyHeader, int maxLength) {
+        this.authorizationHeader = authorizationHeader;
+        this.apiKeyHeader = apiKeyHeader;
+        this.maxLength = maxLength;
+    }
+
+    public Credential resolve(HttpServletRequest request) {
+        String bearer = null;
+        if (authorizationHeader != null) {
+            Enumeration<String> values = request.getHeaders(authorizationHeader);
+            if (values != null && values.hasMoreElements()) {
+                String value = values.nextElement();
+                if (values.hasMoreElements()) {
+                    return new Credential.Bad(Credential.Problem.REPEATED);
+                }
+                if (value != null && isBearer(value)) {
+                    if (value.length() > maxLength) {
+                        return new Credential.Bad(Credential.Problem.TOO_LARGE);
+                    }
+                    bearer = afterScheme(value);
+                    if (bearer.isEmpty()) {
+                        return new Credential.Bad(Credential.Problem.EMPTY);
+                    }
+                }
+            }
+        }
+        String apiKey = null;
+        if (apiKeyHeader != null) {
+            Enumeration<String> values = request.getHeaders(apiKeyHeader);
+            if (values != null && values.hasMoreElements()) {
+                String value = values.nextElement();
+                if (values.hasMoreElements()) {
+                    return new Credential.Bad(Credential.Problem.REPEATED);
+                }
+                if (value != null) {
+                    if (value.length() > maxLength) {
+                        return new Credential.Bad(Credential.Problem.TOO_LARGE);
+                    }
+                    apiKey = trimWhitespace(value);
+                    if (apiKey.isEmpty()) {
+                        return new Credential.Bad(Credential.Problem.EMPTY);
+                    }
+                }
+            }
+        }
+        if (bearer != null && apiKey != null && !sameKey(bearer, apiKey)) {
+            return new Credential.Bad(Credential.Problem.CONFLICTING);
+        }
+        String token = bearer != null ? bearer : apiKey;
+        if (token == null) {
+            return Credential.NONE;
+        }
+        return new Credential.Token(token, isB64Token(token));
+    }
+
+    /** {@code Bearer} in any case, alone or followed by whitespace; {@code Bearerx} is another scheme. */
+    private static boolean isBearer(String value) {
+        if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        return value.length() == BEARER.length() || isWhitespace(value.charAt(BEARER.length()));
+    }
+
+    private static String afterScheme(String value) {
+        return trimWhitespace(value.substring(BEARER.length()));
+    }
+
+    private static String trimWhitespace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isWhitespace(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isWhitespace(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** RFC 6750 §2.1: {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+    static boolean isB64Token(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && isB64Char(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && s.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
+    }
+
+    private static boolean isB64Char(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+
+    /** Constant-time, so the comparison of a client's two headers says nothing through timing. */
+    private static boolean sameKey(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.keyvault.servlet.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compiled {@link dev.keyvault.servlet.Rule} path pattern: {@code /}-separated segments, each a
+ * literal, a glob with {@code *} (any characters inside one segment), or {@code **} (any number of
+ * segments). Empty segments are ignored on both sides. Matching is a dynamic program over segments,
+ * so no pattern/path pair costs more than (pattern segments × path segments) steps — a path with
+ * many segments cannot make a {@code **} pattern backtrack exponentially. Immutable, thread-safe.
+ */
+public final class PathPattern {
+    private static final String ANY_SEGMENTS = "**";
+    private final String[] segments;
+
+    private PathPattern(String[] segments) {
+        this.segments = segments;
+    }
+
+    /** Checks a pattern's syntax; see the class comment. */
+    public static String check(String pattern) {
+        requireNonNull(pattern, "pattern");
+        if (pattern.isEmpty() || pattern.charAt(0) != '/' || pattern.length() > 200) {
+            throw new IllegalArgumentException("a path pattern starts with '/' and has at most 200 characters");
+        }
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || c == '?' || c == '#' || c == ';' || c == '\\') {
+                throw new IllegalArgumentException("a path pattern holds visible ASCII characters other than ? # ; \\ only");
+            }
+        }
+        for (String s : split(pattern)) {
+            if (s.contains(ANY_SEGMENTS) && !s.equals(ANY_SEGMENTS)) {
+                throw new IllegalArgumentException("** must be a whole segment, as in /articles/**");
+            }
+        }
+        return pattern;
+    }
+
+    public static PathPattern compile(String pattern) {
+        check(pattern);
+        return new PathPattern(split(pattern));
+    }
+
+    /** Whether {@code path} (the decoded path inside the application) matches. */
+    public boolean matches(String path) {
+        String[] p = split(path);
+        int m = segments.length;
+        int n = p.length;
+        // reach[j]: pattern segments [0, i) can consume exactly path segments [0, j)
+        boolean[] reach = new boolean[n + 1];
+        boolean[] next = new boolean[n + 1];
+        reach[0] = true;
+        for (int i = 0; i < m; i++) {
+            String seg = segments[i];
+            java.util.Arrays.fill(next, false);
+            if (seg.equals(ANY_SEGMENTS)) {
+                boolean any = false;
+                for (int j = 0; j <= n; j++) {
+                    any |= reach[j];
+                    next[j] = any;
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    if (reach[j] && segmentMatches(seg, p[j])) {
+                        next[j + 1] = true;
+                    }
+                }
+            }
+            boolean[] t = reach;
+            reach = next;
+            next = t;
+        }
+        return reach[n];
+    }
+
+    /** Glob match of one segment, {@code *} matching any run of characters; linear with one backtrack point. */
+    static boolean segmentMatches(String glob, String text) {
+        int g = 0;
+        int t = 0;
+        int star = -1;
+        int mark = 0;
+        while (t < text.length()) {
+            if (g < glob.length() && glob.charAt(g) == '*') {
+                star = g++;
+                mark = t;
+            } else if (g < glob.length() && glob.charAt(g) == text.charAt(t)) {
+                g++;
+                t++;
+            } else if (star >= 0) {
+                g = star + 1;
+                t = ++mark;
+            } else {
+                return false;
+            }
+        }
+        while (g < glob.length() && glob.charAt(g) == '*') {
+            g++;
+        }
+        return g == glob.length();
+    }
+
+    static String[] split(String path) {
+        List<String> out = new ArrayList<>(8);
+        int start = 0;
+        int len = path.length();
+        for (int i = 0; i <= len; i++) {
+            if (i == len || path.charAt(i) == '/') {
+                if (i > start) {
+                    out.add(path.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+}
