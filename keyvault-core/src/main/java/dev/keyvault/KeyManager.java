@@ -65,6 +65,8 @@ public final class KeyManager implements AutoCloseable {
     private final ChangeFeedFollower follower;
     private final RotationPolicy policy;
     private final KeyEventListener listener;
+    private final Duration rotationQuietPeriod;
+    private final RotationWorkflows workflows;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService scheduler;
     private final AutoCloseable subscription;
@@ -77,6 +79,8 @@ public final class KeyManager implements AutoCloseable {
         this.format = new TokenFormat(b.keyPrefix);
         this.policy = b.rotationPolicy;
         this.listener = b.listener;
+        this.rotationQuietPeriod = b.rotationQuietPeriod;
+        this.workflows = new RotationWorkflows(this);
         this.engine = new VerificationEngine(store, format, b.hasher, b.additionalHashers,
                 new dev.keyvault.internal.HashingBulkhead(b.maxConcurrentHashes, b.hashingTimeout), clock, listener,
                 b.cacheMaximumSize, b.cacheExpireAfterAccess, b.statusRefreshInterval);
@@ -225,6 +229,11 @@ public final class KeyManager implements AutoCloseable {
      * this node no verify that starts after this returns will succeed; other nodes learn through the
      * change feed. Idempotent: see {@link RevocationResult}.
      *
+     * <p>Unconditional, because an emergency must never be blocked. To finish a rotation use
+     * {@link #completeRotation}, which refuses while clients are still on the old key; a key revoked
+     * here during an open rotation while still in use gets a {@code NOTE} in its history naming the
+     * clients that will now be refused.
+     *
      * @param keyId  the key id (not the token)
      * @param reason why, kept with the key (text, at most 500 characters)
      * @param actor  who, kept with the key (text, at most 200 characters)
@@ -232,7 +241,9 @@ public final class KeyManager implements AutoCloseable {
      * @throws KeyStoreException        if the store fails; the key is then not revoked
      */
     public RevocationResult revoke(String keyId, String reason, String actor) {
-        return revoke(keyId, reason, actor, false);
+        RevocationResult result = revoke(keyId, reason, actor, false);
+        workflows.flagRevokedMidRotation(result, actor);
+        return result;
     }
 
     RevocationResult revoke(String keyId, String reason, String actor, boolean compromised) {
@@ -437,6 +448,131 @@ public final class KeyManager implements AutoCloseable {
         return policy;
     }
 
+    // --------------------------------------------------------------------------- rotation workflows
+
+    /**
+     * Where the rotation of {@code oldKeyId} stands: both keys' last use, every client seen on the old
+     * key since the rotation and whether it has moved to the successor, how long the old key has been
+     * quiet, whether it is safe to revoke, and the hard deadline. Flushes this node's buffered usage
+     * first; usage other nodes have not flushed yet (at most their flush interval) is not included.
+     * Works after completion too: clients seen on the revoked key are the consumers that were missed.
+     *
+     * @throws UnknownKeyException if there is no such key
+     * @throws KeyStateException   if the key has never been rotated
+     * @throws KeyStoreException   if the store fails
+     */
+    public RotationStatus rotationStatus(String oldKeyId) {
+        ensureOpen();
+        return workflows.status(oldKeyId);
+    }
+
+    /**
+     * Closes a rotation window the safe way: revokes {@code oldKeyId} if its successor is in use and
+     * it has been quiet for the {@linkplain #rotationQuietPeriod() quiet period} (or its deadline has
+     * passed), and otherwise refuses with a result naming the clients still on it. Use this, not
+     * {@link #revoke}, to finish a rotation: {@code revoke} is the unconditional primitive for
+     * emergencies and only flags (in the history) a key revoked mid-rotation while in use. A successor
+     * issued by the {@link AutoRotator} whose secret was never delivered is refused too. Every call
+     * leaves a history entry ({@code ROTATION_SAFE}, {@code REVOKED}, {@code ROTATION_COMPLETED}, or
+     * a {@code NOTE} with the refusal). Idempotent.
+     *
+     * @throws UnknownKeyException if there is no such key
+     * @throws KeyStateException   if the key has never been rotated
+     * @throws KeyStoreException   if the store fails
+     */
+    public CompletionResult completeRotation(String oldKeyId, String actor) {
+        ensureOpen();
+        return workflows.complete(oldKeyId, actor, Optional.empty());
+    }
+
+    /**
+     * {@link #completeRotation} that revokes the old key even when clients are still on it (they will
+     * get 401s): the result and the history name them and {@code reason}. Still refused when the
+     * successor is revoked, or was issued by the {@link AutoRotator} and not yet delivered, since
+     * nobody could then move to it.
+     */
+    public CompletionResult forceCompleteRotation(String oldKeyId, String reason, String actor) {
+        ensureOpen();
+        return workflows.complete(oldKeyId, actor, Optional.of(Checks.text("reason", reason, Checks.MAX_REASON)));
+    }
+
+    /**
+     * The guide's emergency flow for a leaked key: revoke first (effective on this node when the
+     * revocation step returns, on other nodes through the change feed) and mark it compromised, then
+     * issue the successor with the same owner, scopes and tier, then audit the leaked key's usage over
+     * the {@linkplain EmergencyRotation#AUDIT_WINDOW last week}. If the key already had an active
+     * successor (a rotation was under way) that successor is kept, since its secret did not leak.
+     * Rerunnable: a key that is already revoked is marked compromised and gets its successor.
+     *
+     * @throws UnknownKeyException if there is no such key (nothing was changed)
+     * @throws KeyStoreException   if the store fails; if the key was revoked by then it stays revoked,
+     *                             and running this again issues the successor
+     */
+    public EmergencyRotation emergencyRotate(String keyId, String reason, String actor) {
+        ensureOpen();
+        return workflows.emergency(keyId, reason, actor);
+    }
+
+    /**
+     * What {@code keyId} was used for with rollup minutes in {@code [from, to)}: requests per hour,
+     * endpoints (with 403 refusals for scope), client IPs (with first/last seen, and those never seen
+     * before {@code from}), spike hours, and requests after revocation. Works on revoked keys. Flushes
+     * this node's buffered usage first. Reads the key's whole usage history before {@code from} to tell
+     * new addresses from known ones: an investigation call, not for every page view.
+     *
+     * @throws UnknownKeyException      if there is no such key
+     * @throws IllegalArgumentException if {@code to} is before {@code from}
+     * @throws KeyStoreException        if the store fails
+     */
+    public UsageAudit usageAudit(String keyId, Instant from, Instant to) {
+        ensureOpen();
+        TokenFormat.checkKeyId(keyId);
+        flush();
+        return workflows.audit(keyId, from, to);
+    }
+
+    /**
+     * Which keys selected by {@code filter} (owner, environment, tag; paging is ignored) were not
+     * created or rotated within {@code maxAge}, with owner, age and risk class; full-access and
+     * compromised keys are flagged too. For example every production key within 90 days:
+     * {@code complianceReport(Duration.ofDays(90), KeyQuery.all().withEnvironment("production"))}.
+     *
+     * @throws IllegalArgumentException if {@code maxAge} is not positive, or the filter selects revoked keys
+     */
+    public ComplianceReport complianceReport(Duration maxAge, KeyQuery filter) {
+        ensureOpen();
+        return workflows.compliance(maxAge, filter);
+    }
+
+    /**
+     * Revokes every active key {@code selector} selects (an owner's, or a tag's), each on its own so
+     * one failure does not stop the rest; with {@code dryRun} only lists them. Keys in an open rotation
+     * are revoked like any other: this is the bulk emergency and off-boarding tool.
+     */
+    public RevokeAllResult revokeAll(RevokeSelector selector, String reason, String actor, boolean dryRun) {
+        ensureOpen();
+        return workflows.revokeAll(selector, reason, actor, dryRun);
+    }
+
+    /** How long an old key must go unused before its rotation window is safe to close. */
+    public Duration rotationQuietPeriod() {
+        return rotationQuietPeriod;
+    }
+
+    RotationWorkflows workflows() {
+        return workflows;
+    }
+
+    KeyEventListener listener() {
+        return listener;
+    }
+
+    /** Lowers a key's expiry (a rotation window's end) and drops this node's cached snapshot of it. */
+    void shortenExpiry(String keyId, Instant expiresAt, KeyEvent event) {
+        store.shortenExpiry(keyId, expiresAt, event);
+        engine.invalidate(keyId);
+    }
+
     // -------------------------------------------------------------------------------------- queries
 
     /** The key with this id, including revoked keys. */
@@ -532,7 +668,7 @@ public final class KeyManager implements AutoCloseable {
         usage.flush(store);
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this KeyManager is closed");
         }

@@ -36,6 +36,7 @@ public final class KeyManagerBuilder {
     Duration changeRetention = Duration.ofDays(7);
     int maxConcurrentHashes = Runtime.getRuntime().availableProcessors();
     Duration hashingTimeout = Duration.ofSeconds(5);
+    Duration rotationQuietPeriod = Duration.ofHours(24);
     private final Set<String> set = new HashSet<>();
 
     KeyManagerBuilder() {}
@@ -206,6 +207,18 @@ public final class KeyManagerBuilder {
         Checks.positive("hashingTimeout", timeout);
         once("hashingTimeout");
         this.hashingTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How long an old key must go without any recorded request, once its successor is in use,
+     * before its rotation window is safe to close (see {@link KeyManager#rotationStatus}). Long enough
+     * to see daily jobs. Default: 24 hours.
+     */
+    public KeyManagerBuilder rotationQuietPeriod(Duration quietPeriod) {
+        Checks.positive("rotationQuietPeriod", quietPeriod);
+        once("rotationQuietPeriod");
+        this.rotationQuietPeriod = quietPeriod;
         return this;
     }
 

@@ -1,0 +1,366 @@
+package dev.keyvault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.RotationStatus.ClientMigration;
+import dev.keyvault.RotationStatus.State;
+import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.RotationNames;
+import dev.keyvault.internal.SafeListener;
+import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.internal.rotation.ComplianceChecker;
+import dev.keyvault.internal.rotation.RotationStatusCalculator;
+import dev.keyvault.internal.rotation.Texts;
+import dev.keyvault.internal.rotation.UsageAuditor;
+import dev.keyvault.internal.rotation.UsageRules;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.StoredKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rotation guide's workflows on top of {@link KeyManager}'s primitives: status, completion,
+ * emergency rotation, audit, compliance and bulk revocation. Every step that changes something goes
+ * through the store's atomic primitives and leaves an entry in the key's history. Thread-safe (no
+ * state of its own).
+ */
+final class RotationWorkflows {
+    private static final Logger LOG = LoggerFactory.getLogger(RotationWorkflows.class);
+    /** The reason the {@link AutoRotator} rotates with; recognises its successors in the old key's history. */
+    static final String AUTO_ROTATION_REASON = "automated rotation";
+    private static final int LISTED_CLIENTS = 10;
+
+    private final KeyManager keys;
+
+    RotationWorkflows(KeyManager keys) {
+        this.keys = keys;
+    }
+
+    // ------------------------------------------------------------------------------------- status
+
+    RotationStatus status(String oldKeyId) {
+        TokenFormat.checkKeyId(oldKeyId);
+        keys.flush();
+        return statusOf(find(oldKeyId));
+    }
+
+    /** The status of {@code old} from the store as it is (no flush). */
+    RotationStatus statusOf(ApiKey old) {
+        String successorId = old.successorId().orElseThrow(() -> new KeyStateException(
+                "key " + old.id() + " has not been rotated; there is no rotation window to report on"));
+        ApiKey successor = store().find(successorId).map(StoredKey::key).orElseThrow(() -> new KeyStateException(
+                "the successor " + successorId + " of key " + old.id() + " is missing from the store"));
+        Instant now = keys.now();
+        Instant from = UsageRollup.minuteOf(successor.createdAt());
+        Instant to = UsageRules.endOfMinute(now.isAfter(from) ? now : from);
+        List<UsageRollup> oldUsage = store().usage(old.id(), from, to);
+        List<UsageRollup> newUsage = store().usage(successorId, from, to);
+        return RotationStatusCalculator.compute(old, successor, oldUsage, newUsage, now, keys.rotationQuietPeriod());
+    }
+
+    // --------------------------------------------------------------------------------- completion
+
+    CompletionResult complete(String oldKeyId, String actor, Optional<String> forceReason) {
+        TokenFormat.checkKeyId(oldKeyId);
+        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        forceReason.ifPresent(r -> Checks.text("reason", r, Checks.MAX_REASON));
+        keys.flush();
+        return completeWith(statusOf(find(oldKeyId)), actor, forceReason);
+    }
+
+    /** Completes from an already computed status (the supervisor computes it first to decide). */
+    CompletionResult completeWith(RotationStatus status, String actor, Optional<String> forceReason) {
+        ApiKey old = status.predecessor();
+        ApiKey successor = status.successor();
+        String oldId = old.id();
+        String successorId = successor.id();
+        if (status.state() == State.COMPLETED) {
+            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.ALREADY_COMPLETED, status, List.of(), List.of());
+        }
+        List<ClientMigration> blocking = status.blockingClients();
+        if (status.state() == State.ABANDONED) {
+            String why = "the successor " + successorId + " is revoked, so there is nothing to complete into: rotate the key"
+                    + " again, or revoke it if it is no longer needed";
+            note(oldId, actor, "completeRotation refused: " + why);
+            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, List.of(why));
+        }
+        if (status.state() != State.DEADLINE_PASSED && isAutomated(history(oldId), successorId)
+                && deliveredAt(history(successorId)).isEmpty()) {
+            // Nobody holds the successor's secret yet: revoking the old key now would cut off every consumer.
+            String why = "the successor " + successorId + " was issued by the AutoRotator and its secret has not been"
+                    + " delivered yet: run the AutoRotator again (it resumes), or revoke with revoke() in an emergency";
+            note(oldId, actor, "completeRotation refused: " + why);
+            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, List.of(why));
+        }
+
+        List<String> unsafe = status.safeToRevoke() ? List.of() : unsafeReasons(status);
+        if (!status.safeToRevoke() && forceReason.isEmpty()) {
+            note(oldId, actor, "completeRotation refused: " + String.join("; ", unsafe));
+            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, unsafe);
+        }
+
+        if (status.state() == State.SAFE_TO_COMPLETE) {
+            markSafe(status, actor);
+        }
+        boolean forced = !status.safeToRevoke();
+        String revokeReason;
+        if (forced) {
+            revokeReason = "rotation to " + successorId + " force-completed: " + forceReason.get();
+        } else if (status.state() == State.DEADLINE_PASSED) {
+            revokeReason = "rotation to " + successorId + " completed: the deadline " + status.deadline().orElseThrow() + " passed";
+        } else {
+            revokeReason = "rotation to " + successorId + " completed: successor in use, old key quiet for "
+                    + Texts.human(status.oldKeyQuietFor());
+        }
+        RevocationResult revoked = keys.revoke(oldId, Texts.clip(revokeReason, Checks.MAX_REASON), actor, false);
+        if (revoked.outcome() != RevocationResult.Outcome.REVOKED) {
+            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.ALREADY_COMPLETED, status, List.of(), List.of());
+        }
+        String detail = "replaced by " + successorId
+                + (forced ? "; forced by " + actor + " (" + String.join("; ", unsafe) + ")" : "")
+                + (blocking.isEmpty() ? "" : "; clients still on the old key: " + clientNames(blocking));
+        store().appendEvent(new KeyEvent(oldId, KeyEventType.ROTATION_COMPLETED, keys.now(), actor,
+                Texts.clip(detail, KeyEvent.MAX_DETAIL)));
+        List<String> reasons = new ArrayList<>(unsafe);
+        forceReason.filter(r -> forced).ifPresent(r -> reasons.add("forced by " + actor + ": " + r));
+        return new CompletionResult(oldId, successorId, forced ? CompletionResult.Outcome.FORCED : CompletionResult.Outcome.COMPLETED,
+                status, blocking, reasons);
+    }
+
+    /** Records (once) that the window became safe, and tells the listener. */
+    void markSafe(RotationStatus status, String actor) {
+        String oldId = status.predecessor().id();
+        for (KeyEvent e : history(oldId)) {
+            if (e.type() == KeyEventType.ROTATION_SAFE && e.detail().startsWith("successor " + status.successor().id())) {
+                return;
+            }
+        }
+        store().appendEvent(new KeyEvent(oldId, KeyEventType.ROTATION_SAFE, keys.now(), actor,
+                "successor " + status.successor().id() + " in use since " + status.successorLastUsedAt().orElseThrow()
+                        + "; old key quiet for " + Texts.human(status.oldKeyQuietFor())));
+        SafeListener.call(keys.listener(), l -> l.onRotationWindowSafe(status.predecessor(), status.successor()));
+    }
+
+    private static List<String> unsafeReasons(RotationStatus s) {
+        List<String> reasons = new ArrayList<>();
+        if (!s.successorUsed()) {
+            reasons.add("the successor " + s.successor().id() + " has not been used yet");
+        }
+        if (s.oldKeyQuietFor().compareTo(s.quietPeriod()) < 0) {
+            reasons.add("the old key has been quiet for " + Texts.human(s.oldKeyQuietFor()) + " only; it must be quiet for "
+                    + Texts.human(s.quietPeriod()) + " (until " + s.oldKeyQuietSince().plus(s.quietPeriod()) + " at the earliest)");
+        }
+        List<ClientMigration> notMigrated = s.notMigrated();
+        if (!notMigrated.isEmpty()) {
+            reasons.add(notMigrated.size() + " client(s) seen on the old key but not yet on the successor: "
+                    + clientNames(notMigrated));
+        }
+        return reasons;
+    }
+
+    private static String clientNames(List<ClientMigration> clients) {
+        List<String> names = new ArrayList<>();
+        for (ClientMigration c : clients) {
+            names.add(c.client());
+        }
+        return Texts.list(names, LISTED_CLIENTS);
+    }
+
+    /**
+     * {@link KeyManager#revoke(String, String, String)} stays unconditional (an emergency must never be
+     * blocked), so revoking a key in an open rotation while it is still in use is flagged here instead:
+     * a note in its history names the clients that will now get 401s.
+     */
+    void flagRevokedMidRotation(RevocationResult result, String actor) {
+        if (result.outcome() != RevocationResult.Outcome.REVOKED || result.key().isEmpty()
+                || result.key().get().successorId().isEmpty()) {
+            return;
+        }
+        ApiKey old = result.key().get();
+        try {
+            keys.flush();
+            RotationStatus status = statusOf(store().find(old.id()).map(StoredKey::key).orElse(old));
+            if (!status.successor().isActive()) {
+                return;
+            }
+            Instant now = keys.now();
+            Optional<Instant> lastUse = status.predecessorLastUsedAt().filter(t -> t.plus(status.quietPeriod()).isAfter(now));
+            List<ClientMigration> notMigrated = status.notMigrated();
+            if (lastUse.isEmpty() && notMigrated.isEmpty()) {
+                return;
+            }
+            String detail = "revoked during the open rotation to " + status.successor().id()
+                    + " without completeRotation, while still in use"
+                    + lastUse.map(t -> ": last used " + Texts.human(Duration.between(t, now)) + " ago (quiet period "
+                            + Texts.human(status.quietPeriod()) + ")").orElse("")
+                    + (notMigrated.isEmpty() ? "" : "; clients not yet on the successor: " + clientNames(notMigrated))
+                    + "; they now get 401s (see rotationStatus and usageAudit)";
+            store().appendEvent(new KeyEvent(old.id(), KeyEventType.NOTE, now, actor, Texts.clip(detail, KeyEvent.MAX_DETAIL)));
+        } catch (RuntimeException e) {
+            // The revocation itself succeeded; the flag is advice and must not turn it into a failure.
+            LOG.debug("could not check the rotation of revoked key {}: {}", old.id(), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- emergency
+
+    EmergencyRotation emergency(String keyId, String reason, String actor) {
+        TokenFormat.checkKeyId(keyId);
+        Checks.text("reason", reason, Checks.MAX_REASON);
+        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        // Revoke before anything else: this node stops accepting the key when this returns, and the
+        // change feed carries it to the others.
+        RevocationResult revocation = keys.revoke(keyId, Texts.clip("emergency: " + reason, Checks.MAX_REASON), actor, true);
+        if (revocation.outcome() == RevocationResult.Outcome.NOT_FOUND) {
+            throw new UnknownKeyException(keyId);
+        }
+        ApiKey old = find(keyId);
+        Optional<IssuedKey> issued = Optional.empty();
+        Optional<ApiKey> existing = activeSuccessor(old);
+        if (existing.isEmpty()) {
+            RotateOptions options = RotateOptions.defaults().withActor(actor)
+                    .withReason(Texts.clip("emergency rotation: " + reason, Checks.MAX_REASON));
+            try {
+                issued = Optional.of(rotateWithFreeName(old, options));
+            } catch (KeyStateException e) {
+                existing = activeSuccessor(find(keyId)); // someone rotated it concurrently; keep theirs
+                if (existing.isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+        Instant revokedAt = revocation.key().flatMap(ApiKey::revocation).map(Revocation::at).orElseGet(keys::now);
+        Optional<UsageAudit> audit = Optional.empty();
+        Optional<String> auditFailure = Optional.empty();
+        try {
+            keys.flush();
+            audit = Optional.of(audit(keyId, revokedAt.minus(EmergencyRotation.AUDIT_WINDOW), UsageRules.endOfMinute(keys.now())));
+        } catch (RuntimeException e) {
+            // The new token exists only in this result: never lose it to a failed read.
+            auditFailure = Optional.of("the audit failed (" + e.getClass().getSimpleName() + "); run usageAudit again");
+            LOG.debug("audit after emergency rotation of {} failed: {}", keyId, e.toString());
+        }
+        return new EmergencyRotation(revocation, issued, existing, audit, auditFailure);
+    }
+
+    private Optional<ApiKey> activeSuccessor(ApiKey key) {
+        return key.successorId().flatMap(id -> store().find(id)).map(StoredKey::key).filter(ApiKey::isActive);
+    }
+
+    /** Rotates, moving on to the next version name if another active key of the owner holds one. */
+    IssuedKey rotateWithFreeName(ApiKey old, RotateOptions options) {
+        String name = options.successorName().orElseGet(() -> RotationNames.next(old.name()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return keys.rotateFrom(old, options.withSuccessorName(name));
+            } catch (DuplicateKeyException e) {
+                if (e.conflict() != DuplicateKeyException.Conflict.ACTIVE_NAME || attempt == 5) {
+                    throw e;
+                }
+                name = RotationNames.next(name);
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- audit
+
+    UsageAudit audit(String keyId, Instant from, Instant to) {
+        TokenFormat.checkKeyId(keyId);
+        requireNonNull(from, "from");
+        requireNonNull(to, "to");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to is before from");
+        }
+        ApiKey key = find(keyId);
+        List<UsageRollup> before = from.isAfter(Instant.EPOCH) ? store().usage(keyId, Instant.EPOCH, from) : List.of();
+        List<UsageRollup> window = store().usage(keyId, from, to);
+        return UsageAuditor.audit(key, from, to, before, window);
+    }
+
+    // --------------------------------------------------------------------------------- compliance
+
+    ComplianceReport compliance(Duration maxAge, KeyQuery filter) {
+        Checks.positive("maxAge", maxAge);
+        requireNonNull(filter, "filter");
+        if (filter.status().isPresent() && filter.status().get() != KeyStatus.ACTIVE) {
+            throw new IllegalArgumentException("a compliance report judges active keys; the filter asks for " + filter.status().get());
+        }
+        KeyQuery normalized = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), filter.environment(), filter.tag(),
+                Optional.empty(), KeyQuery.MAX_LIMIT);
+        List<ApiKey> candidates = keys.list(normalized);
+        return ComplianceChecker.check(candidates, keys.rotationPolicy(), maxAge, normalized, keys.now(),
+                id -> store().find(id).map(StoredKey::key).filter(ApiKey::isActive));
+    }
+
+    // --------------------------------------------------------------------------------- revoke all
+
+    RevokeAllResult revokeAll(RevokeSelector selector, String reason, String actor, boolean dryRun) {
+        requireNonNull(selector, "selector");
+        Checks.text("reason", reason, Checks.MAX_REASON);
+        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        List<RevokeAllResult.Entry> entries = new ArrayList<>();
+        for (ApiKey key : keys.list(selector.toQuery())) {
+            if (dryRun) {
+                entries.add(new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.WOULD_REVOKE, Optional.empty()));
+                continue;
+            }
+            try {
+                RevocationResult r = keys.revoke(key.id(), reason, actor, false);
+                entries.add(switch (r.outcome()) {
+                    case REVOKED -> new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.REVOKED, Optional.empty());
+                    case ALREADY_REVOKED -> new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.ALREADY_REVOKED, Optional.empty());
+                    case NOT_FOUND -> new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.FAILED,
+                            Optional.of("the key is no longer in the store"));
+                });
+            } catch (KeyStoreException e) {
+                entries.add(new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.FAILED, Optional.of(e.getMessage())));
+            }
+        }
+        return new RevokeAllResult(selector, dryRun, entries);
+    }
+
+    // ------------------------------------------------------------------------------------ helpers
+
+    /** Whether {@code successorId} was issued by the {@link AutoRotator} (its ROTATED entry carries its reason). */
+    static boolean isAutomated(List<KeyEvent> oldHistory, String successorId) {
+        String prefix = "successor " + successorId + " ";
+        String suffix = ": " + AUTO_ROTATION_REASON;
+        for (KeyEvent e : oldHistory) {
+            if (e.type() == KeyEventType.ROTATED && e.detail().startsWith(prefix) && e.detail().endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** When a secrets sink accepted the key's secret, if it did. */
+    static Optional<Instant> deliveredAt(List<KeyEvent> history) {
+        for (KeyEvent e : history) {
+            if (e.type() == KeyEventType.SECRET_DELIVERED) {
+                return Optional.of(e.at());
+            }
+        }
+        return Optional.empty();
+    }
+
+    void note(String keyId, String actor, String text) {
+        store().appendEvent(new KeyEvent(keyId, KeyEventType.NOTE, keys.now(), actor, Texts.clip(text, KeyEvent.MAX_DETAIL)));
+    }
+
+    List<KeyEvent> history(String keyId) {
+        return store().history(keyId);
+    }
+
+    ApiKey find(String keyId) {
+        return store().find(keyId).map(StoredKey::key).orElseThrow(() -> new UnknownKeyException(keyId));
+    }
+
+    private KeyStore store() {
+        return keys.store();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.keyvault.internal.rotation;
+
+import dev.keyvault.ApiKey;
+import dev.keyvault.ComplianceReport;
+import dev.keyvault.ComplianceReport.Finding;
+import dev.keyvault.ComplianceReport.Issue;
+import dev.keyvault.KeyQuery;
+import dev.keyvault.RiskClass;
+import dev.keyvault.RotationPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Judges keys against a maximum age; the rules are documented on {@link ComplianceReport}. */
+public final class ComplianceChecker {
+    private ComplianceChecker() {}
+
+    /**
+     * @param candidates    the keys matching the filter (any status; only active, unexpired ones are judged)
+     * @param findActiveKey looks up a key by id if it is active (for rotations in progress)
+     */
+    public static ComplianceReport check(List<ApiKey> candidates, RotationPolicy policy, Duration maxAge, KeyQuery filter,
+            Instant asOf, Function<String, Optional<ApiKey>> findActiveKey) {
+        int checked = 0;
+        List<Finding> findings = new ArrayList<>();
+        for (ApiKey key : candidates) {
+            if (!key.isActive() || key.isExpiredAt(asOf)) {
+                continue;
+            }
+            checked++;
+            Duration age = Duration.between(key.createdAt(), asOf);
+            RiskClass risk = policy.classify(key);
+            RiskClass byScopes = key.riskClass().orElseGet(() -> policy.classifier().classify(key.scopes()));
+            Optional<String> inProgress = key.successorId().flatMap(findActiveKey).map(ApiKey::id);
+
+            EnumSet<Issue> issues = EnumSet.noneOf(Issue.class);
+            List<String> advice = new ArrayList<>();
+            if (age.compareTo(maxAge) > 0) {
+                issues.add(Issue.TOO_OLD);
+                advice.add(inProgress.isPresent()
+                        ? "created " + Texts.human(age) + " ago (max " + Texts.human(maxAge) + "); its rotation to "
+                                + inProgress.get() + " is in progress: complete it (completeRotation) to comply"
+                        : "created " + Texts.human(age) + " ago (max " + Texts.human(maxAge)
+                                + "): rotate it, move its consumers to the successor, then revoke it");
+            }
+            if (byScopes == RiskClass.FULL_ACCESS) {
+                issues.add(Issue.FULL_ACCESS);
+                advice.add("grants full access " + key.scopes()
+                        + ": replace it by narrower keys, each with only the scopes its consumer needs, then revoke it");
+            }
+            if (key.compromised()) {
+                issues.add(Issue.COMPROMISED);
+                advice.add("marked compromised but still active: revoke it now (emergencyRotate)");
+            }
+            if (!issues.isEmpty()) {
+                findings.add(new Finding(key, age, risk, issues, inProgress, advice));
+            }
+        }
+        findings.sort(Comparator.comparing((Finding f) -> f.key().createdAt()).thenComparing(f -> f.key().id()));
+        return new ComplianceReport(asOf, maxAge, filter, checked, findings);
+    }
+}
