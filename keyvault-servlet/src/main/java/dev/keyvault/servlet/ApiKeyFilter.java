@@ -237,13 +237,25 @@ public class ApiKeyFilter implements Filter {
             chain.doFilter(new ApiKeyRequest(request, key), response);
             completed = true;
         } finally {
-            if (completed && request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new RecordOnComplete(e.usage, request, response, key.id(), route));
-            } else {
+            if (!(completed && recordWhenAsyncCompletes(e, request, response, key, route))) {
                 // An exception thrown by the application becomes a 500 unless the response was already sent.
                 int status = completed || response.isCommitted() ? response.getStatus() : 500;
                 e.usage.record(request, key.id(), route, status);
             }
+        }
+    }
+
+    /** If the request went async, records it when it completes (with its real status) and returns true. */
+    private static boolean recordWhenAsyncCompletes(Engine e, HttpServletRequest request, HttpServletResponse response,
+            ApiKey key, Route route) {
+        if (!request.isAsyncStarted()) {
+            return false;
+        }
+        try {
+            request.getAsyncContext().addListener(new RecordOnComplete(e.usage, request, response, key.id(), route));
+            return true;
+        } catch (IllegalStateException completedMeanwhile) {
+            return false;
         }
     }
 

@@ -1,0 +1,855 @@
+package dev.keyvault.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyvault.IssuedKey;
+import dev.keyvault.KeyHashers;
+import dev.keyvault.KeyManager;
+import dev.keyvault.KeySpec;
+import dev.keyvault.UsageRollup;
+import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.memory.InMemoryKeyStore;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.testing.MutableClock;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The filter over real HTTP on a real container: each subclass runs every test here against its
+ * container. Nothing is mocked: a real {@link KeyManager} on an in-memory store (HMAC hashing for
+ * speed), the JDK {@link HttpClient}, and a raw socket for requests the client will not send.
+ */
+abstract class AbstractApiKeyFilterTest {
+    static final String REALM = "kb";
+    static final String BARE = "Bearer realm=\"kb\"";
+    static final String INVALID_TOKEN = "Bearer realm=\"kb\", error=\"invalid_token\", "
+            + "error_description=\"The API key is invalid, revoked or expired\"";
+    static final String CONFLICTING = "Bearer realm=\"kb\", error=\"invalid_request\", "
+            + "error_description=\"The request carries two different API keys\"";
+    static final String REPEATED = "Bearer realm=\"kb\", error=\"invalid_request\", "
+            + "error_description=\"The request repeats a credential header\"";
+    static final String EMPTY = "Bearer realm=\"kb\", error=\"invalid_request\", "
+            + "error_description=\"The credential header is empty\"";
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String INVALID_BODY = "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+            + "\"detail\":\"The API key is invalid, revoked or expired\"}";
+    /** Every token any test issued, in any container: none may appear in the log. */
+    static final Set<String> ISSUED_TOKENS = ConcurrentHashMap.newKeySet();
+    static final Path LOG_FILE = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/servlet-tests.log"));
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    MutableClock clock;
+    SwitchableKeyStore store;
+    KeyManager keys;
+    final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    /** Starts the container of this subclass with {@code app}, accepting request headers up to 64 KiB. */
+    abstract TestServer start(TestApp app) throws Exception;
+
+    @BeforeEach
+    void setUp() {
+        clock = MutableClock.create();
+        store = new SwitchableKeyStore();
+        keys = manager(store);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        store.down(false);
+        List<AutoCloseable> reversed = new ArrayList<>(closeAfter);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            c.close();
+        }
+        keys.close();
+    }
+
+    @AfterAll
+    static void noKeyMaterialWasLogged() throws IOException {
+        assertNoTokenLogged();
+    }
+
+    // ------------------------------------------------------------------------------------- fixtures
+
+    KeyManager manager(KeyStore keyStore) {
+        return KeyManager.builder()
+                .store(keyStore)
+                .clock(clock)
+                .hasher(KeyHashers.hmacSha256())
+                .usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO)
+                .build();
+    }
+
+    ApiKeyFilterConfig.Builder config() {
+        return ApiKeyFilterConfig.builder()
+                .realm(REALM)
+                .clock(clock)
+                .rule(Rule.permitAll("GET", "/health"))
+                .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
+                .rule(Rule.requireScopes("POST", "/articles/**", "kb:write"))
+                .rule(Rule.requireScopes("GET", "/admin/**", "kb:read", "admin"))
+                .rule(Rule.authenticated("GET", "/me"))
+                .rule(Rule.authenticated("*", "/async/**"))
+                .rule(Rule.authenticated("GET", "/fail/**"))
+                .tier(Tier.of("default", 1_000, Duration.ofSeconds(1), 1_000))
+                .tier(Tier.of("tiny", 2, Duration.ofMinutes(1), 2));
+    }
+
+    TestServer serve(ApiKeyFilterConfig config) throws Exception {
+        return serve(keys, config);
+    }
+
+    TestServer serve(KeyManager manager, ApiKeyFilterConfig config) throws Exception {
+        TestServer server = start(TestApp.programmatic(new ApiKeyFilter(manager, config)));
+        closeAfter.add(server);
+        return server;
+    }
+
+    TestServer serve() throws Exception {
+        return serve(config().build());
+    }
+
+    IssuedKey issue(KeyManager manager, KeySpec spec) {
+        IssuedKey issued = manager.issue(spec);
+        ISSUED_TOKENS.add(issued.token());
+        return issued;
+    }
+
+    IssuedKey issue(String... scopes) {
+        return issue(keys, KeySpec.builder("acme", "key " + ISSUED_TOKENS.size()).scopes(scopes).build());
+    }
+
+    static HttpResponse<String> get(TestServer server, String path, String... headers) throws Exception {
+        return send(server, "GET", path, headers);
+    }
+
+    static HttpResponse<String> send(TestServer server, String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    static String bearer(IssuedKey key) {
+        return "Bearer " + key.token();
+    }
+
+    static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
+    /** Flushes usage and returns the key's rollups of the last and next day. */
+    List<UsageRollup> usage(KeyManager manager, String keyId) {
+        manager.flush();
+        Instant now = clock.instant();
+        return manager.usage(keyId, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)));
+    }
+
+    static void assertChallenge(HttpResponse<String> response, int status, String challenge) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly(challenge);
+        assertThat(header(response, "Content-Type")).startsWith(PROBLEM_JSON);
+        assertThat(response.body()).contains("\"status\":" + status).doesNotContain("owner=");
+    }
+
+    static void assertChallenge(RawHttp.Response response, int status, String challenge) {
+        assertThat(response.status()).as(response.raw()).isEqualTo(status);
+        assertThat(response.headers("WWW-Authenticate")).containsExactly(challenge);
+        assertThat(response.header("Content-Type")).startsWith(PROBLEM_JSON);
+        assertThat(response.body()).contains("\"status\":" + status).doesNotContain("owner=");
+    }
+
+    static void assertNoTokenLogged() throws IOException {
+        String log = Files.exists(LOG_FILE) ? Files.readString(LOG_FILE, StandardCharsets.ISO_8859_1) : "";
+        for (String token : ISSUED_TOKENS) {
+            assertThat(log).as("the log holds a key").doesNotContain(token);
+            // the secret part alone, in case something logs a token cut up
+            assertThat(log).as("the log holds a secret").doesNotContain(token.substring(token.length() - 38, token.length() - 6));
+        }
+    }
+
+    // --------------------------------------------------------------------------------- credentials
+
+    @Test
+    void whenNoCredentialThen401WithBareChallenge() throws Exception {
+        TestServer server = serve();
+
+        HttpResponse<String> response = get(server, "/articles/1");
+
+        assertChallenge(response, 401, BARE);
+        assertThat(response.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                + "\"detail\":\"This request needs an API key\"}");
+        assertThat(header(response, "Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void whenValidBearerKeyWithScopeThen200WithPrincipalAndRoles() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        HttpResponse<String> response = get(server, "/articles/1", "Authorization", bearer(key));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("owner=acme;principal=ApiKeyPrincipal;auth=API-Key;key=" + key.id()
+                + ";kb:read=true;kb:write=false");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+
+    @Test
+    void whenBearerSchemeInAnyCaseThenAccepted() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        for (String scheme : List.of("bearer", "BEARER", "BeArEr")) {
+            HttpResponse<String> response = get(server, "/articles/1", "Authorization", scheme + " " + key.token());
+            assertThat(response.statusCode()).as(scheme).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void whenValidXApiKeyThen200() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        HttpResponse<String> response = get(server, "/articles/1", "X-API-Key", key.token());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("key=" + key.id());
+    }
+
+    @Test
+    void whenOtherAuthorizationSchemeThenItIsNotACredential() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        assertChallenge(get(server, "/articles/1", "Authorization", "Basic YWxhZGRpbjpvcGVuc2VzYW1l"), 401, BARE);
+        // …and an API key next to it is used
+        assertThat(get(server, "/articles/1", "Authorization", "Basic YWxhZGRpbjpvcGVuc2VzYW1l", "X-API-Key", key.token())
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void whenCustomHeaderNamesThenOnlyThoseAreRead() throws Exception {
+        TestServer server = serve(config().withoutAuthorizationHeader().apiKeyHeader("X-Kb-Token").build());
+        IssuedKey key = issue("kb:read");
+
+        assertThat(get(server, "/articles/1", "X-Kb-Token", key.token()).statusCode()).isEqualTo(200);
+        assertChallenge(get(server, "/articles/1", "Authorization", bearer(key)), 401, BARE);
+        assertChallenge(get(server, "/articles/1", "X-API-Key", key.token()), 401, BARE);
+    }
+
+    @Test
+    void whenKeyIsInQueryStringThenItIsNotRead() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        for (String query : List.of("access_token", "api_key", "apiKey", "key")) {
+            assertChallenge(get(server, "/articles/1?" + query + "=" + key.token()), 401, BARE);
+        }
+    }
+
+    @Test
+    void whenTwoDifferentCredentialsThen400InvalidRequest() throws Exception {
+        TestServer server = serve();
+        IssuedKey a = issue("kb:read");
+        IssuedKey b = issue("kb:read");
+
+        HttpResponse<String> response = get(server, "/articles/1", "Authorization", bearer(a), "X-API-Key", b.token());
+
+        assertChallenge(response, 400, CONFLICTING);
+        assertThat(response.body()).doesNotContain(a.token()).doesNotContain(b.token());
+    }
+
+    @Test
+    void whenSameKeyInBothHeadersThen200() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        assertThat(get(server, "/articles/1", "Authorization", bearer(key), "X-API-Key", key.token()).statusCode())
+                .isEqualTo(200);
+    }
+
+    // ----------------------------------------------------------------------------- invalid keys
+
+    @Test
+    void whenKeyIsMalformedUnknownWrongRevokedOrExpiredThenTheSame401() throws Exception {
+        TestServer server = serve();
+        IssuedKey revoked = issue("kb:read");
+        keys.revoke(revoked.id(), "leaked", "test");
+        IssuedKey expired = issue(keys, KeySpec.builder("acme", "short-lived").scopes("kb:read")
+                .expiresAt(clock.instant().plus(Duration.ofHours(1))).build());
+        IssuedKey live = issue("kb:read");
+        String wrongSecret = new TokenFormat("kv").format(live.id(), TokenFormat.newSecret(new SecureRandom()));
+        String unknown;
+        try (KeyManager elsewhere = manager(InMemoryKeyStore.create())) {
+            unknown = issue(elsewhere, KeySpec.builder("acme", "elsewhere").build()).token();
+        }
+        clock.advance(Duration.ofHours(2));
+
+        Map<String, String> tokens = Map.of(
+                "malformed", "kv_notakey",
+                "unknown", unknown,
+                "wrong secret", wrongSecret,
+                "revoked", revoked.token(),
+                "expired", expired.token());
+        for (Map.Entry<String, String> t : tokens.entrySet()) {
+            HttpResponse<String> viaBearer = get(server, "/articles/1", "Authorization", "Bearer " + t.getValue());
+            HttpResponse<String> viaHeader = get(server, "/articles/1", "X-API-Key", t.getValue());
+            for (HttpResponse<String> response : List.of(viaBearer, viaHeader)) {
+                assertChallenge(response, 401, INVALID_TOKEN);
+                assertThat(response.body()).as(t.getKey()).isEqualTo(INVALID_BODY);
+            }
+        }
+    }
+
+    @Test
+    void whenKeyIsRevokedBetweenTwoRequestsThenTheNextOneIs401() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+        assertThat(get(server, "/articles/1", "Authorization", bearer(key)).statusCode()).isEqualTo(200);
+
+        keys.revoke(key.id(), "leaked", "test");
+
+        assertChallenge(get(server, "/articles/1", "Authorization", bearer(key)), 401, INVALID_TOKEN);
+    }
+
+    @Test
+    void whenKeyExpiresThenItGets401() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue(keys, KeySpec.builder("acme", "temp").scopes("kb:read")
+                .expiresAt(clock.instant().plus(Duration.ofMinutes(10))).build());
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+
+        clock.advance(Duration.ofMinutes(10));
+
+        assertChallenge(get(server, "/articles/1", "X-API-Key", key.token()), 401, INVALID_TOKEN);
+    }
+
+    // ------------------------------------------------------------------------------------- scopes
+
+    @Test
+    void whenKeyLacksTheRouteScopeThen403InsufficientScope() throws Exception {
+        TestServer server = serve();
+        IssuedKey reader = issue("kb:read");
+
+        HttpResponse<String> write = send(server, "POST", "/articles/1", "Authorization", bearer(reader));
+        HttpResponse<String> admin = get(server, "/admin/users", "Authorization", bearer(reader));
+
+        assertChallenge(write, 403, "Bearer realm=\"kb\", error=\"insufficient_scope\", scope=\"kb:write\"");
+        assertChallenge(admin, 403, "Bearer realm=\"kb\", error=\"insufficient_scope\", scope=\"admin kb:read\"");
+    }
+
+    @Test
+    void whenKeyHasAWildcardScopeThenItIsGranted() throws Exception {
+        TestServer server = serve();
+        IssuedKey kb = issue("kb:*");
+        IssuedKey all = issue("*");
+
+        assertThat(send(server, "POST", "/articles/1", "Authorization", bearer(kb)).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "Authorization", bearer(kb)).body()).endsWith("kb:read=true;kb:write=true");
+        assertThat(get(server, "/admin/users", "Authorization", bearer(all)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void whenHeadRequestThenTheGetRuleApplies() throws Exception {
+        TestServer server = serve();
+        IssuedKey reader = issue("kb:read");
+        IssuedKey writer = issue("kb:write");
+
+        assertThat(send(server, "HEAD", "/articles/1", "Authorization", bearer(reader)).statusCode()).isEqualTo(200);
+        assertThat(send(server, "HEAD", "/articles/1", "Authorization", bearer(writer)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void whenPathIsPermitAllThenNoKeyIsNeeded() throws Exception {
+        TestServer server = serve();
+
+        HttpResponse<String> response = get(server, "/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("owner=null;principal=null;auth=null;key=null");
+    }
+
+    @Test
+    void whenPathMatchesNoRuleThenDeniedByDefault() throws Exception {
+        TestServer server = serve();
+        IssuedKey all = issue("*");
+
+        assertChallenge(get(server, "/internal/export"), 401, BARE);
+        assertChallenge(get(server, "/internal/export", "Authorization", bearer(all)), 403,
+                "Bearer realm=\"kb\", error=\"insufficient_scope\"");
+        // a dot-segment does not walk around a rule: /articles/../internal is /internal
+        assertChallenge(get(server, "/articles/../internal/export", "Authorization", bearer(all)), 403,
+                "Bearer realm=\"kb\", error=\"insufficient_scope\"");
+    }
+
+    @Test
+    void whenUnmatchedPolicyIsAuthenticatedThenAnyValidKeyPassesAndUsageUsesTheServletMapping() throws Exception {
+        TestServer server = serve(config().unmatched(UnmatchedPolicy.AUTHENTICATED).build());
+        IssuedKey none = issue();
+
+        assertChallenge(get(server, "/reports/2026/01"), 401, BARE);
+        assertThat(get(server, "/reports/2026/01", "X-API-Key", none.token()).statusCode()).isEqualTo(200);
+
+        assertThat(usage(keys, none.id())).singleElement().satisfies(r -> {
+            assertThat(r.endpoint()).isEqualTo("/*");
+            assertThat(r.status()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void whenUnmatchedPolicyIsPermitAllThenNoKeyIsNeeded() throws Exception {
+        TestServer server = serve(config().unmatched(UnmatchedPolicy.PERMIT_ALL).build());
+
+        assertThat(get(server, "/public/page").statusCode()).isEqualTo(200);
+        assertChallenge(get(server, "/articles/1"), 401, BARE);
+    }
+
+    // ------------------------------------------------------------------------------------ tiers
+
+    @Test
+    void whenKeyExceedsItsTierThen429AndItRecoversWhenTheBucketRefills() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue(keys, KeySpec.builder("acme", "tiny key").scopes("kb:read").tier("tiny").build());
+
+        HttpResponse<String> first = get(server, "/articles/1", "X-API-Key", key.token());
+        HttpResponse<String> second = get(server, "/articles/1", "X-API-Key", key.token());
+        HttpResponse<String> third = get(server, "/articles/1", "X-API-Key", key.token());
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertRateLimit(first, "2", "1", "30");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertRateLimit(second, "2", "0", "60");
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(header(third, "Retry-After")).isEqualTo("30");
+        assertRateLimit(third, "2", "0", "60");
+        assertThat(header(third, "Content-Type")).startsWith(PROBLEM_JSON);
+        assertThat(third.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(third.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
+                + "\"detail\":\"The API key's rate limit is exhausted\"}");
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
+        clock.advance(Duration.ofSeconds(1));
+        HttpResponse<String> refilled = get(server, "/articles/1", "X-API-Key", key.token());
+        assertThat(refilled.statusCode()).isEqualTo(200);
+        assertRateLimit(refilled, "2", "0", "60");
+
+        clock.advance(Duration.ofMinutes(1));
+        HttpResponse<String> full = get(server, "/articles/1", "X-API-Key", key.token());
+        assertThat(full.statusCode()).isEqualTo(200);
+        assertRateLimit(full, "2", "1", "30");
+    }
+
+    @Test
+    void whenKeysShareATierThenEachHasItsOwnBucket() throws Exception {
+        TestServer server = serve();
+        IssuedKey a = issue(keys, KeySpec.builder("acme", "tiny a").scopes("kb:read").tier("tiny").build());
+        IssuedKey b = issue(keys, KeySpec.builder("acme", "tiny b").scopes("kb:read").tier("tiny").build());
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(get(server, "/articles/1", "X-API-Key", a.token()).statusCode()).isEqualTo(200);
+        }
+        assertThat(get(server, "/articles/1", "X-API-Key", a.token()).statusCode()).isEqualTo(429);
+        assertThat(get(server, "/articles/1", "X-API-Key", b.token()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void whenKeyTierIsNotConfiguredThenTheFallbackTierApplies() throws Exception {
+        TestServer server = serve(config().fallbackTier("tiny").build());
+        IssuedKey key = issue(keys, KeySpec.builder("acme", "gold").scopes("kb:read").tier("gold").build());
+
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
+    }
+
+    static void assertRateLimit(HttpResponse<String> response, String limit, String remaining, String reset) {
+        assertThat(header(response, "RateLimit-Limit")).isEqualTo(limit);
+        assertThat(header(response, "RateLimit-Remaining")).isEqualTo(remaining);
+        assertThat(header(response, "RateLimit-Reset")).isEqualTo(reset);
+    }
+
+    @Test
+    void whenNodesSharePostgreSqlBucketsThenTheTierHoldsAcrossNodes() throws Exception {
+        DataSource pg = EmbeddedPostgres.dataSource();
+        RateLimitStore.createPostgreSqlTable(pg, "servlet_test_buckets");
+        KeyManager otherNode = manager(store);
+        closeAfter.add(otherNode);
+        ApiKeyFilterConfig shared = config().rateLimitStore(RateLimitStore.postgreSql(pg, "servlet_test_buckets")).build();
+        TestServer nodeA = serve(keys, shared);
+        TestServer nodeB = serve(otherNode, shared);
+        IssuedKey key = issue(keys, KeySpec.builder("acme", "shared tiny").scopes("kb:read").tier("tiny").build());
+
+        assertThat(get(nodeA, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+        HttpResponse<String> onB = get(nodeB, "/articles/1", "X-API-Key", key.token());
+        assertThat(onB.statusCode()).isEqualTo(200);
+        assertRateLimit(onB, "2", "0", "60");
+        HttpResponse<String> refused = get(nodeA, "/articles/1", "X-API-Key", key.token());
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(header(refused, "Retry-After")).isEqualTo("30");
+        assertThat(get(nodeB, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
+
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(get(nodeB, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+        assertThat(get(nodeA, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void whenPostgreSqlBucketStoreFailsThen503() throws Exception {
+        // A real PostgreSQL, but the table the filter is told to use does not exist: every bucket operation fails.
+        ApiKeyFilterConfig broken = config()
+                .rateLimitStore(RateLimitStore.postgreSql(EmbeddedPostgres.dataSource(), "no_such_table")).build();
+        TestServer server = serve(broken);
+        IssuedKey key = issue("kb:read");
+
+        HttpResponse<String> response = get(server, "/articles/1", "X-API-Key", key.token());
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(header(response, "Retry-After")).isEqualTo("5");
+        assertThat(response.body()).doesNotContain("owner=").doesNotContain("no_such_table");
+    }
+
+    // -------------------------------------------------------------------------------- store failure
+
+    @Test
+    void whenKeyStoreFailsThen503NeverA401NorAPassThrough() throws Exception {
+        TestServer server = serve();
+        IssuedKey key;
+        try (KeyManager admin = manager(store)) {
+            key = issue(admin, KeySpec.builder("acme", "cold").scopes("kb:read").build()); // not in the filter's cache
+        }
+        store.down(true);
+
+        HttpResponse<String> response = get(server, "/articles/1", "Authorization", bearer(key));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(header(response, "Retry-After")).isEqualTo("5");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(header(response, "Content-Type")).startsWith(PROBLEM_JSON);
+        assertThat(response.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
+                + "\"detail\":\"API keys cannot be checked right now\"}");
+
+        store.down(false);
+        assertThat(get(server, "/articles/1", "Authorization", bearer(key)).statusCode()).isEqualTo(200);
+    }
+
+    // ---------------------------------------------------------------------------------------- usage
+
+    @Test
+    void whenRequestsAreMadeThenUsageIsRecordedWithRouteLabelIpAgentAndStatus() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        get(server, "/articles/123", "X-API-Key", key.token(), "User-Agent", "sync-script/1.0");
+        get(server, "/articles/456", "X-API-Key", key.token(), "User-Agent", "sync-script/1.0");
+        get(server, "/articles/789/404", "X-API-Key", key.token(), "User-Agent", "sync-script/1.0");
+        send(server, "POST", "/articles/123", "X-API-Key", key.token(), "User-Agent", "sync-script/1.0");
+
+        List<UsageRollup> rollups = usage(keys, key.id());
+        assertThat(rollups).extracting(r -> r.method() + " " + r.endpoint() + " " + r.clientIp() + " " + r.userAgent()
+                        + " " + r.status() + " x" + r.count())
+                .containsExactlyInAnyOrder(
+                        "GET /articles/** 127.0.0.1 sync-script/1.0 200 x2",
+                        "GET /articles/** 127.0.0.1 sync-script/1.0 404 x1",
+                        "POST /articles/** 127.0.0.1 sync-script/1.0 403 x1");
+    }
+
+    @Test
+    void whenRevokedKeyIsUsedThenTheRequestIsRecordedAgainstItWith401() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+        keys.revoke(key.id(), "rotated away", "test");
+
+        assertChallenge(get(server, "/articles/9", "Authorization", bearer(key)), 401, INVALID_TOKEN);
+
+        assertThat(usage(keys, key.id())).singleElement().satisfies(r -> {
+            assertThat(r.endpoint()).isEqualTo("/articles/**");
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void whenRateLimitedThenTheRefusalIsRecordedWith429() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue(keys, KeySpec.builder("acme", "tiny usage").scopes("kb:read").tier("tiny").build());
+
+        for (int i = 0; i < 3; i++) {
+            get(server, "/articles/1", "X-API-Key", key.token());
+        }
+
+        assertThat(usage(keys, key.id())).extracting(r -> r.status() + " x" + r.count())
+                .containsExactlyInAnyOrder("200 x2", "429 x1");
+    }
+
+    @Test
+    void whenApplicationThrowsThenUsageRecords500() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        assertThat(get(server, "/fail/boom", "X-API-Key", key.token()).statusCode()).isEqualTo(500);
+
+        assertThat(usage(keys, key.id())).singleElement().satisfies(r -> {
+            assertThat(r.endpoint()).isEqualTo("/fail/**");
+            assertThat(r.status()).isEqualTo(500);
+        });
+    }
+
+    @Test
+    void whenRequestIsAsyncThenUsageRecordsTheFinalStatus() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue();
+
+        assertThat(get(server, "/async/job", "X-API-Key", key.token()).statusCode()).isEqualTo(202);
+
+        // onComplete runs on a container thread around the time the response is sent: wait for it (not for time)
+        List<UsageRollup> rollups = usage(keys, key.id());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (rollups.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            rollups = usage(keys, key.id());
+        }
+        assertThat(rollups).singleElement().satisfies(r -> {
+            assertThat(r.endpoint()).isEqualTo("/async/**");
+            assertThat(r.status()).isEqualTo(202);
+        });
+    }
+
+    @Test
+    void whenTrustedProxyForwardsThenXForwardedForIsTheClient() throws Exception {
+        TestServer trusting = serve(config().trustedProxies("127.0.0.1", "10.0.0.0/8").build());
+        TestServer untrusting = serve();
+        IssuedKey viaProxy = issue("kb:read");
+        IssuedKey direct = issue("kb:read");
+
+        // client 203.0.113.7 → proxy 10.1.2.3 → proxy 127.0.0.1 (the connection)
+        get(trusting, "/articles/1", "X-API-Key", viaProxy.token(), "X-Forwarded-For", "198.51.100.1, 203.0.113.7, 10.1.2.3");
+        get(untrusting, "/articles/1", "X-API-Key", direct.token(), "X-Forwarded-For", "203.0.113.7");
+
+        assertThat(usage(keys, viaProxy.id())).singleElement().extracting(UsageRollup::clientIp).isEqualTo("203.0.113.7");
+        assertThat(usage(keys, direct.id())).singleElement().extracting(UsageRollup::clientIp).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void whenUsageRecordingIsOffThenNothingIsRecorded() throws Exception {
+        TestServer server = serve(config().recordUsage(false).build());
+        IssuedKey key = issue("kb:read");
+
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+
+        assertThat(usage(keys, key.id())).isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------ hostile
+
+    @Test
+    void whenAuthorizationHeaderIs10KbThen431() throws Exception {
+        TestServer server = serve();
+        String huge = "Bearer kv_" + "A".repeat(10 * 1024);
+
+        RawHttp.Response response = RawHttp.get(server.port(), "/articles/1", "Authorization: " + huge);
+
+        assertThat(response.status()).isEqualTo(431);
+        assertThat(response.headers("WWW-Authenticate")).isEmpty();
+        assertThat(response.header("Content-Type")).startsWith(PROBLEM_JSON);
+        assertThat(response.raw()).doesNotContain("AAAAAAAAAA");
+    }
+
+    @Test
+    void whenApiKeyHeaderIs10KbThen431() throws Exception {
+        TestServer server = serve();
+
+        RawHttp.Response response = RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + "k".repeat(10 * 1024));
+
+        assertThat(response.status()).isEqualTo(431);
+    }
+
+    @Test
+    void whenCredentialHeaderIsRepeatedThen400() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        assertChallenge(RawHttp.get(server.port(), "/articles/1",
+                "Authorization: " + bearer(key), "Authorization: " + bearer(key)), 400, REPEATED);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1",
+                "X-API-Key: " + key.token(), "X-API-Key: " + key.token()), 400, REPEATED);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1",
+                "X-API-Key: " + key.token(), "x-api-key: kv_other"), 400, REPEATED);
+    }
+
+    @Test
+    void whenBearerHasNothingAfterItThen400() throws Exception {
+        TestServer server = serve();
+
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "Authorization: Bearer"), 400, EMPTY);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "Authorization: Bearer    "), 400, EMPTY);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "Authorization: bearer \t "), 400, EMPTY);
+    }
+
+    @Test
+    void whenApiKeyHeaderIsEmptyThen400() throws Exception {
+        TestServer server = serve();
+
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "X-API-Key:"), 400, EMPTY);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "X-API-Key:    "), 400, EMPTY);
+    }
+
+    @Test
+    void whenCredentialHasNonAsciiBytesThen401InvalidToken() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+        String latin1 = key.token().substring(0, 20) + "\u00e9\u00ff" + key.token().substring(22);
+
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "Authorization: Bearer " + latin1), 401, INVALID_TOKEN);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + latin1), 401, INVALID_TOKEN);
+        // UTF-8 bytes of non-Latin text, sent raw
+        byte[] utf8 = ("GET /articles/1 HTTP/1.1\r\nHost: x\r\nX-API-Key: kv_\u043a\u043b\u044e\u0447\u2603\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        assertChallenge(RawHttp.send(server.port(), utf8), 401, INVALID_TOKEN);
+    }
+
+    @Test
+    void whenCredentialHasSpacesOrControlCharactersThen401InvalidToken() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "Authorization: Bearer " + key.token() + " extra"),
+                401, INVALID_TOKEN);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token() + ",kv_other"),
+                401, INVALID_TOKEN);
+        assertChallenge(RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token() + "%0d%0aSet-Cookie:%20x=1"),
+                401, INVALID_TOKEN);
+    }
+
+    @Test
+    void whenCrLfIsInjectedThenNoHeaderIsInjectedAndNothingPasses() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+        String token = key.token();
+        List<String> attacks = List.of(
+                // a bare CR inside the value
+                "X-API-Key: " + token + "\rSet-Cookie: injected=1",
+                // a bare LF: RFC 9112 lets a recipient take it as the end of the line, which makes it two request headers
+                "X-API-Key: " + token + "\nSet-Cookie: injected=1",
+                // an obsolete line folding continuation
+                "Authorization: Bearer\r\n " + token,
+                // NUL and BEL bytes
+                "X-API-Key: " + token + "\u0000\u0007",
+                // CR LF percent-encoded: just characters that are not in a key
+                "X-API-Key: " + token + "%0d%0aSet-Cookie:%20injected=1");
+
+        List<Integer> statuses = new ArrayList<>();
+        for (String attack : attacks) {
+            RawHttp.Response response = RawHttp.send(server.port(), raw(attack));
+            String what = attack.replace(token, "<key>").replace("\r", "\\r").replace("\n", "\\n");
+            statuses.add(response.status());
+            assertThat(response.headers("Set-Cookie")).as(what).isEmpty();
+            assertThat(response.raw()).as(what).doesNotContain("injected").doesNotContain(token);
+            if (response.status() == 401) {
+                assertChallenge(response, 401, INVALID_TOKEN);
+            } else if (response.status() == 200) {
+                // the container ended the line at the bare LF, or unfolded the obs-fold: what is left is a valid key
+                assertThat(response.body()).as(what).contains("key=" + key.id());
+            }
+        }
+        assertThat(statuses).isEqualTo(crLfStatuses());
+    }
+
+    /**
+     * This container's status for each attack of {@link #whenCrLfIsInjectedThenNoHeaderIsInjectedAndNothingPasses}:
+     * 400 where the container refuses the request before any filter runs.
+     */
+    abstract List<Integer> crLfStatuses();
+
+    static byte[] raw(String headerLine) {
+        return ("GET /articles/1 HTTP/1.1\r\nHost: x\r\n" + headerLine + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void whenManyRequestsCarryKeysThenNoKeyMaterialIsLogged() throws Exception {
+        TestServer server = serve();
+        IssuedKey valid = issue("kb:read");
+        IssuedKey revoked = issue("kb:read");
+        keys.revoke(revoked.id(), "leaked", "test");
+        IssuedKey reader = issue("kb:read");
+
+        get(server, "/articles/1", "Authorization", bearer(valid));
+        get(server, "/articles/1", "Authorization", bearer(revoked));
+        send(server, "POST", "/articles/1", "X-API-Key", reader.token());
+        get(server, "/articles/1", "Authorization", bearer(valid), "X-API-Key", reader.token());
+        RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + valid.token() + "\u00e9");
+
+        String log = Files.readString(LOG_FILE, StandardCharsets.ISO_8859_1);
+        // the capture works: the filter's own debug lines are there…
+        assertThat(log).contains("API key rejected: REVOKED").contains("key " + reader.id() + " lacks the scopes");
+        // …and no key, secret or Authorization header is
+        assertNoTokenLogged();
+        assertThat(log.lines().filter(l -> l.contains("Bearer kv_")).collect(Collectors.toList())).isEmpty();
+    }
+
+    // -------------------------------------------------------------------------------- declarative
+
+    @Test
+    void whenInstalledDeclarativelyThenInitParamsConfigureIt() throws Exception {
+        TestServer server = start(TestApp.declarative(Map.of(
+                "realm", "kb",
+                "rules", """
+                        GET  /health      permitAll
+                        GET  /articles/** kb:read
+                        POST /articles/** kb:write
+                        """,
+                "tiers", "tiny 2/m burst 2",
+                "api-key-header", "X-Kb-Key"),
+                Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys)));
+        closeAfter.add(server);
+        IssuedKey reader = issue(keys, KeySpec.builder("acme", "decl").scopes("kb:read").tier("tiny").build());
+
+        assertThat(get(server, "/health").statusCode()).isEqualTo(200);
+        assertChallenge(get(server, "/articles/1"), 401, BARE);
+        assertThat(get(server, "/articles/1", "X-Kb-Key", reader.token()).statusCode()).isEqualTo(200);
+        assertChallenge(send(server, "POST", "/articles/1", "Authorization", bearer(reader)), 403,
+                "Bearer realm=\"kb\", error=\"insufficient_scope\", scope=\"kb:write\"");
+        assertThat(get(server, "/articles/1", "X-Kb-Key", reader.token()).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void whenInstalledDeclarativelyWithAConfigAttributeThenItIsUsed() throws Exception {
+        TestServer server = start(TestApp.declarative(Map.of(),
+                Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys, ApiKeyFilter.CONFIG_ATTRIBUTE, config().build())));
+        closeAfter.add(server);
+        IssuedKey reader = issue("kb:read");
+
+        assertThat(get(server, "/articles/1", "Authorization", bearer(reader)).statusCode()).isEqualTo(200);
+        assertChallenge(send(server, "POST", "/articles/1", "Authorization", bearer(reader)), 403,
+                "Bearer realm=\"kb\", error=\"insufficient_scope\", scope=\"kb:write\"");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.keyvault.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The application under test, deployed the same way on every container through the portable
+ * {@link ServletContainerInitializer} API: context attributes, the app servlet on {@code /*} and the
+ * filter on {@code /*} — either a configured instance (programmatic) or the filter class with
+ * init-params, instantiated and initialized by the container exactly as from web.xml (declarative).
+ */
+final class TestApp implements ServletContainerInitializer {
+    private final Filter instance;
+    private final Map<String, String> initParams;
+    private final Map<String, Object> attributes;
+
+    private TestApp(Filter instance, Map<String, String> initParams, Map<String, Object> attributes) {
+        this.instance = instance;
+        this.initParams = initParams;
+        this.attributes = attributes;
+    }
+
+    static TestApp programmatic(ApiKeyFilter filter) {
+        return new TestApp(filter, Map.of(), Map.of());
+    }
+
+    static TestApp declarative(Map<String, String> initParams, Map<String, Object> contextAttributes) {
+        return new TestApp(null, new LinkedHashMap<>(initParams), new LinkedHashMap<>(contextAttributes));
+    }
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) {
+        attributes.forEach(context::setAttribute);
+        ServletRegistration.Dynamic servlet = context.addServlet("app", new AppServlet());
+        servlet.addMapping("/*");
+        servlet.setAsyncSupported(true);
+        FilterRegistration.Dynamic filter = instance != null
+                ? context.addFilter("api-keys", instance)
+                : context.addFilter("api-keys", ApiKeyFilter.class);
+        initParams.forEach(filter::setInitParameter);
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    }
+
+    /**
+     * Answers 200 with what it sees of the caller; {@code …/404} answers 404, {@code …/boom} throws,
+     * {@code /async/…} completes asynchronously with 202.
+     */
+    static final class AppServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+            if (path.endsWith("/boom")) {
+                throw new IllegalStateException("the application failed");
+            }
+            if (path.startsWith("/async/")) {
+                AsyncContext async = req.startAsync();
+                async.start(() -> {
+                    HttpServletResponse r = (HttpServletResponse) async.getResponse();
+                    r.setStatus(202);
+                    async.complete();
+                });
+                return;
+            }
+            if (path.endsWith("/404")) {
+                resp.sendError(404);
+                return;
+            }
+            Object key = req.getAttribute(ApiKeyFilter.API_KEY_ATTRIBUTE);
+            String body = "owner=" + req.getRemoteUser()
+                    + ";principal=" + (req.getUserPrincipal() == null ? null : req.getUserPrincipal().getClass().getSimpleName())
+                    + ";auth=" + req.getAuthType()
+                    + ";key=" + (key instanceof dev.keyvault.ApiKey k ? k.id() : null)
+                    + ";kb:read=" + req.isUserInRole("kb:read")
+                    + ";kb:write=" + req.isUserInRole("kb:write");
+            resp.setStatus(200);
+            resp.setContentType("text/plain");
+            resp.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.keyvault.servlet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
+
+/** Embedded Tomcat 11, loopback, ephemeral port. */
+final class TomcatServer implements TestServer {
+    private final Tomcat tomcat;
+    private final Connector connector;
+
+    private TomcatServer(Tomcat tomcat, Connector connector) {
+        this.tomcat = tomcat;
+        this.connector = connector;
+    }
+
+    static TomcatServer start(TestApp app, int maxHttpHeaderSize) throws Exception {
+        Path base = Files.createTempDirectory("tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxHttpHeaderSize", Integer.toString(maxHttpHeaderSize));
+        connector.setProperty("maxHttpRequestHeaderSize", Integer.toString(maxHttpHeaderSize));
+        tomcat.setConnector(connector);
+        // Tomcat's default error page quotes the rejected header line (key included) and a stack trace
+        // when the connector refuses a malformed request; production deployments switch that off too.
+        ErrorReportValve errors = new ErrorReportValve();
+        errors.setShowReport(false);
+        errors.setShowServerInfo(false);
+        tomcat.getHost().getPipeline().addValve(errors);
+        Context context = tomcat.addContext("", base.toString());
+        context.addServletContainerInitializer(app, null);
+        tomcat.start();
+        if (context.getState() != LifecycleState.STARTED) {
+            tomcat.stop();
+            tomcat.destroy();
+            throw new IllegalStateException("the Tomcat context did not start: " + context.getState());
+        }
+        return new TomcatServer(tomcat, connector);
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}
