@@ -852,4 +852,32 @@ abstract class AbstractApiKeyFilterTest {
         assertChallenge(send(server, "POST", "/articles/1", "Authorization", bearer(reader)), 403,
                 "Bearer realm=\"kb\", error=\"insufficient_scope\", scope=\"kb:write\"");
     }
+
+    @Test
+    void whenDeclarativeFilterHasNoKeyManagerThenTheApplicationDoesNotStart() {
+        TestApp app = TestApp.declarative(Map.of("rules", "GET /health permitAll"), Map.of());
+
+        assertRefusedToStart(() -> closeAfter.add(start(app)),
+                "no KeyManager in the ServletContext attribute 'dev.keyvault.KeyManager'");
+    }
+
+    @Test
+    void whenDeclarativeFilterHasAnUnknownInitParamThenTheApplicationDoesNotStart() {
+        TestApp app = TestApp.declarative(Map.of("rulez", "GET /** permitAll"), Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys));
+
+        assertRefusedToStart(() -> closeAfter.add(start(app)), "init-param 'rulez': unknown parameter");
+    }
+
+    @Test
+    void whenDeclarativeFilterHasBothInitParamsAndAConfigAttributeThenTheApplicationDoesNotStart() {
+        TestApp app = TestApp.declarative(Map.of("realm", "other"),
+                Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys, ApiKeyFilter.CONFIG_ATTRIBUTE, config().build()));
+
+        assertRefusedToStart(() -> closeAfter.add(start(app)), "either with init-params or with the ServletContext attribute");
+    }
+
+    /** The container refused to start the application, and the filter's init failure, for {@code reason}, is the cause. */
+    static void assertRefusedToStart(org.assertj.core.api.ThrowableAssert.ThrowingCallable start, String reason) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(start).hasStackTraceContaining(reason);
+    }
 }

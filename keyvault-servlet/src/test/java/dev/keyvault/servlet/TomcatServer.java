@@ -2,6 +2,11 @@ package dev.keyvault.servlet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
@@ -36,11 +41,35 @@ final class TomcatServer implements TestServer {
         tomcat.getHost().getPipeline().addValve(errors);
         Context context = tomcat.addContext("", base.toString());
         context.addServletContainerInitializer(app, null);
-        tomcat.start();
+        // Tomcat logs why a context failed (a filter's init exception, say) instead of throwing it: collect it.
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Handler collector = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getThrown() != null) {
+                    failures.add(record.getThrown());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger catalina = Logger.getLogger("org.apache.catalina");
+        catalina.addHandler(collector);
+        try {
+            tomcat.start();
+        } finally {
+            catalina.removeHandler(collector);
+        }
         if (context.getState() != LifecycleState.STARTED) {
             tomcat.stop();
             tomcat.destroy();
-            throw new IllegalStateException("the Tomcat context did not start: " + context.getState());
+            IllegalStateException e = new IllegalStateException("the Tomcat context did not start: " + context.getState());
+            failures.forEach(e::addSuppressed);
+            throw e;
         }
         return new TomcatServer(tomcat, connector);
     }

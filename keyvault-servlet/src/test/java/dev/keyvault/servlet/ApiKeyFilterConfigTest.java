@@ -1,0 +1,82 @@
+package dev.keyvault.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ApiKeyFilterConfigTest {
+
+    @Test
+    void whenNothingIsSetThenTheDocumentedDefaults() {
+        ApiKeyFilterConfig config = ApiKeyFilterConfig.builder().build();
+
+        assertThat(config.realm()).isEqualTo("api");
+        assertThat(config.authorizationHeader()).contains("Authorization");
+        assertThat(config.apiKeyHeader()).contains("X-API-Key");
+        assertThat(config.rules()).isEmpty();
+        assertThat(config.unmatched()).isEqualTo(UnmatchedPolicy.DENY);
+        assertThat(config.tiers()).isEmpty();
+        assertThat(config.fallbackTier()).isEmpty();
+        assertThat(config.rateLimitStore().toString()).isEqualTo("RateLimitStore[local, maximumKeys=100000]");
+        assertThat(config.trustedProxies()).isEmpty();
+        assertThat(config.clock()).isEqualTo(Clock.systemUTC());
+        assertThat(config.maxCredentialLength()).isEqualTo(1024);
+        assertThat(config.recordUsage()).isTrue();
+        assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void whenATierNamedDefaultIsAddedThenItIsTheFallback() {
+        Tier standard = Tier.of("default", 10, Duration.ofSeconds(1), 10);
+        ApiKeyFilterConfig config = ApiKeyFilterConfig.builder().tier(standard).build();
+
+        assertThat(config.tierFor("unconfigured")).contains(standard);
+    }
+
+    @Test
+    void whenAnOptionIsSetTwiceThenIllegalState() {
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().realm("a").realm("b"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("realm was already set");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().apiKeyHeader("X-A").withoutApiKeyHeader())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().unmatched(UnmatchedPolicy.DENY).unmatched(UnmatchedPolicy.DENY))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().rule(Rule.permitAll("GET", "/a")).rule(Rule.authenticated("GET", "/a")))
+                .isInstanceOf(IllegalStateException.class).hasMessage("there is already a rule for GET /a");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().tier(Tier.of("t", 1, Duration.ofSeconds(1), 1))
+                .tier(Tier.of("t", 2, Duration.ofSeconds(1), 2))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void whenSettingsContradictThenBuildFails() {
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().withoutApiKeyHeader().withoutAuthorizationHeader().build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().apiKeyHeader("authorization").build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().fallbackTier("gold").build())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void whenAnArgumentIsBadThenRejectedAtOnce() {
+        ApiKeyFilterConfig.Builder b = ApiKeyFilterConfig.builder();
+        assertThatThrownBy(() -> b.realm("say \"hi\"")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.realm("line\r\nbreak")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.apiKeyHeader("X API Key")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.trustedProxies("10.0.0.0/8", "proxy.local")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxCredentialLength(10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.unavailableRetryAfter(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
+        assertThatThrownBy(() -> Rule.requireScopes("get", "/a", "kb:read")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rule.requireScopes("GET", "/a", "KB READ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rule.requireScopes("GET", "/a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tier.of("Free", 1, Duration.ofSeconds(1), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tier.of("free", 0, Duration.ofSeconds(1), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RateLimitStore.postgreSqlSchema("buckets; drop table keys")).isInstanceOf(IllegalArgumentException.class);
+        // the builder is still usable: failed setters did not count as set
+        assertThat(b.realm("ok").build().realm()).isEqualTo("ok");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.keyvault.servlet.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyvault.servlet.ApiKeyFilterConfig;
+import dev.keyvault.servlet.Rule;
+import dev.keyvault.servlet.Tier;
+import dev.keyvault.servlet.UnmatchedPolicy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InitParamsTest {
+
+    @Test
+    void whenEveryParamIsGivenThenTheConfigHoldsThem() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("realm", "kb");
+        params.put("authorization-header", "none");
+        params.put("api-key-header", "X-Kb-Key");
+        params.put("rules", """
+                # public
+                GET  /health      permitAll
+                get  /articles/** kb:read
+                POST /articles/** kb:write, kb:read
+                *    /me          authenticated
+                """);
+        params.put("unmatched", "permitAll");
+        params.put("tiers", "free 60/m burst 10; pro 100/PT10S burst 50\nfast 5/250ms burst 5");
+        params.put("fallback-tier", "free");
+        params.put("trusted-proxies", "10.0.0.0/8, 127.0.0.1 ::1");
+        params.put("max-credential-length", "256");
+        params.put("record-usage", "false");
+        params.put("unavailable-retry-after", "30");
+        params.put("max-buckets", "5000");
+        params.put("key-manager-attribute", "my.keys");
+
+        ApiKeyFilterConfig config = InitParams.parse(params);
+
+        assertThat(config.realm()).isEqualTo("kb");
+        assertThat(config.authorizationHeader()).isEmpty();
+        assertThat(config.apiKeyHeader()).contains("X-Kb-Key");
+        assertThat(config.rules()).containsExactly(
+                Rule.permitAll("GET", "/health"),
+                Rule.requireScopes("GET", "/articles/**", "kb:read"),
+                Rule.requireScopes("POST", "/articles/**", "kb:read", "kb:write"),
+                Rule.authenticated("*", "/me"));
+        assertThat(config.unmatched()).isEqualTo(UnmatchedPolicy.PERMIT_ALL);
+        assertThat(config.tiers().values()).containsExactly(
+                Tier.of("free", 60, Duration.ofMinutes(1), 10),
+                Tier.of("pro", 100, Duration.ofSeconds(10), 50),
+                Tier.of("fast", 5, Duration.ofMillis(250), 5));
+        assertThat(config.tierFor("gold")).contains(Tier.of("free", 60, Duration.ofMinutes(1), 10));
+        assertThat(config.trustedProxies()).containsExactly("10.0.0.0/8", "127.0.0.1", "::1");
+        assertThat(config.maxCredentialLength()).isEqualTo(256);
+        assertThat(config.recordUsage()).isFalse();
+        assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.rateLimitStore().toString()).isEqualTo("RateLimitStore[local, maximumKeys=5000]");
+    }
+
+    @Test
+    void whenNoParamsThenTheDefaults() {
+        ApiKeyFilterConfig config = InitParams.parse(Map.of());
+
+        assertThat(config.realm()).isEqualTo("api");
+        assertThat(config.authorizationHeader()).contains("Authorization");
+        assertThat(config.apiKeyHeader()).contains("X-API-Key");
+        assertThat(config.rules()).isEmpty();
+        assertThat(config.unmatched()).isEqualTo(UnmatchedPolicy.DENY);
+        assertThat(config.tierFor("default")).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void whenAParamIsUnknownOrMalformedThenTheErrorNamesIt() {
+        assertThatThrownBy(() -> InitParams.parse(Map.of("rule", "GET / permitAll")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("init-param 'rule': unknown parameter");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("rules", "GET /articles/**")))
+                .hasMessageStartingWith("init-param 'rules': a rule is 'METHOD PATTERN");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("rules", "GET articles kb:read")))
+                .hasMessageStartingWith("init-param 'rules': a path pattern starts with '/'");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("tiers", "free 60 per minute")))
+                .hasMessageStartingWith("init-param 'tiers': a tier is 'NAME REQUESTS/PERIOD burst BURST'");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("tiers", "free 60/fortnight burst 1")))
+                .hasMessageStartingWith("init-param 'tiers': a period is");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("unmatched", "allow")))
+                .hasMessageStartingWith("init-param 'unmatched': one of deny, authenticated, permitAll");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("record-usage", "yes")))
+                .hasMessageStartingWith("init-param 'record-usage': true or false");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("trusted-proxies", "proxy.internal")))
+                .hasMessageStartingWith("init-param 'trusted-proxies': not an IP address");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("max-credential-length", "lots")))
+                .hasMessageStartingWith("init-param 'max-credential-length': not a number");
+    }
+}
