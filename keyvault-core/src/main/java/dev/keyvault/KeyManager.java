@@ -83,7 +83,7 @@ public final class KeyManager implements AutoCloseable {
         this.workflows = new RotationWorkflows(this);
         this.engine = new VerificationEngine(store, format, b.hasher, b.additionalHashers,
                 new dev.keyvault.internal.HashingBulkhead(b.maxConcurrentHashes, b.hashingTimeout), clock, listener,
-                b.cacheMaximumSize, b.cacheExpireAfterAccess, b.statusRefreshInterval);
+                b.cacheMaximumSize, b.statusRefreshInterval);
         this.usage = new UsageCoalescer(b.maxBufferedRollups, listener);
         boolean follow = !b.changeFeedPollInterval.isZero();
         // Always follow from the sequence current at build time, so a manual pollChangeFeed() sees

@@ -26,7 +26,6 @@ public final class KeyManagerBuilder {
     Clock clock = Clock.systemUTC();
     String keyPrefix = "kv";
     long cacheMaximumSize = 10_000;
-    Duration cacheExpireAfterAccess = Duration.ofHours(1);
     Duration statusRefreshInterval = Duration.ofSeconds(30);
     RotationPolicy rotationPolicy = RotationPolicy.defaults();
     KeyEventListener listener = KeyEventListener.noop();
@@ -100,19 +99,14 @@ public final class KeyManagerBuilder {
         return this;
     }
 
-    /** How many keys' verifications this node caches; 0 disables the cache. Default: 10,000. */
+    /**
+     * How many keys' verifications this node caches (the least valuable are evicted first); 0
+     * disables the cache, so every verify reads the store and runs the slow hash. Default: 10,000.
+     */
     public KeyManagerBuilder cacheMaximumSize(long size) {
         Checks.nonNegative("cacheMaximumSize", size);
         once("cacheMaximumSize");
         this.cacheMaximumSize = size;
-        return this;
-    }
-
-    /** How long an unused key stays cached (after which its next verify hashes again). Default: 1 hour. */
-    public KeyManagerBuilder cacheExpireAfterAccess(Duration duration) {
-        Checks.positive("cacheExpireAfterAccess", duration);
-        once("cacheExpireAfterAccess");
-        this.cacheExpireAfterAccess = duration;
         return this;
     }
 

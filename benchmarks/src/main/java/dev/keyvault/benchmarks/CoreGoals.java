@@ -8,7 +8,14 @@ final class CoreGoals {
     private CoreGoals() {}
 
     static final List<Goal> GOALS = List.of(
-    );
+            new Goal("hot verify, cached valid key vs SHA-256 + map get + isEqual",
+                    "HotVerifyBenchmark.hotVerify", "HotVerifyBenchmark.hotVerifyFloor", Kind.TIME_RATIO_AT_MOST, 2.0),
+            new Goal("malformed token rejected (right length, bad checksum)",
+                    "HotVerifyBenchmark.malformedRejection", null, Kind.NANOS_AT_MOST, 150),
+            new Goal("cold verify (cache bypassed) vs one Argon2id verify",
+                    "ColdVerifyBenchmark.coldVerify", "ColdVerifyBenchmark.coldVerifyFloor", Kind.TIME_RATIO_AT_MOST, 1.15),
+            new Goal("recordUsage vs computeIfAbsent + LongAdder.increment",
+                    "RecordUsageBenchmark.recordUsage", "RecordUsageBenchmark.recordUsageFloor", Kind.TIME_RATIO_AT_MOST, 3.0));
 
     static final List<Measurement> MEASUREMENTS = List.of(
     );

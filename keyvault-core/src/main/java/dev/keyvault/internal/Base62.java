@@ -6,10 +6,12 @@ import java.security.SecureRandom;
 public final class Base62 {
     static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final boolean[] VALID = new boolean[128];
+    private static final byte[] DIGIT = new byte[128];
 
     static {
-        for (char c : ALPHABET) {
-            VALID[c] = true;
+        for (int i = 0; i < ALPHABET.length; i++) {
+            VALID[ALPHABET[i]] = true;
+            DIGIT[ALPHABET[i]] = (byte) i;
         }
     }
 
@@ -17,6 +19,15 @@ public final class Base62 {
 
     static boolean isBase62(int c) {
         return c >= 0 && c < 128 && VALID[c];
+    }
+
+    /** The value of {@code n} base62 digits at {@code offset} (already checked to be base62). */
+    static long decode(byte[] from, int offset, int n) {
+        long v = 0;
+        for (int i = offset; i < offset + n; i++) {
+            v = v * 62 + DIGIT[from[i]];
+        }
+        return v;
     }
 
     /** {@code n} characters, each uniform over the alphabet ({@code nextInt(62)} has no modulo bias). */

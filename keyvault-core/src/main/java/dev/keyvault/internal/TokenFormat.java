@@ -124,15 +124,10 @@ public final class TokenFormat {
         if (token == null || token.length() != length) {
             return null;
         }
-        byte[] b = new byte[length];
+        // ISO-8859-1 is an intrinsic copy of a compact string; any character above 127 becomes '?' or a
+        // negative byte, and neither passes the exact prefix/separator checks or the base62 table.
+        byte[] b = token.getBytes(StandardCharsets.ISO_8859_1);
         try {
-            for (int i = 0; i < length; i++) {
-                char c = token.charAt(i);
-                if (c > 127) {
-                    return null;
-                }
-                b[i] = (byte) c;
-            }
             for (int i = 0; i < prefixBytes.length; i++) {
                 if (b[i] != prefixBytes[i]) {
                     return null;
@@ -143,14 +138,10 @@ public final class TokenFormat {
                     || !allBase62(b, secretOffset, SECRET_LENGTH + CHECKSUM_LENGTH)) {
                 return null;
             }
-            byte[] expected = new byte[CHECKSUM_LENGTH];
-            Base62.encode(crc(b, checksumOffset), expected, 0, CHECKSUM_LENGTH);
-            for (int i = 0; i < CHECKSUM_LENGTH; i++) {
-                if (expected[i] != b[checksumOffset + i]) {
-                    return null;
-                }
+            if (Base62.decode(b, checksumOffset, CHECKSUM_LENGTH) != crc(b, checksumOffset)) {
+                return null;
             }
-            String keyId = new String(b, keyIdOffset, KEY_ID_LENGTH, StandardCharsets.US_ASCII);
+            String keyId = new String(b, keyIdOffset, KEY_ID_LENGTH, StandardCharsets.ISO_8859_1);
             return new ParsedToken(keyId, Arrays.copyOfRange(b, secretOffset, secretOffset + SECRET_LENGTH));
         } finally {
             Arrays.fill(b, (byte) 0);

@@ -19,7 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +60,18 @@ public final class VerificationEngine {
     private final Cache<String, CacheEntry> cache;
     private final long refreshMillis;
     private final AtomicLong invalidations = new AtomicLong();
+    /**
+     * Ids this node has seen revoked: {@code recordUsage} checks it on every request, so it must be
+     * cheaper than a cache lookup. Revocation is final, so entries never go stale; the set is
+     * cleared if it ever grows past {@link #MAX_KNOWN_REVOKED} (it then only misses some
+     * used-after-revoke notifications until keys are seen again).
+     */
+    private final Set<String> knownRevoked = ConcurrentHashMap.newKeySet();
+    private static final int MAX_KNOWN_REVOKED = 100_000;
 
     public VerificationEngine(KeyStore store, TokenFormat format, KeyHasher current, List<KeyHasher> additional,
             HashingBulkhead bulkhead, Clock clock, KeyEventListener listener,
-            long cacheMaximumSize, Duration cacheExpireAfterAccess, Duration statusRefresh) {
+            long cacheMaximumSize, Duration statusRefresh) {
         this.store = store;
         this.format = format;
         this.current = current;
@@ -71,10 +80,10 @@ public final class VerificationEngine {
         this.clock = clock;
         this.listener = listener;
         this.refreshMillis = statusRefresh.toMillis();
+        // Size-bounded only: time-based eviction would read a clock on every hit (tens of ns on some
+        // VMs), and an idle entry is harmless — its status is re-read after the refresh interval anyway.
         this.cache = cacheMaximumSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(cacheMaximumSize)
-                .expireAfterAccess(cacheExpireAfterAccess)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .build();
     }
 
@@ -131,6 +140,7 @@ public final class VerificationEngine {
         CacheEntry entry = new CacheEntry(Sha256.digest(secret), stored.key(), now);
         CacheEntry installed = install(id, entry, epoch);
         if (installed != null) {
+            remember(installed);
             return installed.result(now);
         }
         // A revoke or change-feed event arrived while we were hashing: what we read may be stale.
@@ -138,7 +148,18 @@ public final class VerificationEngine {
         if (again.isEmpty()) {
             return UNKNOWN;
         }
-        return entry.withSnapshot(again.get().key(), now).result(clock.millis());
+        CacheEntry fresh = entry.withSnapshot(again.get().key(), now);
+        remember(fresh);
+        return fresh.result(clock.millis());
+    }
+
+    private void remember(CacheEntry entry) {
+        if (entry.revoked) {
+            if (knownRevoked.size() >= MAX_KNOWN_REVOKED) {
+                knownRevoked.clear();
+            }
+            knownRevoked.add(entry.snapshot.id());
+        }
     }
 
     /** Re-reads the status of a cached key (no rehash). If the store is down, keeps serving the snapshot. */
@@ -160,7 +181,9 @@ public final class VerificationEngine {
         }
         CacheEntry refreshed = hit.withSnapshot(found.get().key(), now);
         CacheEntry installed = install(id, refreshed, epoch);
-        return (installed != null ? installed : refreshed).result(now);
+        CacheEntry current = installed != null ? installed : refreshed;
+        remember(current);
+        return current.result(now);
     }
 
     /**
@@ -224,6 +247,7 @@ public final class VerificationEngine {
     /** This node revoked the key: keep the digest (so a revoked key's requests stay cheap) with a revoked snapshot. */
     public void markRevoked(ApiKey revoked) {
         invalidations.incrementAndGet();
+        remember(new CacheEntry(new byte[0], revoked, 0));
         if (cache != null) {
             long now = clock.millis();
             cache.asMap().computeIfPresent(revoked.id(), (k, old) -> old.withSnapshot(revoked, now));
@@ -237,10 +261,9 @@ public final class VerificationEngine {
         }
     }
 
-    /** Whether this node currently knows the key to be revoked (no I/O). */
+    /** Whether this node has seen the key revoked (no I/O; a set lookup). */
     public boolean isKnownRevoked(String id) {
-        CacheEntry e = cache == null ? null : cache.getIfPresent(id);
-        return e != null && e.revoked;
+        return !knownRevoked.isEmpty() && knownRevoked.contains(id);
     }
 
     public KeyHasher currentHasher() {

@@ -1,0 +1,2 @@
+/** Benchmarks of keyvault-core's hot paths, each with its floor. */
+package dev.keyvault.benchmarks.core;
