@@ -29,9 +29,9 @@ public record UsageEvent(
 
     public UsageEvent {
         requireNonNull(at, "at");
-        Checks.matches("method", method, Checks.METHOD, "[A-Z][A-Z0-9_-]{0,15}");
+        Checks.method(method);
         Checks.text("endpoint", endpoint, Checks.MAX_ENDPOINT);
-        Checks.matches("clientIp", clientIp, Checks.CLIENT_IP, "[0-9A-Za-z:.%_-]{1,64}");
+        Checks.clientIp(clientIp);
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("status must be an HTTP status 100-599, was " + status);
         }

@@ -29,10 +29,49 @@ public final class Checks {
     public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,31}");
     /** Tags: letters, digits and {@code _ : . = / @ -}, 1 to 64 characters. */
     public static final Pattern TAG = Pattern.compile("[A-Za-z0-9_:.=/@-]{1,64}");
-    /** HTTP-method-like verbs. */
-    public static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,15}");
-    /** IPv4, IPv6 (with an optional zone) or a host-chosen token such as {@code unknown}. */
-    public static final Pattern CLIENT_IP = Pattern.compile("[0-9A-Za-z:.%_-]{1,64}");
+    private static final boolean[] METHOD_CHARS = table("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    private static final boolean[] CLIENT_IP_CHARS =
+            table("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.%_-");
+
+    private static boolean[] table(String chars) {
+        boolean[] t = new boolean[128];
+        for (char c : chars.toCharArray()) {
+            t[c] = true;
+        }
+        return t;
+    }
+
+    private static boolean allIn(String value, boolean[] table, int from) {
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 128 || !table[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An HTTP-method-like verb, {@code [A-Z][A-Z0-9_-]{0,15}}. Checked by hand rather than by regex:
+     * it runs for every recorded request.
+     */
+    public static String method(String value) {
+        requireNonNull(value, "method");
+        if (value.isEmpty() || value.length() > 16 || value.charAt(0) < 'A' || value.charAt(0) > 'Z'
+                || !allIn(value, METHOD_CHARS, 1)) {
+            throw new IllegalArgumentException("method must match [A-Z][A-Z0-9_-]{0,15}");
+        }
+        return value;
+    }
+
+    /** IPv4, IPv6 (with an optional zone) or a token such as {@code unknown}: {@code [0-9A-Za-z:.%_-]{1,64}}. */
+    public static String clientIp(String value) {
+        requireNonNull(value, "clientIp");
+        if (value.isEmpty() || value.length() > 64 || !allIn(value, CLIENT_IP_CHARS, 0)) {
+            throw new IllegalArgumentException("clientIp must match [0-9A-Za-z:.%_-]{1,64}");
+        }
+        return value;
+    }
 
     private Checks() {}
 
