@@ -1,0 +1,105 @@
+package dev.keyvault.jdbc.internal;
+
+import dev.keyvault.ApiKey;
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventType;
+import dev.keyvault.KeyStatus;
+import dev.keyvault.Revocation;
+import dev.keyvault.RiskClass;
+import dev.keyvault.UsageRollup;
+import dev.keyvault.spi.KeyChange;
+import dev.keyvault.spi.StoredKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Reads rows into value types, and encodes values for columns. Stateless and thread-safe. */
+public final class Rows {
+    public static final RowMapper<StoredKey> KEY = (rs, ctx) -> key(rs);
+    public static final RowMapper<KeyEvent> EVENT = (rs, ctx) -> new KeyEvent(rs.getString("key_id"),
+            KeyEventType.valueOf(rs.getString("event_type")), Instant.ofEpochMilli(rs.getLong("at_ms")),
+            rs.getString("actor"), rs.getString("detail"));
+    public static final RowMapper<KeyChange> CHANGE = (rs, ctx) -> new KeyChange(rs.getLong("seq"), rs.getString("key_id"),
+            KeyEventType.valueOf(rs.getString("event_type")), Instant.ofEpochMilli(rs.getLong("at_ms")));
+    public static final RowMapper<UsageRollup> USAGE = (rs, ctx) -> new UsageRollup(rs.getString("key_id"),
+            Instant.ofEpochMilli(rs.getLong("minute_ms")), rs.getString("method"), rs.getString("endpoint"),
+            rs.getString("client_ip"), rs.getString("user_agent"), rs.getString("consumer"), rs.getInt("http_status"),
+            rs.getLong("request_count"), Instant.ofEpochMilli(rs.getLong("first_seen_ms")),
+            Instant.ofEpochMilli(rs.getLong("last_seen_ms")));
+
+    private Rows() {}
+
+    private static StoredKey key(ResultSet rs) throws SQLException {
+        KeyStatus status = KeyStatus.valueOf(rs.getString("status"));
+        Optional<Instant> revokedAt = instant(rs, "revoked_at_ms");
+        Optional<Revocation> revocation = status == KeyStatus.REVOKED
+                ? Optional.of(new Revocation(revokedAt.orElseThrow(), rs.getString("revoked_reason"), rs.getString("revoked_by")))
+                : Optional.empty();
+        String risk = rs.getString("risk_class");
+        ApiKey key = new ApiKey(
+                rs.getString("id"),
+                rs.getString("prefix"),
+                rs.getString("owner"),
+                rs.getString("name"),
+                split(rs.getString("scopes")),
+                rs.getString("tier"),
+                rs.getString("environment"),
+                split(rs.getString("tags")),
+                risk == null ? Optional.empty() : Optional.of(RiskClass.valueOf(risk)),
+                Instant.ofEpochMilli(rs.getLong("created_at_ms")),
+                instant(rs, "expires_at_ms"),
+                instant(rs, "last_used_at_ms"),
+                status,
+                revocation,
+                Optional.ofNullable(rs.getString("predecessor_id")),
+                Optional.ofNullable(rs.getString("successor_id")),
+                rs.getBoolean("compromised"));
+        return new StoredKey(key, rs.getString("hash"));
+    }
+
+    private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+    }
+
+    /**
+     * Scopes and tags are stored sorted and space-separated: neither alphabet contains a space, and
+     * reading a key stays one row of one table (the verify path's only query).
+     */
+    public static String join(Set<String> values) {
+        return String.join(" ", new TreeSet<>(values));
+    }
+
+    static Set<String> split(String joined) {
+        return joined.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(joined.split(" ")));
+    }
+
+    /**
+     * Milliseconds since the epoch: the store keeps time at millisecond precision (the manager only
+     * produces such instants), truncating anything finer.
+     *
+     * @throws IllegalArgumentException if the instant is beyond what a {@code long} of milliseconds holds
+     */
+    public static long millis(Instant t) {
+        try {
+            return t.toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("instant out of the storable range: " + t);
+        }
+    }
+
+    /** The smallest whole millisecond at or after {@code t}, saturating at the range of a long. */
+    public static long ceilMillis(Instant t) {
+        try {
+            long ms = t.toEpochMilli();
+            return t.getNano() % 1_000_000 == 0 ? ms : Math.addExact(ms, 1);
+        } catch (ArithmeticException e) {
+            return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.keyvault.jdbc.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.jdbc.Dialect;
+
+/**
+ * Every statement the store runs, for one dialect and table prefix, rendered once at construction.
+ * The prefix is the only thing spliced into SQL, and only after {@link Identifiers#checkPrefix}
+ * accepted it; every value is a bind parameter. Immutable and thread-safe.
+ */
+public final class Sql {
+    static final String KEY_COLUMNS = "id, prefix, owner, name, scopes, tier, environment, tags, risk_class,"
+            + " created_at_ms, expires_at_ms, last_used_at_ms, status, revoked_at_ms, revoked_reason, revoked_by,"
+            + " predecessor_id, successor_id, compromised, hash";
+    private static final String USAGE_COLUMNS = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer,"
+            + " http_status, request_count, first_seen_ms, last_seen_ms";
+    private static final String USAGE_KEY = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer, http_status";
+
+    private final String p;
+    private final boolean postgres;
+
+    public final String insertKey;
+    public final String insertTag;
+    public final String findKey;
+    public final String keyExists;
+    public final String revoke;
+    public final String markCompromised;
+    public final String shortenExpiry;
+    public final String replaceHash;
+    public final String linkSuccessor;
+    /** PostgreSQL: one statement that bumps and returns; H2: bump, then {@link #lastSequence}. */
+    public final String bumpSequence;
+    public final String lastSequence;
+    public final String insertHistory;
+    public final String insertChange;
+    public final String notifyChanges;
+    public final String history;
+    public final String usage;
+    public final String upsertUsage;
+    public final String touchLastUsed;
+    public final String changesSince;
+    public final String prunedThrough;
+    public final String lockFeed;
+    public final String firstKeptChange;
+    public final String deleteChanges;
+    public final String advancePruned;
+
+    public Sql(Dialect dialect, String prefix) {
+        this.p = Identifiers.checkPrefix(prefix);
+        this.postgres = requireNonNull(dialect, "dialect") == Dialect.POSTGRESQL;
+
+        insertKey = "INSERT INTO " + t("keys") + " (" + KEY_COLUMNS + ") VALUES (:id, :prefix, :owner, :name, :scopes,"
+                + " :tier, :environment, :tags, :riskClass, :createdAt, :expiresAt, :lastUsedAt, 'ACTIVE', NULL, NULL, NULL,"
+                + " :predecessorId, :successorId, :compromised, :hash)";
+        insertTag = "INSERT INTO " + t("key_tags") + " (tag, key_id) VALUES (:tag, :keyId)";
+        findKey = "SELECT " + KEY_COLUMNS + " FROM " + t("keys") + " WHERE id = :id";
+        keyExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE id = :id";
+        revoke = "UPDATE " + t("keys") + " SET status = 'REVOKED', revoked_at_ms = :at, revoked_reason = :reason,"
+                + " revoked_by = :actor, compromised = (compromised OR :compromised) WHERE id = :id AND status = 'ACTIVE'";
+        markCompromised = "UPDATE " + t("keys") + " SET compromised = TRUE WHERE id = :id";
+        shortenExpiry = "UPDATE " + t("keys") + " SET expires_at_ms = :expiresAt"
+                + " WHERE id = :id AND (expires_at_ms IS NULL OR expires_at_ms > :expiresAt)";
+        replaceHash = "UPDATE " + t("keys") + " SET hash = :newHash WHERE id = :id AND hash = :expectedHash";
+        // The compare-and-set of a rotation: only if the link still equals what the caller saw.
+        linkSuccessor = "UPDATE " + t("keys") + " SET successor_id = :successorId,"
+                + " expires_at_ms = CASE WHEN CAST(:expiresAt AS BIGINT) IS NOT NULL"
+                + " AND (expires_at_ms IS NULL OR expires_at_ms > CAST(:expiresAt AS BIGINT))"
+                + " THEN CAST(:expiresAt AS BIGINT) ELSE expires_at_ms END"
+                + " WHERE id = :id AND successor_id IS NOT DISTINCT FROM CAST(:expected AS VARCHAR(12))";
+        bumpSequence = "UPDATE " + t("feed_state") + " SET last_seq = last_seq + :n WHERE id = 1"
+                + (postgres ? " RETURNING last_seq" : "");
+        lastSequence = "SELECT last_seq FROM " + t("feed_state") + " WHERE id = 1";
+        insertHistory = "INSERT INTO " + t("history") + " (seq, key_id, event_type, at_ms, actor, detail)"
+                + " VALUES (:seq, :keyId, :type, :at, :actor, :detail)";
+        insertChange = "INSERT INTO " + t("changes") + " (seq, key_id, event_type, at_ms) VALUES (:seq, :keyId, :type, :at)";
+        notifyChanges = "NOTIFY " + channel();
+        history = "SELECT key_id, event_type, at_ms, actor, detail FROM " + t("history") + " WHERE key_id = :id ORDER BY seq";
+        usage = "SELECT " + USAGE_COLUMNS + " FROM " + t("usage")
+                + " WHERE key_id = :id AND minute_ms >= :from AND minute_ms < :to"
+                + " ORDER BY minute_ms, endpoint, client_ip, http_status, method, user_agent, consumer";
+        String unnestUsage = "UNNEST(CAST(:keyIds AS VARCHAR ARRAY), CAST(:minutes AS BIGINT ARRAY),"
+                + " CAST(:methods AS VARCHAR ARRAY), CAST(:endpoints AS VARCHAR ARRAY), CAST(:clientIps AS VARCHAR ARRAY),"
+                + " CAST(:userAgents AS VARCHAR ARRAY), CAST(:consumers AS VARCHAR ARRAY), CAST(:statuses AS INTEGER ARRAY),"
+                + " CAST(:counts AS BIGINT ARRAY), CAST(:firsts AS BIGINT ARRAY), CAST(:lasts AS BIGINT ARRAY))";
+        String unnestLastUsed = "UNNEST(CAST(:ids AS VARCHAR ARRAY), CAST(:ats AS BIGINT ARRAY))";
+        if (postgres) {
+            // One statement per batch whatever its size: the rows travel as 11 arrays.
+            upsertUsage = "INSERT INTO " + t("usage") + " AS t (" + USAGE_COLUMNS + ") SELECT * FROM " + unnestUsage
+                    + " ON CONFLICT (" + USAGE_KEY + ") DO UPDATE SET"
+                    + " request_count = t.request_count + EXCLUDED.request_count,"
+                    + " first_seen_ms = LEAST(t.first_seen_ms, EXCLUDED.first_seen_ms),"
+                    + " last_seen_ms = GREATEST(t.last_seen_ms, EXCLUDED.last_seen_ms)";
+            touchLastUsed = "UPDATE " + t("keys") + " AS k SET last_used_at_ms = u.at_ms FROM " + unnestLastUsed
+                    + " AS u(id, at_ms) WHERE k.id = u.id COLLATE \"C\""
+                    + " AND (k.last_used_at_ms IS NULL OR k.last_used_at_ms < u.at_ms)";
+        } else {
+            upsertUsage = "MERGE INTO " + t("usage") + " AS t USING (SELECT * FROM " + unnestUsage + ") AS u(" + USAGE_COLUMNS
+                    + ") ON t.key_id = u.key_id AND t.minute_ms = u.minute_ms AND t.method = u.method"
+                    + " AND t.endpoint = u.endpoint AND t.client_ip = u.client_ip AND t.user_agent = u.user_agent"
+                    + " AND t.consumer = u.consumer AND t.http_status = u.http_status"
+                    + " WHEN MATCHED THEN UPDATE SET request_count = t.request_count + u.request_count,"
+                    + " first_seen_ms = LEAST(t.first_seen_ms, u.first_seen_ms),"
+                    + " last_seen_ms = GREATEST(t.last_seen_ms, u.last_seen_ms)"
+                    + " WHEN NOT MATCHED THEN INSERT (" + USAGE_COLUMNS + ") VALUES (u.key_id, u.minute_ms, u.method,"
+                    + " u.endpoint, u.client_ip, u.user_agent, u.consumer, u.http_status, u.request_count,"
+                    + " u.first_seen_ms, u.last_seen_ms)";
+            touchLastUsed = "MERGE INTO " + t("keys") + " AS k USING (SELECT * FROM " + unnestLastUsed + ") AS u(id, at_ms)"
+                    + " ON k.id = u.id WHEN MATCHED AND (k.last_used_at_ms IS NULL OR k.last_used_at_ms < u.at_ms)"
+                    + " THEN UPDATE SET last_used_at_ms = u.at_ms";
+        }
+        changesSince = "SELECT seq, key_id, event_type, at_ms FROM " + t("changes") + " WHERE seq > :after ORDER BY seq LIMIT :limit";
+        prunedThrough = "SELECT pruned_through FROM " + t("feed_state") + " WHERE id = 1";
+        lockFeed = "SELECT last_seq FROM " + t("feed_state") + " WHERE id = 1 FOR UPDATE";
+        firstKeptChange = "SELECT MIN(seq) FROM " + t("changes") + " WHERE at_ms >= :before";
+        deleteChanges = "DELETE FROM " + t("changes") + " WHERE seq < :cutoff";
+        advancePruned = "UPDATE " + t("feed_state") + " SET pruned_through = :through WHERE id = 1 AND pruned_through < :through";
+    }
+
+    /** The table called {@code name}, with the prefix. */
+    public String t(String name) {
+        return p + name;
+    }
+
+    /** The LISTEN/NOTIFY channel of this prefix. */
+    public String channel() {
+        return p + "changes";
+    }
+
+    /** The key query for the given criteria; only fixed fragments are concatenated. */
+    public String list(boolean owner, boolean status, boolean environment, boolean tag, boolean afterId) {
+        StringBuilder sql = new StringBuilder(256).append("SELECT ").append(KEY_COLUMNS).append(" FROM ").append(t("keys"))
+                .append(" k WHERE 1 = 1");
+        if (owner) {
+            sql.append(" AND k.owner = :owner");
+        }
+        if (status) {
+            sql.append(" AND k.status = :status");
+        }
+        if (environment) {
+            sql.append(" AND k.environment = :environment");
+        }
+        if (tag) {
+            sql.append(" AND EXISTS (SELECT 1 FROM ").append(t("key_tags")).append(" g WHERE g.tag = :tag AND g.key_id = k.id)");
+        }
+        if (afterId) {
+            sql.append(" AND k.id > :afterId");
+        }
+        return sql.append(" ORDER BY k.id LIMIT :limit").toString();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.keyvault.jdbc.internal;
+
+import dev.keyvault.UsageRollup;
+
+/**
+ * Checks for values the core types do not constrain but a column does, so that the caller gets an
+ * {@link IllegalArgumentException} instead of a SQL error (or, worse, silently changed data):
+ * PostgreSQL refuses the NUL character in text, UTF-8 cannot carry an unpaired surrogate (the driver
+ * would substitute {@code ?}), and every column has a width. Messages name the field, never the value.
+ */
+public final class Values {
+    private Values() {}
+
+    public static String text(String what, String value, int maxLength) {
+        if (value.length() > maxLength) {
+            throw new IllegalArgumentException(what + " must be at most " + maxLength + " characters for the database, was "
+                    + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\u0000') {
+                throw new IllegalArgumentException(what + " must not contain the NUL character (index " + i + ")");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " contains an unpaired surrogate at index " + i);
+            }
+        }
+        return value;
+    }
+
+    public static void rollup(UsageRollup r) {
+        text("usage method", r.method(), 16);
+        text("usage endpoint", r.endpoint(), 200);
+        text("usage clientIp", r.clientIp(), 64);
+        text("usage userAgent", r.userAgent(), 256);
+        text("usage consumer", r.consumer(), 256);
+        Rows.millis(r.firstSeen());
+        Rows.millis(r.lastSeen());
+    }
+}
