@@ -84,7 +84,7 @@ public final class RotationSupervisor implements Runnable, AutoCloseable {
                 switch (status.state()) {
                     case SAFE_TO_COMPLETE, DEADLINE_PASSED -> {
                         checked++;
-                        CompletionResult r = flows.completeWith(status, actor, Optional.empty());
+                        CompletionResult r = flows.completeWith(status, actor, Optional.empty(), false);
                         if (r.outcome() == CompletionResult.Outcome.COMPLETED) {
                             completed.add(r);
                         } else if (r.outcome() == CompletionResult.Outcome.REFUSED) {

@@ -70,11 +70,15 @@ final class RotationWorkflows {
         Checks.text("actor", actor, Checks.MAX_ACTOR);
         forceReason.ifPresent(r -> Checks.text("reason", r, Checks.MAX_REASON));
         keys.flush();
-        return completeWith(statusOf(find(oldKeyId)), actor, forceReason);
+        return completeWith(statusOf(find(oldKeyId)), actor, forceReason, true);
     }
 
-    /** Completes from an already computed status (the supervisor computes it first to decide). */
-    CompletionResult completeWith(RotationStatus status, String actor, Optional<String> forceReason) {
+    /**
+     * Completes from an already computed status (the supervisor computes it first to decide; it
+     * passes {@code noteRefusal = false} so that a window it re-checks every few minutes does not
+     * fill the history with the same refusal).
+     */
+    CompletionResult completeWith(RotationStatus status, String actor, Optional<String> forceReason, boolean noteRefusal) {
         ApiKey old = status.predecessor();
         ApiKey successor = status.successor();
         String oldId = old.id();
@@ -86,7 +90,9 @@ final class RotationWorkflows {
         if (status.state() == State.ABANDONED) {
             String why = "the successor " + successorId + " is revoked, so there is nothing to complete into: rotate the key"
                     + " again, or revoke it if it is no longer needed";
-            note(oldId, actor, "completeRotation refused: " + why);
+            if (noteRefusal) {
+                note(oldId, actor, "completeRotation refused: " + why);
+            }
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, List.of(why));
         }
         if (status.state() != State.DEADLINE_PASSED && isAutomated(history(oldId), successorId)
@@ -94,13 +100,17 @@ final class RotationWorkflows {
             // Nobody holds the successor's secret yet: revoking the old key now would cut off every consumer.
             String why = "the successor " + successorId + " was issued by the AutoRotator and its secret has not been"
                     + " delivered yet: run the AutoRotator again (it resumes), or revoke with revoke() in an emergency";
-            note(oldId, actor, "completeRotation refused: " + why);
+            if (noteRefusal) {
+                note(oldId, actor, "completeRotation refused: " + why);
+            }
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, List.of(why));
         }
 
         List<String> unsafe = status.safeToRevoke() ? List.of() : unsafeReasons(status);
         if (!status.safeToRevoke() && forceReason.isEmpty()) {
-            note(oldId, actor, "completeRotation refused: " + String.join("; ", unsafe));
+            if (noteRefusal) {
+                note(oldId, actor, "completeRotation refused: " + String.join("; ", unsafe));
+            }
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, unsafe);
         }
 
@@ -183,7 +193,6 @@ final class RotationWorkflows {
         }
         ApiKey old = result.key().get();
         try {
-            keys.flush();
             RotationStatus status = statusOf(store().find(old.id()).map(StoredKey::key).orElse(old));
             if (!status.successor().isActive()) {
                 return;
