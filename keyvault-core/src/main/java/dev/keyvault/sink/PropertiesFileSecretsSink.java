@@ -108,7 +108,7 @@ public final class PropertiesFileSecretsSink implements SecretsSink {
         synchronized (lock) {
             Properties props = load();
             props.setProperty(name, successor.token());
-            write(props, "keyvault secrets; last delivery: " + successor.key().hint() + " for " + replaced.id());
+            write(props, "keyvault secrets; last delivery: key " + successor.id() + " replacing " + replaced.id());
         }
     }
 
