@@ -34,7 +34,11 @@ public interface KeyEventListener {
     /** {@link KeyManager#rotationDue} found a key coming due, due or overdue. */
     default void onRotationDue(RotationDue due) {}
 
-    /** A rotation window became safe to close: the successor is in use and the old key is quiet. */
+    /**
+     * A rotation window became safe to close: the successor is in use and the old key is quiet. Fired
+     * once per rotation, by {@link KeyManager#completeRotation} or a {@link RotationSupervisor}, when
+     * it records {@link KeyEventType#ROTATION_SAFE} in the old key's history.
+     */
     default void onRotationWindowSafe(ApiKey predecessor, ApiKey successor) {}
 
     /** A stored hash was replaced because the hashing policy changed. */
