@@ -273,7 +273,8 @@ public final class KeyManager implements AutoCloseable {
         if (outcome == RevokeOutcome.NOT_FOUND) {
             return new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty());
         }
-        if (compromised) {
+        if (compromised && !before.get().key().compromised()) {
+            // Marking an already compromised key again would only repeat the entry (an emergency rerun).
             store.markCompromised(keyId, new KeyEvent(keyId, KeyEventType.COMPROMISED, now, actor, reason));
         }
         Optional<ApiKey> now2 = store.find(keyId).map(StoredKey::key);

@@ -158,6 +158,8 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         assertThat(again.successor()).isEmpty();
         assertThat(again.existingSuccessor()).map(ApiKey::id).contains(first.successor().orElseThrow().id());
         assertThat(successorsOf(leaked.id())).hasSize(1);
+        assertThat(historyOf(leaked.id(), COMPROMISED)).as("a rerun does not repeat the history").hasSize(1);
+        assertThat(historyOf(leaked.id(), REVOKED)).hasSize(1);
     }
 
     @Test
