@@ -1,0 +1,20 @@
+package dev.keyvault.jdbc;
+
+import dev.keyvault.rotation.StandardRotationContract;
+import dev.keyvault.spi.KeyStore;
+
+/** Core's StandardRotationContract on H2 in memory, a database per test, unchanged. */
+class H2MemoryStandardRotationTest extends StandardRotationContract {
+    private TestDatabase db;
+
+    @Override
+    protected KeyStore newStore() {
+        db = TestDatabase.h2Memory();
+        return db.migratedStore();
+    }
+
+    @Override
+    protected void release(KeyStore store) {
+        db.close();
+    }
+}
