@@ -344,7 +344,7 @@ public final class KeyManager implements AutoCloseable {
                 Optional.empty(), Optional.of(old.id()), Optional.empty(), false);
         List<KeyEvent> events = new ArrayList<>();
         events.add(new KeyEvent(old.id(), KeyEventType.ROTATED, now, options.actor(),
-                "successor " + successorId + " '" + clip(name) + "': " + options.reason()));
+                dev.keyvault.internal.rotation.Texts.rotatedDetail(successorId, name, options.reason())));
         events.add(new KeyEvent(successorId, KeyEventType.ISSUED, now, options.actor(), "successor of " + old.id()));
         if (overlap.isPresent()) {
             events.add(new KeyEvent(old.id(), KeyEventType.EXPIRY_CHANGED, now, options.actor(),
@@ -356,10 +356,6 @@ public final class KeyManager implements AutoCloseable {
         SafeListener.call(listener, l -> l.onIssued(issued.key()));
         SafeListener.call(listener, l -> l.onRotated(predecessor, issued.key()));
         return issued;
-    }
-
-    private static String clip(String s) {
-        return s.length() <= 300 ? s : s.substring(0, 300);
     }
 
     // ---------------------------------------------------------------------------------------- usage

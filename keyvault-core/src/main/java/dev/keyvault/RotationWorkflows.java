@@ -337,10 +337,9 @@ final class RotationWorkflows {
 
     /** Whether {@code successorId} was issued by the {@link AutoRotator} (its ROTATED entry carries its reason). */
     static boolean isAutomated(List<KeyEvent> oldHistory, String successorId) {
-        String prefix = "successor " + successorId + " ";
-        String suffix = ": " + AUTO_ROTATION_REASON;
         for (KeyEvent e : oldHistory) {
-            if (e.type() == KeyEventType.ROTATED && e.detail().startsWith(prefix) && e.detail().endsWith(suffix)) {
+            if (e.type() == KeyEventType.ROTATED
+                    && dev.keyvault.internal.rotation.Texts.isRotationTo(e.detail(), successorId, AUTO_ROTATION_REASON)) {
                 return true;
             }
         }

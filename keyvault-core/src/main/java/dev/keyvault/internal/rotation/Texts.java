@@ -7,6 +7,20 @@ import java.util.List;
 public final class Texts {
     private Texts() {}
 
+    /**
+     * The detail of the ROTATED entry in a predecessor's history. It is written in the same
+     * transaction as the successor, so workflows read it (through {@link #isRotationTo}) to learn
+     * durably why a successor exists; both sides use these two methods, never the wording itself.
+     */
+    public static String rotatedDetail(String successorId, String successorName, String reason) {
+        return "successor " + successorId + " '" + clip(successorName, 300) + "': " + reason;
+    }
+
+    /** Whether {@code detail} is a {@link #rotatedDetail} naming {@code successorId} with {@code reason}. */
+    public static boolean isRotationTo(String detail, String successorId, String reason) {
+        return detail.startsWith("successor " + successorId + " '") && detail.endsWith("': " + reason);
+    }
+
     /** {@code s} cut to {@code max} characters (an ellipsis marks the cut), without a dangling surrogate. */
     public static String clip(String s, int max) {
         if (s.length() <= max) {
