@@ -113,6 +113,10 @@ import org.slf4j.LoggerFactory;
  * never change the response. Nothing is logged with key material or the {@code Authorization}
  * header.
  *
+ * <p>Order of checks: route (a {@code permitAll} route skips everything), credential, key, the
+ * key's tier (so a key over its limit gets 429 even on routes it may not use), scopes. A request is
+ * checked once: dispatches after the first (forward, include, error, async) pass straight through.
+ *
  * <p>The {@code KeyManager} belongs to the application: the filter never closes it. Thread-safe.
  * Not final only so a {@code @WebFilter} class can extend it; every method is final.
  */
@@ -130,6 +134,8 @@ public class ApiKeyFilter implements Filter {
 
     private volatile Engine engine;
     private final boolean programmatic;
+    /** Marks a request this instance has handled, so a forward, include, error or async dispatch is not checked (and counted) again. */
+    private final String handledMarker = ApiKeyFilter.class.getName() + ".handled@" + Integer.toHexString(System.identityHashCode(this));
 
     /** For {@code web.xml} and {@code @WebFilter}: configured in {@link #init(FilterConfig)}. */
     public ApiKeyFilter() {
@@ -209,6 +215,11 @@ public class ApiKeyFilter implements Filter {
         if (e == null) {
             throw new ServletException("ApiKeyFilter used before init"); // a container bug, not a request problem
         }
+        if (request.getAttribute(handledMarker) != null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(handledMarker, Boolean.TRUE);
         Route route;
         ApiKey key;
         try {

@@ -90,11 +90,16 @@ public final class CredentialResolver {
     }
 
     private static String afterScheme(String value) {
-        return trimWhitespace(value.substring(BEARER.length()));
+        return trimWhitespace(value, BEARER.length());
     }
 
     private static String trimWhitespace(String s) {
-        int start = 0;
+        return trimWhitespace(s, 0);
+    }
+
+    /** {@code s} from {@code from}, without leading and trailing spaces and tabs; one substring at most. */
+    private static String trimWhitespace(String s, int from) {
+        int start = from;
         int end = s.length();
         while (start < end && isWhitespace(s.charAt(start))) {
             start++;
@@ -102,7 +107,7 @@ public final class CredentialResolver {
         while (end > start && isWhitespace(s.charAt(end - 1))) {
             end--;
         }
-        return s.substring(start, end);
+        return start == 0 && end == s.length() ? s : s.substring(start, end);
     }
 
     private static boolean isWhitespace(char c) {

@@ -47,9 +47,10 @@ public final class PathPattern {
 
     /** Whether {@code path} (the decoded path inside the application) matches. */
     public boolean matches(String path) {
-        String[] p = split(path);
+        // Segment bounds as offsets into the path: no substring per segment on the request path.
+        int[] bounds = bounds(path);
+        int n = bounds.length / 2;
         int m = segments.length;
-        int n = p.length;
         // reach[j]: pattern segments [0, i) can consume exactly path segments [0, j)
         boolean[] reach = new boolean[n + 1];
         boolean[] next = new boolean[n + 1];
@@ -57,18 +58,22 @@ public final class PathPattern {
         for (int i = 0; i < m; i++) {
             String seg = segments[i];
             java.util.Arrays.fill(next, false);
+            boolean any = false;
             if (seg.equals(ANY_SEGMENTS)) {
-                boolean any = false;
                 for (int j = 0; j <= n; j++) {
                     any |= reach[j];
                     next[j] = any;
                 }
             } else {
                 for (int j = 0; j < n; j++) {
-                    if (reach[j] && segmentMatches(seg, p[j])) {
+                    if (reach[j] && segmentMatches(seg, path, bounds[2 * j], bounds[2 * j + 1])) {
                         next[j + 1] = true;
+                        any = true;
                     }
                 }
+            }
+            if (!any) {
+                return false;
             }
             boolean[] t = reach;
             reach = next;
@@ -77,13 +82,38 @@ public final class PathPattern {
         return reach[n];
     }
 
+    /** Start and end offsets of the non-empty segments of {@code path}. */
+    private static int[] bounds(String path) {
+        int len = path.length();
+        int count = 0;
+        for (int i = 0; i < len; i++) {
+            if (path.charAt(i) != '/' && (i == 0 || path.charAt(i - 1) == '/')) {
+                count++;
+            }
+        }
+        int[] b = new int[2 * count];
+        int k = 0;
+        int start = -1;
+        for (int i = 0; i <= len; i++) {
+            boolean slash = i == len || path.charAt(i) == '/';
+            if (slash && start >= 0) {
+                b[k++] = start;
+                b[k++] = i;
+                start = -1;
+            } else if (!slash && start < 0) {
+                start = i;
+            }
+        }
+        return b;
+    }
+
     /** Glob match of one segment, {@code *} matching any run of characters; linear with one backtrack point. */
-    static boolean segmentMatches(String glob, String text) {
+    static boolean segmentMatches(String glob, String text, int from, int to) {
         int g = 0;
-        int t = 0;
+        int t = from;
         int star = -1;
         int mark = 0;
-        while (t < text.length()) {
+        while (t < to) {
             if (g < glob.length() && glob.charAt(g) == '*') {
                 star = g++;
                 mark = t;

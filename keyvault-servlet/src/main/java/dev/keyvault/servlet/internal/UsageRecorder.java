@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
-    /** keyvault-core's {@code UsageEvent} method syntax. */
-    private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,15}");
     private static final String OTHER_METHOD = "OTHER";
     private static final String UNMAPPED = "(unmapped)";
     private static final int MAX_LABEL = 200;
@@ -50,7 +47,7 @@ public final class UsageRecorder {
         try {
             String method = request.getMethod();
             UsageEvent event = UsageEvent.of(Instant.ofEpochMilli(clock.millis()),
-                    method != null && METHOD.matcher(method).matches() ? method : OTHER_METHOD,
+                    isUsageMethod(method) ? method : OTHER_METHOD,
                     route.label() != null ? route.label() : mappingLabel(request),
                     addresses.clientIp(request),
                     status < 100 || status > 599 ? 500 : status);
@@ -63,6 +60,20 @@ public final class UsageRecorder {
             // The class only: a message could quote request data.
             LOG.debug("recording usage of key {} failed: {}", keyId, e.getClass().getName());
         }
+    }
+
+    /** keyvault-core's {@code UsageEvent} method syntax, {@code [A-Z][A-Z0-9_-]{0,15}}, without a regex per request. */
+    static boolean isUsageMethod(String method) {
+        if (method == null || method.isEmpty() || method.length() > 16 || method.charAt(0) < 'A' || method.charAt(0) > 'Z') {
+            return false;
+        }
+        for (int i = 1; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String mappingLabel(HttpServletRequest request) {
