@@ -7,7 +7,7 @@ package dev.keyvault.jdbc;
 public enum Dialect {
     /** H2 2.x in its regular mode: the embedded default, in memory, in a file, or as a server. */
     H2("h2", "H2"),
-    /** PostgreSQL 12 or newer: the shared store when applications run on several nodes. */
+    /** PostgreSQL (tested with 17): the shared store when applications run on several nodes. */
     POSTGRESQL("postgresql", "PostgreSQL");
 
     private final String directory;

@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,8 +86,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Times are stored as epoch milliseconds. The store expects the databases' default isolation, READ
  * COMMITTED. A call made inside a JDBI transaction the host already has open on the same thread (same
- * {@code Jdbi}) joins it. For an H2 file database that must keep every acknowledged change through a
- * process crash, add {@code ;WRITE_DELAY=0} to its URL (H2 otherwise writes commits up to 500 ms late).
+ * {@code Jdbi}) joins it.
+ *
+ * <h2>H2 files</h2>
+ * H2 writes a commit to its file up to 500 ms later by default, so a killed process loses what it
+ * acknowledged last: add {@code ;WRITE_DELAY=0} to the URL of a file database that must keep every
+ * issue and revocation (the crash test runs that way). H2 also closes a database when its last
+ * connection closes; give the store a connection pool (or add {@code ;DB_CLOSE_DELAY=-1}) so it is
+ * not reopened for every statement. Several processes share one H2 database only through H2's server
+ * mode ({@code jdbc:h2:tcp://…}); the change feed then works as on PostgreSQL, by polling.
  *
  * <p>Immutable and thread-safe; share one instance between the managers of a process.
  */

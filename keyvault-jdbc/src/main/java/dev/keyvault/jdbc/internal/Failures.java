@@ -14,7 +14,8 @@ public final class Failures {
 
     public static KeyStoreException storeFailure(String operation, Throwable failure) {
         SQLException sql = sqlException(failure);
-        KeyStoreException e = new KeyStoreException(operation, describe(sql));
+        KeyStoreException e = new KeyStoreException(operation,
+                sql != null ? describe(sql) : "JDBI failure (" + failure.getClass().getSimpleName() + ")");
         e.initCause(sql != null ? sql : failure);
         return e;
     }
@@ -49,9 +50,6 @@ public final class Failures {
     }
 
     private static String describe(SQLException sql) {
-        if (sql == null) {
-            return "no database connection";
-        }
         String state = sql.getSQLState();
         if (state == null || state.length() < 2) {
             return "driver error " + sql.getErrorCode();
