@@ -19,6 +19,7 @@ import dev.keyvault.servlet.internal.RuleSet;
 import dev.keyvault.servlet.internal.UsageRecorder;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -115,7 +116,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of checks: route (a {@code permitAll} route skips everything), credential, key, the
  * key's tier (so a key over its limit gets 429 even on routes it may not use), scopes. A request is
- * checked once: dispatches after the first (forward, include, error, async) pass straight through.
+ * checked once: once a request was let through with a key, its later dispatches (forward, include,
+ * error, async) pass straight through.
  *
  * <p>The {@code KeyManager} belongs to the application: the filter never closes it. Thread-safe.
  * Not final only so a {@code @WebFilter} class can extend it; every method is final.
@@ -134,8 +136,6 @@ public class ApiKeyFilter implements Filter {
 
     private volatile Engine engine;
     private final boolean programmatic;
-    /** Marks a request this instance has handled, so a forward, include, error or async dispatch is not checked (and counted) again. */
-    private final String handledMarker = ApiKeyFilter.class.getName() + ".handled@" + Integer.toHexString(System.identityHashCode(this));
 
     /** For {@code web.xml} and {@code @WebFilter}: configured in {@link #init(FilterConfig)}. */
     public ApiKeyFilter() {
@@ -215,11 +215,11 @@ public class ApiKeyFilter implements Filter {
         if (e == null) {
             throw new ServletException("ApiKeyFilter used before init"); // a container bug, not a request problem
         }
-        if (request.getAttribute(handledMarker) != null) {
+        if (request.getDispatcherType() != DispatcherType.REQUEST && request.getAttribute(API_KEY_ATTRIBUTE) != null) {
+            // A forward, include, error or async dispatch of a request already let through: not checked (or counted) twice.
             chain.doFilter(request, response);
             return;
         }
-        request.setAttribute(handledMarker, Boolean.TRUE);
         Route route;
         ApiKey key;
         try {
@@ -372,7 +372,7 @@ public class ApiKeyFilter implements Filter {
             this.rules = new RuleSet(config.rules(), config.unmatched(), responses);
             this.credentials = new CredentialResolver(config.authorizationHeader().orElse(null),
                     config.apiKeyHeader().orElse(null), config.maxCredentialLength());
-            this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(config.clock(), config.tiers().values());
+            this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(config.clock());
             this.usage = new UsageRecorder(keys, config.clock(),
                     new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList()), config.recordUsage());
         }

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -49,9 +48,10 @@ public final class RateLimitStore {
     }
 
     /**
-     * Local buckets for at most {@code maximumKeys} keys at once (about 200 bytes each). A bucket
-     * unused for as long as its tier takes to refill is dropped (it would be full anyway); beyond
-     * the bound the least useful buckets are dropped, which hands those keys a full bucket early.
+     * Local buckets for at most {@code maximumKeys} keys at once (a few hundred bytes each). When
+     * the bound is reached, buckets unused for as long as their tier takes to refill are dropped
+     * (they are full again, so nothing changes); if every bucket is busy, some are dropped anyway,
+     * which hands those keys a full bucket early.
      */
     public static RateLimitStore local(long maximumKeys) {
         if (maximumKeys < 1) {
@@ -108,9 +108,9 @@ public final class RateLimitStore {
         return table;
     }
 
-    Buckets open(Clock clock, Collection<Tier> tiers) {
+    Buckets open(Clock clock) {
         return dataSource == null
-                ? new LocalBuckets(maximumKeys, clock, tiers)
+                ? new LocalBuckets(maximumKeys, clock)
                 : new PostgresBuckets(dataSource, table, clock);
     }
 

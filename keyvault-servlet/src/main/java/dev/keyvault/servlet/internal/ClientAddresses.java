@@ -22,7 +22,7 @@ public final class ClientAddresses {
     }
 
     public String clientIp(HttpServletRequest request) {
-        String remote = strip(request.getRemoteAddr());
+        String remote = unbracket(request.getRemoteAddr());
         if (trusted.isEmpty() || !isTrusted(remote)) {
             return label(remote);
         }
@@ -67,12 +67,16 @@ public final class ClientAddresses {
     }
 
     private static String strip(String address) {
-        if (address == null) {
+        return address == null ? "" : unbracket(address.strip());
+    }
+
+    /** {@code [::1]} as {@code ::1}; a container's remote address has no whitespace to strip. */
+    private static String unbracket(String s) {
+        if (s == null) {
             return "";
         }
-        String s = address.strip();
         if (s.length() > 2 && s.charAt(0) == '[' && s.charAt(s.length() - 1) == ']') {
-            s = s.substring(1, s.length() - 1);
+            return s.substring(1, s.length() - 1);
         }
         return s;
     }

@@ -130,9 +130,17 @@ public final class CredentialResolver {
         return i == n;
     }
 
+    private static final boolean[] B64_CHAR = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            B64_CHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        }
+    }
+
     private static boolean isB64Char(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        return c < 128 && B64_CHAR[c];
     }
 
     /** Constant-time, so the comparison of a client's two headers says nothing through timing. */

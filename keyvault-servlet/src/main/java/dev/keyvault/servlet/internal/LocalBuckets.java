@@ -1,55 +1,75 @@
 package dev.keyvault.servlet.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keyvault.servlet.Tier;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.concurrent.TimeUnit;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Buckets in this JVM: a bounded Caffeine cache of bucket4j lock-free buckets. An entry idle for
- * as long as the slowest tier takes to refill is dropped — a new one would be full as well, so
- * that changes nothing. Size-based eviction (W-TinyLFU) keeps the busy keys' buckets.
+ * Buckets in this JVM: bucket4j lock-free buckets in a {@link ConcurrentHashMap} by key id, bounded
+ * by a sweep instead of a cache library. A bucket consulted on every request must cost a map read,
+ * not a cache's access bookkeeping (which measured as much as the bucket itself).
+ *
+ * <p>When the map grows past its bound, the request that grew it sweeps: first every bucket idle
+ * for as long as its tier takes to refill (it is full again, so dropping it changes nothing), then,
+ * if all are busy, arbitrary ones until a tenth of the room is free — those keys get a full bucket
+ * early, the price of bounded memory. Sweeps are O(n) but at most one per n/10 new keys.
  */
 public final class LocalBuckets implements Buckets {
-    /** By key id alone (no string building per request); the entry remembers the tier it was made for. */
-    private final Cache<String, Entry> buckets;
-    private final ClockTimeMeter time;
+    /** The last-use stamp is refreshed at most this often: a write per request would contend. */
+    private static final long STAMP_EVERY_MILLIS = 1_000;
 
-    public LocalBuckets(long maximumKeys, Clock clock, Collection<Tier> tiers) {
+    private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
+    private final long maximumKeys;
+    private final Clock clock;
+    private final ClockTimeMeter time;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    public LocalBuckets(long maximumKeys, Clock clock) {
+        this.maximumKeys = maximumKeys;
+        this.clock = clock;
         this.time = new ClockTimeMeter(clock);
-        Duration idle = Duration.ofMinutes(1);
-        for (Tier t : tiers) {
-            Duration fill = timeToFill(t);
-            if (fill.compareTo(idle) > 0) {
-                idle = fill;
-            }
-        }
-        this.buckets = Caffeine.newBuilder()
-                .maximumSize(maximumKeys)
-                .expireAfterAccess(idle)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                // Housekeeping on the request thread, amortized, instead of waking a ForkJoinPool
-                // thread every few reads: on a busy server that wake-up costs more than the work.
-                .executor(Runnable::run)
-                .build();
     }
 
     @Override
     public Probe tryConsume(String keyId, Tier tier) {
-        Entry entry = buckets.getIfPresent(keyId); // no capturing lambda on the hot path
-        if (entry == null) {
-            entry = buckets.get(keyId, k -> new Entry(tier, newBucket(tier)));
-        }
-        if (entry.tier != tier && !entry.tier.equals(tier)) {
-            // Only if one filter's config is swapped for another with other numbers: start afresh.
-            Entry fresh = new Entry(tier, newBucket(tier));
-            entry = buckets.asMap().merge(keyId, fresh, (old, f) -> old.tier.equals(f.tier) ? old : f);
+        long now = clock.millis();
+        Entry entry = buckets.get(keyId);
+        if (entry == null || !entry.tier.equals(tier)) {
+            // New key, or a filter reconfigured with other numbers for its tier: start with a full bucket.
+            Entry fresh = new Entry(tier, newBucket(tier), timeToFillMillis(tier), now);
+            entry = buckets.merge(keyId, fresh, (old, f) -> old.tier.equals(f.tier) ? old : f);
+            if (entry == fresh && buckets.size() > maximumKeys) {
+                sweep(now);
+            }
+        } else if (now - entry.lastUsed > STAMP_EVERY_MILLIS) {
+            entry.lastUsed = now;
         }
         return Probe.of(entry.bucket.tryConsumeAndReturnRemaining(1), tier.burst());
+    }
+
+    private void sweep(long now) {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            buckets.values().removeIf(e -> now - e.lastUsed >= e.timeToFillMillis + STAMP_EVERY_MILLIS);
+            long target = maximumKeys - Math.max(1, maximumKeys / 10);
+            for (Iterator<Map.Entry<String, Entry>> it = buckets.entrySet().iterator(); it.hasNext() && buckets.size() > target; ) {
+                it.next();
+                it.remove();
+            }
+        } finally {
+            sweeping.set(false);
+        }
+    }
+
+    /** How many keys have a bucket now (for tests and monitoring). */
+    public int size() {
+        return buckets.size();
     }
 
     private Bucket newBucket(Tier tier) {
@@ -59,10 +79,22 @@ public final class LocalBuckets implements Buckets {
                 .build();
     }
 
-    private record Entry(Tier tier, Bucket bucket) {}
-
-    static Duration timeToFill(Tier t) {
+    static long timeToFillMillis(Tier t) {
         double millis = Math.ceil((double) t.burst() * t.period().toMillis() / t.requests());
-        return Duration.ofMillis((long) Math.min(millis, (double) Duration.ofDays(365).toMillis()));
+        return (long) Math.min(millis, (double) Long.MAX_VALUE / 4);
+    }
+
+    private static final class Entry {
+        final Tier tier;
+        final Bucket bucket;
+        final long timeToFillMillis;
+        volatile long lastUsed;
+
+        Entry(Tier tier, Bucket bucket, long timeToFillMillis, long lastUsed) {
+            this.tier = tier;
+            this.bucket = bucket;
+            this.timeToFillMillis = timeToFillMillis;
+            this.lastUsed = lastUsed;
+        }
     }
 }

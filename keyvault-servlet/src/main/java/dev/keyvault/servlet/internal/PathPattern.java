@@ -8,16 +8,25 @@ import java.util.List;
 /**
  * A compiled {@link dev.keyvault.servlet.Rule} path pattern: {@code /}-separated segments, each a
  * literal, a glob with {@code *} (any characters inside one segment), or {@code **} (any number of
- * segments). Empty segments are ignored on both sides. Matching is a dynamic program over segments,
- * so no pattern/path pair costs more than (pattern segments × path segments) steps — a path with
- * many segments cannot make a {@code **} pattern backtrack exponentially. Immutable, thread-safe.
+ * segments). Empty segments are ignored on both sides. A pattern with at most one {@code **} is
+ * matched in one pass without allocating; one with more is a dynamic program over segments, so no
+ * pattern/path pair costs more than (pattern segments × path segments) steps — a path with many
+ * segments cannot make a {@code **} pattern backtrack exponentially. Immutable, thread-safe.
  */
 public final class PathPattern {
     private static final String ANY_SEGMENTS = "**";
     private final String[] segments;
+    private final int doubleStars;
 
     private PathPattern(String[] segments) {
         this.segments = segments;
+        int n = 0;
+        for (String s : segments) {
+            if (s.equals(ANY_SEGMENTS)) {
+                n++;
+            }
+        }
+        this.doubleStars = n;
     }
 
     /** Checks a pattern's syntax; see the class comment. */
@@ -47,7 +56,60 @@ public final class PathPattern {
 
     /** Whether {@code path} (the decoded path inside the application) matches. */
     public boolean matches(String path) {
-        // Segment bounds as offsets into the path: no substring per segment on the request path.
+        return doubleStars <= 1 ? matchesWithoutBacktracking(path) : matchesByTable(path);
+    }
+
+    /**
+     * The usual patterns ({@code /health}, {@code /articles/**}, {@code /a/**\/b}) without any
+     * allocation: the segments before the {@code **} are matched from the left, those after it
+     * from the right, and the {@code **} takes whatever is left in between.
+     */
+    boolean matchesWithoutBacktracking(String path) {
+        int len = path.length();
+        int pos = 0;
+        int i = 0;
+        for (; i < segments.length && !segments[i].equals(ANY_SEGMENTS); i++) {
+            int start = skipSlashes(path, pos);
+            if (start == len) {
+                return false;
+            }
+            int end = path.indexOf('/', start);
+            end = end < 0 ? len : end;
+            if (!segmentMatches(segments[i], path, start, end)) {
+                return false;
+            }
+            pos = end;
+        }
+        if (i == segments.length) {
+            return skipSlashes(path, pos) == len; // no ** and nothing left over
+        }
+        int end = len;
+        for (int k = segments.length - 1; k > i; k--) {
+            while (end > pos && path.charAt(end - 1) == '/') {
+                end--;
+            }
+            if (end == pos) {
+                return false;
+            }
+            int start = path.lastIndexOf('/', end - 1) + 1;
+            if (start < pos || !segmentMatches(segments[k], path, start, end)) {
+                return false;
+            }
+            end = start;
+        }
+        return true;
+    }
+
+    private static int skipSlashes(String path, int from) {
+        int i = from;
+        while (i < path.length() && path.charAt(i) == '/') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Two or more {@code **}: a dynamic program over segments, (pattern × path) steps at most. */
+    boolean matchesByTable(String path) {
         int[] bounds = bounds(path);
         int n = bounds.length / 2;
         int m = segments.length;

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,15 +47,15 @@ public final class UsageRecorder {
         }
         try {
             String method = request.getMethod();
-            UsageEvent event = UsageEvent.of(Instant.ofEpochMilli(clock.millis()),
+            String userAgent = request.getHeader("User-Agent");
+            // The canonical constructor validates once; of(...).withUserAgent(...) would validate twice.
+            UsageEvent event = new UsageEvent(Instant.ofEpochMilli(clock.millis()),
                     isUsageMethod(method) ? method : OTHER_METHOD,
                     route.label() != null ? route.label() : mappingLabel(request),
                     addresses.clientIp(request),
-                    status < 100 || status > 599 ? 500 : status);
-            String userAgent = request.getHeader("User-Agent");
-            if (userAgent != null) {
-                event = event.withUserAgent(userAgent);
-            }
+                    status < 100 || status > 599 ? 500 : status,
+                    Optional.ofNullable(userAgent),
+                    Optional.empty());
             keys.recordUsage(keyId, event);
         } catch (RuntimeException e) {
             // The class only: a message could quote request data.

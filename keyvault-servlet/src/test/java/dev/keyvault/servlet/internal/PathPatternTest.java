@@ -37,6 +37,16 @@ class PathPatternTest {
             "/a/**/b/**/c, /a/x/b/y/z/c, true",
             "/a/**/b/**/c, /a/b/c, true",
             "/a/**/b/**/c, /a/c/b, false",
+            "/a/**/b, /a/b, true",
+            "/a/**/b, /a/x/y/b, true",
+            "/a/**/b, /a/b/x, false",
+            "/a/**/b, /b, false",
+            "/a/**/a, /a, false",
+            "/a/**/a, /a/a, true",
+            "/a/*/**/*.json, /a/x/y/z.json, true",
+            "/a/*/**/*.json, /a/z.json, false",
+            "/**, //, true",
+            "/x/**, /x//y, true",
     })
     void whenMatchingThenSegmentsAndWildcardsAreHonoured(String pattern, String path, boolean expected) {
         assertThat(PathPattern.compile(pattern).matches(path)).isEqualTo(expected);
@@ -49,6 +59,37 @@ class PathPatternTest {
 
         assertThat(pattern.matches(path)).isFalse();
         assertThat(pattern.matches(path + "/b")).isTrue();
+    }
+
+    @Test
+    void whenMatchedInOnePassThenTheSameAsTheTable() {
+        // the allocation-free matcher and the dynamic program agree on every pair drawn from small alphabets
+        String[] patternParts = {"a", "b", "*", "a*", "*b"};
+        String[] pathParts = {"a", "b", "ab", "ba", "bb"};
+        java.util.Random random = new java.util.Random(42);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder pattern = new StringBuilder();
+            int len = random.nextInt(4);
+            int starAt = random.nextBoolean() ? random.nextInt(len + 1) : -1;
+            for (int i = 0; i <= len; i++) {
+                if (i == starAt) {
+                    pattern.append("/**");
+                }
+                if (i < len) {
+                    pattern.append('/').append(patternParts[random.nextInt(patternParts.length)]);
+                }
+            }
+            if (pattern.length() == 0) {
+                pattern.append('/');
+            }
+            StringBuilder path = new StringBuilder();
+            for (int i = random.nextInt(5); i > 0; i--) {
+                path.append(random.nextInt(8) == 0 ? "//" : "/").append(pathParts[random.nextInt(pathParts.length)]);
+            }
+            PathPattern p = PathPattern.compile(pattern.toString());
+            String q = path.length() == 0 ? "/" : path.toString();
+            assertThat(p.matchesWithoutBacktracking(q)).as(pattern + " ~ " + q).isEqualTo(p.matchesByTable(q));
+        }
     }
 
     @Test
