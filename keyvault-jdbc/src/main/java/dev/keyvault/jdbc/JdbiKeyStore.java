@@ -82,7 +82,11 @@ import org.slf4j.LoggerFactory;
  *       driver's message (which can echo row values) is only in the cause. Transactions the database
  *       rolled back for a deadlock or serialization failure are retried twice.</li>
  *   <li>On PostgreSQL with pgjdbc, {@link #subscribe} uses LISTEN/NOTIFY to wake change-feed followers
- *       at once; it holds one connection while anyone is subscribed (see {@link Builder#notifications}).</li>
+ *       at once; it holds one connection while anyone is subscribed (see {@link Builder#notifications}).
+ *       The bound between a revocation on one node and its rejection on the others is the managers'
+ *       {@code changeFeedPollInterval} (default 1 s); with notifications it is usually milliseconds.
+ *       Nodes that were down catch up from their last sequence; feed entries are kept for the
+ *       managers' {@code changeRetention} (default 7 days) and the history forever.</li>
  * </ul>
  * Times are stored as epoch milliseconds. The store expects the databases' default isolation, READ
  * COMMITTED. A call made inside a JDBI transaction the host already has open on the same thread (same
@@ -152,8 +156,11 @@ public final class JdbiKeyStore implements KeyStore {
 
     /**
      * Creates or upgrades this store's tables to {@link #SCHEMA_VERSION}, applying the missing scripts
-     * in order. Idempotent, and safe when several nodes call it at once (they take a lock). Opt-in:
-     * hosts that manage their schema with Flyway run the same scripts instead (see the class comment).
+     * in order. Idempotent, and safe when several nodes call it at once: on PostgreSQL they take a
+     * transaction-scoped advisory lock and the whole migration is one transaction; on H2 (whose DDL
+     * commits at once) they take a lease row in {@code <prefix>schema_lock}, a table this method creates.
+     * Opt-in: hosts that manage their schema with Flyway run the same scripts instead (see the class
+     * comment).
      *
      * @return the schema version now in place
      * @throws IllegalStateException if the database holds a newer schema version than this release knows
