@@ -33,7 +33,6 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -307,18 +306,18 @@ public class ApiKeyFilter implements Filter {
             return null;
         }
         ApiKey key = ((VerificationResult.Verified) result).key();
-        Optional<Tier> tier = e.config.tierFor(key.tier());
-        if (tier.isPresent()) {
+        Tier tier = e.buckets == null ? null : e.config.tierOrNull(key.tier());
+        if (tier != null) {
             Probe probe;
             try {
-                probe = e.buckets.tryConsume(key.id(), tier.get());
+                probe = e.buckets.tryConsume(key.id(), tier);
             } catch (RuntimeException storeFailure) {
                 LOG.debug("rate-limit store unavailable: {}", storeFailure.getClass().getName());
                 e.responses.unavailable(response);
                 return null;
             }
             if (!probe.allowed()) {
-                LOG.debug("key {} over its tier {}", key.id(), tier.get().name());
+                LOG.debug("key {} over its tier {}", key.id(), tier.name());
                 e.usage.record(request, key.id(), route, 429);
                 e.responses.tooManyRequests(response, probe);
                 return null;

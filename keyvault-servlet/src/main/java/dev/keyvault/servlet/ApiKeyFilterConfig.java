@@ -103,8 +103,13 @@ public final class ApiKeyFilterConfig {
      * the fallback tier, else empty (not limited).
      */
     public Optional<Tier> tierFor(String tierName) {
+        return Optional.ofNullable(tierOrNull(tierName));
+    }
+
+    /** {@link #tierFor} without the Optional, for the filter's per-request path. */
+    Tier tierOrNull(String tierName) {
         Tier t = tiers.get(tierName);
-        return t != null ? Optional.of(t) : fallbackTier;
+        return t != null ? t : fallbackTier.orElse(null);
     }
 
     /** The tier keys of unconfigured tiers get, if any. */

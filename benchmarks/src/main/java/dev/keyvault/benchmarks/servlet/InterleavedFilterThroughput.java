@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
  * The figure of {@link FilterThroughputBenchmark}, measured so that load from outside the run
  * cannot tilt it: JMH measures the two servers one after the other, minutes apart, and on a shared
  * machine the other processes' load changes in between. Here both servers run in one JVM, warmed
- * alike, and the four client threads alternate between them in one-second slices for a minute,
+ * alike, and the four client threads alternate between them in half-second slices for a minute,
  * so whatever the rest of the machine does falls on both sides equally. Same servers, same
  * request bytes, same client as the JMH benchmark.
  */
 public final class InterleavedFilterThroughput implements Measurement {
     private static final int THREADS = 4;
-    private static final int SLICES = 30;
-    private static final long SLICE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int SLICES = 60;
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final double GOAL = 0.90;
 
     @Override

@@ -34,7 +34,8 @@ public final class CredentialResolver {
 
     public Credential resolve(HttpServletRequest request) {
         String bearer = null;
-        if (authorizationHeader != null) {
+        // getHeader first: it costs no enumeration when the header is absent, the usual case for one of the two.
+        if (authorizationHeader != null && request.getHeader(authorizationHeader) != null) {
             Enumeration<String> values = request.getHeaders(authorizationHeader);
             if (values != null && values.hasMoreElements()) {
                 String value = values.nextElement();
@@ -53,7 +54,7 @@ public final class CredentialResolver {
             }
         }
         String apiKey = null;
-        if (apiKeyHeader != null) {
+        if (apiKeyHeader != null && request.getHeader(apiKeyHeader) != null) {
             Enumeration<String> values = request.getHeaders(apiKeyHeader);
             if (values != null && values.hasMoreElements()) {
                 String value = values.nextElement();

@@ -14,6 +14,19 @@ import io.github.bucket4j.ConsumptionProbe;
  * @param resetSeconds      seconds until the bucket is full again
  */
 public record Probe(boolean allowed, long limit, long remaining, long retryAfterSeconds, long resetSeconds) {
+    private static final String[] SMALL = new String[1024];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = Integer.toString(i).intern();
+        }
+    }
+
+    /** A header value of a count, without formatting (or allocating) the common small ones. */
+    static String text(long n) {
+        return n >= 0 && n < SMALL.length ? SMALL[(int) n] : Long.toString(n);
+    }
+
 
     static Probe of(ConsumptionProbe p, long limit) {
         long retry = p.isConsumed() ? 0 : Math.max(1, ceilSeconds(p.getNanosToWaitForRefill()));

@@ -98,14 +98,14 @@ public final class Responses {
      * request, that scan costs more than the rate limit itself.
      */
     public static void rateLimitHeaders(HttpServletResponse response, Probe probe) {
-        response.addHeader("RateLimit-Limit", Long.toString(probe.limit()));
-        response.addHeader("RateLimit-Remaining", Long.toString(probe.remaining()));
-        response.addHeader("RateLimit-Reset", Long.toString(probe.resetSeconds()));
+        response.addHeader("RateLimit-Limit", Probe.text(probe.limit()));
+        response.addHeader("RateLimit-Remaining", Probe.text(probe.remaining()));
+        response.addHeader("RateLimit-Reset", Probe.text(probe.resetSeconds()));
     }
 
     /** Over the key's tier: 429 with {@code Retry-After} and the {@code RateLimit-*} headers. */
     public void tooManyRequests(HttpServletResponse response, Probe probe) throws IOException {
-        response.addHeader("Retry-After", Long.toString(probe.retryAfterSeconds()));
+        response.addHeader("Retry-After", Probe.text(probe.retryAfterSeconds()));
         rateLimitHeaders(response, probe);
         write(response, 429, null, TOO_MANY_BODY);
     }
