@@ -214,9 +214,11 @@ public class ApiKeyFilter implements Filter {
         if (e == null) {
             throw new ServletException("ApiKeyFilter used before init"); // a container bug, not a request problem
         }
-        if (request.getDispatcherType() != DispatcherType.REQUEST && request.getAttribute(API_KEY_ATTRIBUTE) != null) {
-            // A forward, include, error or async dispatch of a request already let through: not checked (or counted) twice.
-            chain.doFilter(request, response);
+        if (request.getDispatcherType() != DispatcherType.REQUEST
+                && request.getAttribute(API_KEY_ATTRIBUTE) instanceof ApiKey already) {
+            // A forward, include, error or async dispatch of a request already let through: not checked
+            // (or counted) twice, but wrapped again, as an async dispatch may carry the unwrapped request.
+            chain.doFilter(request instanceof ApiKeyRequest ? request : new ApiKeyRequest(request, already), response);
             return;
         }
         Route route;

@@ -38,7 +38,7 @@ public final class LocalBuckets implements Buckets {
     public Probe tryConsume(String keyId, Tier tier) {
         long now = clock.millis();
         Entry entry = buckets.get(keyId);
-        if (entry == null || !entry.tier.equals(tier)) {
+        if (entry == null || (entry.tier != tier && !entry.tier.equals(tier))) {
             // New key, or a filter reconfigured with other numbers for its tier: start with a full bucket.
             Entry fresh = new Entry(tier, newBucket(tier), timeToFillMillis(tier), now);
             entry = buckets.merge(keyId, fresh, (old, f) -> old.tier.equals(f.tier) ? old : f);
