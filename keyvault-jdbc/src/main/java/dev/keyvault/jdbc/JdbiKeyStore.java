@@ -93,9 +93,11 @@ import org.slf4j.LoggerFactory;
  * {@code Jdbi}) joins it.
  *
  * <h2>H2 files</h2>
- * H2 writes a commit to its file up to 500 ms later by default, so a killed process loses what it
- * acknowledged last: add {@code ;WRITE_DELAY=0} to the URL of a file database that must keep every
- * issue and revocation (the crash test runs that way). H2 also closes a database when its last
+ * H2 writes a commit to its file up to 500 ms later by default, so a killed process would lose what
+ * it acknowledged last. Acknowledged issues and revocations must be durable, so {@link Builder#build()}
+ * sets {@code WRITE_DELAY 0} on an H2 database (the crash test relies on it, with a plain URL); if the
+ * connecting user lacks the admin right that needs, add {@code ;WRITE_DELAY=0} to the URL instead.
+ * H2 also closes a database when its last
  * connection closes; give the store a connection pool (or add {@code ;DB_CLOSE_DELAY=-1}) so it is
  * not reopened for every statement. Several processes share one H2 database only through H2's server
  * mode ({@code jdbc:h2:tcp://…}); the change feed then works as on PostgreSQL, by polling.
@@ -723,14 +725,28 @@ public final class JdbiKeyStore implements KeyStore {
         }
 
         /**
-         * Builds the store. Touches the database only to detect the dialect if none was set.
+         * Builds the store. Touches the database to detect the dialect if none was set, and on H2 to set
+         * {@code WRITE_DELAY 0} (see the class comment).
          *
          * @throws KeyStoreException     if the dialect must be detected and the database cannot be reached
          * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
          */
         public JdbiKeyStore build() {
             Dialect d = dialect != null ? dialect : detect();
+            if (d == Dialect.H2) {
+                durableCommits();
+            }
             return new JdbiKeyStore(this, d);
+        }
+
+        /** H2 delays writing commits by 500 ms unless told otherwise; an acknowledged revocation must survive a kill. */
+        private void durableCommits() {
+            try {
+                jdbi.useHandle(h -> h.execute("SET WRITE_DELAY 0"));
+            } catch (JdbiException e) {
+                LOG.debug("SET WRITE_DELAY 0 failed ({}); add ;WRITE_DELAY=0 to the H2 URL so commits are durable",
+                        e.getClass().getSimpleName());
+            }
         }
 
         private Dialect detect() {
