@@ -342,7 +342,7 @@ public class ApiKeyFilter implements Filter {
         if (pathInfo == null) {
             return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
         }
-        return servletPath == null ? pathInfo : servletPath + pathInfo;
+        return servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
     }
 
     @Override
