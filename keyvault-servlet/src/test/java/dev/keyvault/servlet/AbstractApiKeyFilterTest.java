@@ -12,7 +12,6 @@ import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.testing.MutableClock;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

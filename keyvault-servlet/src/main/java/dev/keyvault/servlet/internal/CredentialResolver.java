@@ -1,8 +1,8 @@
 package dev.keyvault.servlet.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Enumeration;
 
 /**
