@@ -348,6 +348,9 @@ abstract class AbstractApiKeyFilterTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertChallenge(get(server, "/articles/1", "X-API-Key", key.token()), 401, INVALID_TOKEN);
+        // the expired key's request is recorded against it, like a revoked key's
+        assertThat(usage(keys, key.id())).extracting(r -> r.status() + " x" + r.count())
+                .containsExactlyInAnyOrder("200 x1", "401 x1");
     }
 
     // ------------------------------------------------------------------------------------- scopes
