@@ -440,6 +440,11 @@ public final class KeyManager implements AutoCloseable {
         return due;
     }
 
+    /** The clock this manager reads; a filter or workflow in front of it should use the same one. */
+    public Clock clock() {
+        return clock;
+    }
+
     /** The rotation policy this manager applies. */
     public RotationPolicy rotationPolicy() {
         return policy;

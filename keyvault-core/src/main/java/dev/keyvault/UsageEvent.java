@@ -46,6 +46,12 @@ public record UsageEvent(
         return new UsageEvent(at, method, endpoint, clientIp, status, Optional.empty(), Optional.empty());
     }
 
+    /** An event with the client's {@code User-Agent} (normalized, see the class comment), validated once. */
+    public static UsageEvent of(Instant at, String method, String endpoint, String clientIp, int status, String userAgent) {
+        return new UsageEvent(at, method, endpoint, clientIp, status, Optional.of(requireNonNull(userAgent, "userAgent")),
+                Optional.empty());
+    }
+
     /** A copy with the client's {@code User-Agent} (normalized, see the class comment). */
     public UsageEvent withUserAgent(String userAgent) {
         return new UsageEvent(at, method, endpoint, clientIp, status, Optional.of(requireNonNull(userAgent, "userAgent")), consumer);
@@ -57,6 +63,9 @@ public record UsageEvent(
     }
 
     private static Optional<String> normalizeUserAgent(String raw) {
+        if (isClean(raw)) {
+            return Optional.of(raw); // the common case, checked without building a copy (runs per request)
+        }
         String s = raw.strip();
         if (s.isEmpty()) {
             return Optional.empty();
@@ -76,6 +85,21 @@ public record UsageEvent(
         }
         String normalized = out.toString().strip();
         return normalized.isEmpty() ? Optional.empty() : Optional.of(normalized);
+    }
+
+    /** Non-empty, at most the limit, printable ASCII with no surrounding space: nothing to normalize. */
+    private static boolean isClean(String s) {
+        int n = s.length();
+        if (n == 0 || n > Checks.MAX_CLIENT || s.charAt(0) == ' ' || s.charAt(n - 1) == ' ') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDirectional(char c) {

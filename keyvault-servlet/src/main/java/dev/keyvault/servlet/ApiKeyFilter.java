@@ -373,8 +373,9 @@ public class ApiKeyFilter implements Filter {
             this.rules = new RuleSet(config.rules(), config.unmatched(), responses);
             this.credentials = new CredentialResolver(config.authorizationHeader().orElse(null),
                     config.apiKeyHeader().orElse(null), config.maxCredentialLength());
-            this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(config.clock());
-            this.usage = new UsageRecorder(keys, config.clock(),
+            java.time.Clock clock = config.clock().orElseGet(keys::clock);
+            this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(clock);
+            this.usage = new UsageRecorder(keys, clock,
                     new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList()), config.recordUsage());
         }
     }

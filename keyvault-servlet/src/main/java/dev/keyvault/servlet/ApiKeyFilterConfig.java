@@ -127,9 +127,9 @@ public final class ApiKeyFilterConfig {
         return trustedProxies;
     }
 
-    /** The clock of rate-limit buckets and usage timestamps. */
-    public Clock clock() {
-        return clock;
+    /** The clock of rate-limit buckets and usage timestamps, if one was set; otherwise the filter uses its {@code KeyManager}'s. */
+    public Optional<Clock> clock() {
+        return Optional.ofNullable(clock);
     }
 
     /** The longest credential header value looked at; longer ones get 431. */
@@ -177,7 +177,7 @@ public final class ApiKeyFilterConfig {
         private String fallbackTier = "default";
         private RateLimitStore rateLimitStore = RateLimitStore.local();
         private List<String> trustedProxies = List.of();
-        private Clock clock = Clock.systemUTC();
+        private Clock clock;
         private int maxCredentialLength = 1024;
         private boolean recordUsage = true;
         private Duration unavailableRetryAfter = Duration.ofSeconds(5);
@@ -321,9 +321,9 @@ public final class ApiKeyFilterConfig {
         }
 
         /**
-         * The clock of rate-limit buckets and usage timestamps; give it the {@code KeyManager}'s
-         * clock. With PostgreSQL buckets every node's clock must agree (NTP). Default:
-         * {@link Clock#systemUTC()}.
+         * The clock of rate-limit buckets and usage timestamps. With PostgreSQL buckets every node's
+         * clock must agree (NTP). Default: the {@code KeyManager}'s clock ({@code KeyManager.clock()}),
+         * so a test that moves the manager's clock moves the buckets too.
          */
         public Builder clock(Clock clock) {
             requireNonNull(clock, "clock");

@@ -7,7 +7,6 @@ import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.testing.MutableClock;
@@ -18,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -304,7 +302,7 @@ abstract class AbstractApiKeyFilterTest {
         IssuedKey expired = issue(keys, KeySpec.builder("acme", "short-lived").scopes("kb:read")
                 .expiresAt(clock.instant().plus(Duration.ofHours(1))).build());
         IssuedKey live = issue("kb:read");
-        String wrongSecret = new TokenFormat("kv").format(live.id(), TokenFormat.newSecret(new SecureRandom()));
+        String wrongSecret = dev.keyvault.testing.Tokens.withWrongSecret(live.token());
         String unknown;
         try (KeyManager elsewhere = manager(InMemoryKeyStore.create())) {
             unknown = issue(elsewhere, KeySpec.builder("acme", "elsewhere").build()).token();
