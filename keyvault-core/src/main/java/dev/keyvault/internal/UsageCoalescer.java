@@ -6,6 +6,8 @@ import dev.keyvault.UsageEvent;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.UsageBatch;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,17 +104,17 @@ public final class UsageCoalescer {
     private void drain() {
         for (Map.Entry<RollupKey, Counter> e : live.entrySet()) {
             Counter c = e.getValue();
-            long n = c.count.getAndSet(0);
+            long n = c.drain();
             if (n > 0) {
                 Pending p = pending.get(e.getKey());
                 if (p != null) {
-                    p.add(n, c.first.get(), c.last.get());
+                    p.add(n, c.first(), c.last());
                 } else if (pending.size() < maxRollups) {
-                    pending.put(e.getKey(), new Pending(n, c.first.get(), c.last.get()));
+                    pending.put(e.getKey(), new Pending(n, c.first(), c.last()));
                 } else {
                     droppedSinceFlush.add(n);
                 }
-            } else if (n == 0 && c.count.compareAndSet(0, RETIRED)) {
+            } else if (n == 0 && c.retire()) {
                 live.remove(e.getKey(), c);
             }
         }
@@ -146,7 +148,7 @@ public final class UsageCoalescer {
         synchronized (flushLock) {
             long n = 0;
             for (Counter c : live.values()) {
-                long v = c.count.get();
+                long v = c.current();
                 n += Math.max(0, v);
             }
             for (Pending p : pending.values()) {
@@ -166,20 +168,62 @@ public final class UsageCoalescer {
         SafeListener.call(listener, l -> l.onStoreFailure("applyUsage", e));
     }
 
+    /**
+     * One rollup's live counter: count, earliest and latest time in one object (three plain fields
+     * behind VarHandles rather than three AtomicLongs, so a record touches one cache line).
+     */
     private static final class Counter {
-        final AtomicLong count = new AtomicLong();
-        final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
-        final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+        private static final VarHandle COUNT;
+        private static final VarHandle FIRST;
+        private static final VarHandle LAST;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                COUNT = l.findVarHandle(Counter.class, "count", long.class);
+                FIRST = l.findVarHandle(Counter.class, "first", long.class);
+                LAST = l.findVarHandle(Counter.class, "last", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile long count;
+        private volatile long first = Long.MAX_VALUE;
+        private volatile long last = Long.MIN_VALUE;
 
         /** Returns {@code false} if this counter was retired and the caller must use a fresh one. */
         boolean add(long at) {
-            if (at < first.get()) {
-                first.accumulateAndGet(at, Math::min);
+            // times first, count last: a drained count is always covered by the times read after it
+            long f;
+            while (at < (f = first) && !FIRST.compareAndSet(this, f, at)) {
+                Thread.onSpinWait();
             }
-            if (at > last.get()) {
-                last.accumulateAndGet(at, Math::max);
+            long l;
+            while (at > (l = last) && !LAST.compareAndSet(this, l, at)) {
+                Thread.onSpinWait();
             }
-            return count.getAndIncrement() >= 0;
+            return (long) COUNT.getAndAdd(this, 1L) >= 0;
+        }
+
+        long drain() {
+            return (long) COUNT.getAndSet(this, 0L);
+        }
+
+        boolean retire() {
+            return COUNT.compareAndSet(this, 0L, RETIRED);
+        }
+
+        long current() {
+            return count;
+        }
+
+        long first() {
+            return first;
+        }
+
+        long last() {
+            return last;
         }
     }
 
