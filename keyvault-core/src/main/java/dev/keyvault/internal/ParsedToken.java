@@ -3,29 +3,38 @@ package dev.keyvault.internal;
 import java.util.Arrays;
 
 /**
- * A token that passed the format and checksum checks: its public key id and its secret as ASCII
- * bytes. The owner of an instance must call {@link #wipe()} when done.
+ * A token that passed the format and checksum checks: its public key id and, inside the parse
+ * buffer, its secret. The hot path hashes the secret where it lies (no copy); the cold path takes a
+ * copy for the slow hash. The owner of an instance must call {@link #wipe()} when done; it clears
+ * the whole buffer, secret included.
  */
 public final class ParsedToken {
     private final String keyId;
-    private final byte[] secret;
+    private final byte[] buffer;
+    private final int secretOffset;
 
-    ParsedToken(String keyId, byte[] secret) {
+    ParsedToken(String keyId, byte[] buffer, int secretOffset) {
         this.keyId = keyId;
-        this.secret = secret;
+        this.buffer = buffer;
+        this.secretOffset = secretOffset;
     }
 
     public String keyId() {
         return keyId;
     }
 
-    /** The secret's bytes; not a copy. */
+    /** SHA-256 of the secret, computed in place. */
+    public byte[] secretDigest() {
+        return Sha256.digest(buffer, secretOffset, TokenFormat.SECRET_LENGTH);
+    }
+
+    /** A copy of the secret's bytes; the caller wipes it. */
     public byte[] secret() {
-        return secret;
+        return Arrays.copyOfRange(buffer, secretOffset, secretOffset + TokenFormat.SECRET_LENGTH);
     }
 
     public void wipe() {
-        Arrays.fill(secret, (byte) 0);
+        Arrays.fill(buffer, (byte) 0);
     }
 
     @Override

@@ -16,8 +16,13 @@ public final class Sha256 {
     private Sha256() {}
 
     public static byte[] digest(byte[] data) {
+        return digest(data, 0, data.length);
+    }
+
+    /** SHA-256 of {@code data[offset, offset+length)}. (digest() leaves the instance reset for the next call.) */
+    public static byte[] digest(byte[] data, int offset, int length) {
         MessageDigest md = DIGEST.get();
-        md.reset();
-        return md.digest(data);
+        md.update(data, offset, length);
+        return md.digest();
     }
 }

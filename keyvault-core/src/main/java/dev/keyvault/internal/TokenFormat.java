@@ -127,6 +127,7 @@ public final class TokenFormat {
         // ISO-8859-1 is an intrinsic copy of a compact string; any character above 127 becomes '?' or a
         // negative byte, and neither passes the exact prefix/separator checks or the base62 table.
         byte[] b = token.getBytes(StandardCharsets.ISO_8859_1);
+        boolean wellFormed = false;
         try {
             for (int i = 0; i < prefixBytes.length; i++) {
                 if (b[i] != prefixBytes[i]) {
@@ -141,10 +142,13 @@ public final class TokenFormat {
             if (Base62.decode(b, checksumOffset, CHECKSUM_LENGTH) != crc(b, checksumOffset)) {
                 return null;
             }
-            String keyId = new String(b, keyIdOffset, KEY_ID_LENGTH, StandardCharsets.ISO_8859_1);
-            return new ParsedToken(keyId, Arrays.copyOfRange(b, secretOffset, secretOffset + SECRET_LENGTH));
+            wellFormed = true;
+            // the buffer (with the secret in place) now belongs to the ParsedToken, which wipes it
+            return new ParsedToken(new String(b, keyIdOffset, KEY_ID_LENGTH, StandardCharsets.ISO_8859_1), b, secretOffset);
         } finally {
-            Arrays.fill(b, (byte) 0);
+            if (!wellFormed) {
+                Arrays.fill(b, (byte) 0);
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -104,7 +105,7 @@ public final class VerificationEngine {
         String id = token.keyId();
         CacheEntry hit = cache == null ? null : cache.getIfPresent(id);
         if (hit != null) {
-            if (!MessageDigest.isEqual(Sha256.digest(token.secret()), hit.digest)) {
+            if (!MessageDigest.isEqual(token.secretDigest(), hit.digest)) {
                 return INVALID;
             }
             long now = clock.millis();
@@ -113,7 +114,12 @@ public final class VerificationEngine {
             }
             return hit.result(now);
         }
-        return cold(id, token.secret(), epoch);
+        byte[] secret = token.secret();
+        try {
+            return cold(id, secret, epoch);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     private VerificationResult cold(String id, byte[] secret, long epoch) {
