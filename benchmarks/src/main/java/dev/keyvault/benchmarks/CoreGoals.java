@@ -18,5 +18,8 @@ final class CoreGoals {
                     "RecordUsageBenchmark.recordUsage", "RecordUsageBenchmark.recordUsageFloor", Kind.TIME_RATIO_AT_MOST, 3.0));
 
     static final List<Measurement> MEASUREMENTS = List.of(
-    );
+            // the same figures with both sides interleaved in one JVM, immune to load drift between JMH forks
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.HotVerify(),
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.Malformed(),
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage());
 }

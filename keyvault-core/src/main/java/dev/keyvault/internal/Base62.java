@@ -5,12 +5,12 @@ import java.security.SecureRandom;
 /** The base62 alphabet {@code 0-9A-Za-z}: no punctuation, so a token is one word for double-click selection. */
 public final class Base62 {
     static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final boolean[] VALID = new boolean[128];
-    private static final byte[] DIGIT = new byte[128];
+    /** Digit value by byte ({@code b & 0xff}); -1 for every byte outside the alphabet. */
+    private static final byte[] DIGIT = new byte[256];
 
     static {
+        java.util.Arrays.fill(DIGIT, (byte) -1);
         for (int i = 0; i < ALPHABET.length; i++) {
-            VALID[ALPHABET[i]] = true;
             DIGIT[ALPHABET[i]] = (byte) i;
         }
     }
@@ -18,14 +18,26 @@ public final class Base62 {
     private Base62() {}
 
     static boolean isBase62(int c) {
-        return c >= 0 && c < 128 && VALID[c];
+        return c >= 0 && c < 256 && DIGIT[c] >= 0;
+    }
+
+    /**
+     * Whether {@code b[from, from+n)} are all base62. One table load per byte and no branch: the
+     * digits are OR-ed, and the -1 of any outsider makes the result negative. (Runs on every verify.)
+     */
+    static boolean allBase62(byte[] b, int from, int n) {
+        int acc = 0;
+        for (int i = from; i < from + n; i++) {
+            acc |= DIGIT[b[i] & 0xff];
+        }
+        return acc >= 0;
     }
 
     /** The value of {@code n} base62 digits at {@code offset} (already checked to be base62). */
     static long decode(byte[] from, int offset, int n) {
         long v = 0;
         for (int i = offset; i < offset + n; i++) {
-            v = v * 62 + DIGIT[from[i]];
+            v = v * 62 + DIGIT[from[i] & 0xff];
         }
         return v;
     }

@@ -135,8 +135,8 @@ public final class TokenFormat {
                 }
             }
             if (b[keyIdOffset + KEY_ID_LENGTH] != '_'
-                    || !allBase62(b, keyIdOffset, KEY_ID_LENGTH)
-                    || !allBase62(b, secretOffset, SECRET_LENGTH + CHECKSUM_LENGTH)) {
+                    || !Base62.allBase62(b, keyIdOffset, KEY_ID_LENGTH)
+                    || !Base62.allBase62(b, secretOffset, SECRET_LENGTH + CHECKSUM_LENGTH)) {
                 return null;
             }
             if (Base62.decode(b, checksumOffset, CHECKSUM_LENGTH) != crc(b, checksumOffset)) {
@@ -150,15 +150,6 @@ public final class TokenFormat {
                 Arrays.fill(b, (byte) 0);
             }
         }
-    }
-
-    private static boolean allBase62(byte[] b, int from, int n) {
-        for (int i = from; i < from + n; i++) {
-            if (!Base62.isBase62(b[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static long crc(byte[] b, int len) {

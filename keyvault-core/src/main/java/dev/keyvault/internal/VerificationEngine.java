@@ -13,7 +13,6 @@ import dev.keyvault.VerificationResult.Rejected;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.StoredKey;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +104,7 @@ public final class VerificationEngine {
         String id = token.keyId();
         CacheEntry hit = cache == null ? null : cache.getIfPresent(id);
         if (hit != null) {
-            if (!MessageDigest.isEqual(token.secretDigest(), hit.digest)) {
+            if (!ConstantTime.equals(token.secretDigest(), hit.digest)) {
                 return INVALID;
             }
             long now = clock.millis();
