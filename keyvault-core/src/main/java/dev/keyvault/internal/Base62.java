@@ -17,8 +17,14 @@ public final class Base62 {
 
     private Base62() {}
 
-    static boolean isBase62(int c) {
-        return c >= 0 && c < 256 && DIGIT[c] >= 0;
+    /** Whether every character of {@code s} is base62, branch-free like {@link #allBase62(byte[], int, int)}. */
+    static boolean allBase62(String s) {
+        int acc = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            acc |= DIGIT[c & 0xff] | ((c >>> 8) == 0 ? 0 : -1);
+        }
+        return acc >= 0;
     }
 
     /**

@@ -61,15 +61,7 @@ public final class TokenFormat {
     }
 
     public static boolean isKeyId(String id) {
-        if (id == null || id.length() != KEY_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < KEY_ID_LENGTH; i++) {
-            if (!Base62.isBase62(id.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return id != null && id.length() == KEY_ID_LENGTH && Base62.allBase62(id);
     }
 
     /** Checks that {@code id} is a key id: 12 base62 characters. */

@@ -54,8 +54,7 @@ public final class UsageCoalescer {
 
     public void record(String keyId, UsageEvent event) {
         long at = event.at().toEpochMilli();
-        RollupKey key = new RollupKey(keyId, Math.floorDiv(at, 60_000L) * 60_000L, event.method(), event.endpoint(),
-                event.clientIp(), event.userAgent().orElse(""), event.consumer().orElse(""), event.status());
+        RollupKey key = new RollupKey(keyId, Math.floorDiv(at, 60_000L) * 60_000L, event);
         for (;;) {
             Counter c = live.get(key);
             if (c == null) {
@@ -136,8 +135,9 @@ public final class UsageCoalescer {
             RollupKey k = e.getKey();
             Pending p = e.getValue();
             Instant last = Instant.ofEpochMilli(p.last);
-            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute), k.method, k.endpoint, k.clientIp,
-                    k.userAgent, k.consumer, k.status, p.count, Instant.ofEpochMilli(p.first), last));
+            UsageEvent ev = k.event;
+            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute), ev.method(), ev.endpoint(), ev.clientIp(),
+                    k.userAgent(), k.consumer(), ev.status(), p.count, Instant.ofEpochMilli(p.first), last));
             lastUsed.merge(k.keyId, last, (a, b) -> a.isAfter(b) ? a : b);
         }
         return new UsageBatch(rollups, lastUsed);
@@ -245,37 +245,36 @@ public final class UsageCoalescer {
         }
     }
 
-    /** The rollup dimensions; hash computed once since every record() looks it up. */
+    /**
+     * The rollup dimensions: the key id, the minute, and the event's method, endpoint, client IP, user
+     * agent, consumer and status. It keeps a reference to the event rather than copying six fields,
+     * because one is built for every recorded request; equal events from different requests still
+     * compare equal field by field.
+     */
     private static final class RollupKey {
         final String keyId;
         final long minute;
-        final String method;
-        final String endpoint;
-        final String clientIp;
-        final String userAgent;
-        final String consumer;
-        final int status;
+        final UsageEvent event;
         private final int hash;
 
-        RollupKey(String keyId, long minute, String method, String endpoint, String clientIp, String userAgent,
-                String consumer, int status) {
+        RollupKey(String keyId, long minute, UsageEvent event) {
             this.keyId = keyId;
             this.minute = minute;
-            this.method = method;
-            this.endpoint = endpoint;
-            this.clientIp = clientIp;
-            this.userAgent = userAgent;
-            this.consumer = consumer;
-            this.status = status;
+            this.event = event;
+            // Only the dimensions that vary most go into the hash (equals compares all of them).
             int h = keyId.hashCode();
-            h = 31 * h + Long.hashCode(minute);
-            h = 31 * h + method.hashCode();
-            h = 31 * h + endpoint.hashCode();
-            h = 31 * h + clientIp.hashCode();
-            h = 31 * h + userAgent.hashCode();
-            h = 31 * h + consumer.hashCode();
-            h = 31 * h + status;
-            this.hash = h;
+            h = 31 * h + (int) (minute / 60_000L);
+            h = 31 * h + event.endpoint().hashCode();
+            h = 31 * h + event.clientIp().hashCode();
+            this.hash = h ^ event.status();
+        }
+
+        String userAgent() {
+            return event.userAgent().orElse("");
+        }
+
+        String consumer() {
+            return event.consumer().orElse("");
         }
 
         @Override
@@ -291,9 +290,14 @@ public final class UsageCoalescer {
             if (!(o instanceof RollupKey k)) {
                 return false;
             }
-            return hash == k.hash && minute == k.minute && status == k.status && keyId.equals(k.keyId)
-                    && endpoint.equals(k.endpoint) && clientIp.equals(k.clientIp) && method.equals(k.method)
-                    && userAgent.equals(k.userAgent) && consumer.equals(k.consumer);
+            if (hash != k.hash || minute != k.minute || !keyId.equals(k.keyId)) {
+                return false;
+            }
+            UsageEvent a = event;
+            UsageEvent b = k.event;
+            return a == b || (a.status() == b.status() && a.endpoint().equals(b.endpoint())
+                    && a.clientIp().equals(b.clientIp()) && a.method().equals(b.method())
+                    && a.userAgent().equals(b.userAgent()) && a.consumer().equals(b.consumer()));
         }
     }
 }
