@@ -21,5 +21,6 @@ final class CoreGoals {
             // the same figures with both sides interleaved in one JVM, immune to load drift between JMH forks
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.HotVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.Malformed(),
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage());
 }

@@ -9,6 +9,7 @@ import dev.keyvault.KeySpec;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.support.FailingKeyStore;
 import dev.keyvault.testing.MutableClock;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -59,7 +60,7 @@ abstract class AbstractApiKeyFilterTest {
             .build();
 
     MutableClock clock;
-    SwitchableKeyStore store;
+    FailingKeyStore store;
     KeyManager keys;
     final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -69,13 +70,13 @@ abstract class AbstractApiKeyFilterTest {
     @BeforeEach
     void setUp() {
         clock = MutableClock.create();
-        store = new SwitchableKeyStore();
+        store = new FailingKeyStore(InMemoryKeyStore.create());
         keys = manager(store);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        store.down(false);
+        store.up();
         List<AutoCloseable> reversed = new ArrayList<>(closeAfter);
         java.util.Collections.reverse(reversed);
         for (AutoCloseable c : reversed) {
@@ -546,7 +547,7 @@ abstract class AbstractApiKeyFilterTest {
         try (KeyManager admin = manager(store)) {
             key = issue(admin, KeySpec.builder("acme", "cold").scopes("kb:read").build()); // not in the filter's cache
         }
-        store.down(true);
+        store.down();
 
         HttpResponse<String> response = get(server, "/articles/1", "Authorization", bearer(key));
 
@@ -557,7 +558,7 @@ abstract class AbstractApiKeyFilterTest {
         assertThat(response.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
                 + "\"detail\":\"API keys cannot be checked right now\"}");
 
-        store.down(false);
+        store.up();
         assertThat(get(server, "/articles/1", "Authorization", bearer(key)).statusCode()).isEqualTo(200);
     }
 

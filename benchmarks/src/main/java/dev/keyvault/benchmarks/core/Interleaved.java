@@ -9,9 +9,6 @@ import java.util.concurrent.TimeUnit;
  * call target per loop and neither side pays for timing calls per operation.
  */
 final class Interleaved {
-    private static final int WARMUP_SLICES = 40;
-    private static final int SLICES = 120;
-    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static volatile long sink;
 
     private Interleaved() {}
@@ -21,35 +18,41 @@ final class Interleaved {
         abstract long batch(int n);
     }
 
-    /** Nanoseconds per operation of {@code a} and of {@code b}, measured in alternating slices. */
+    /** Nanoseconds per operation of {@code a} and {@code b}: 40 + 120 alternating slices of 200 ms, batches of 1,000. */
     static double[] nanosPerOp(Side a, Side b) {
+        return nanosPerOp(a, b, 1_000, 200, 40, 120);
+    }
+
+    /** Nanoseconds per operation of {@code a} and of {@code b}, measured in alternating slices. */
+    static double[] nanosPerOp(Side a, Side b, int batch, long sliceMillis, int warmupSlices, int slices) {
+        long sliceNanos = TimeUnit.MILLISECONDS.toNanos(sliceMillis);
         long[] ta = new long[2];
         long[] tb = new long[2];
-        for (int i = 0; i < WARMUP_SLICES; i++) {
-            slice(a, new long[2]);
-            slice(b, new long[2]);
+        for (int i = 0; i < warmupSlices; i++) {
+            slice(a, new long[2], batch, sliceNanos);
+            slice(b, new long[2], batch, sliceNanos);
         }
-        for (int i = 0; i < SLICES; i++) {
+        for (int i = 0; i < slices; i++) {
             if (i % 2 == 0) { // alternate which goes first
-                slice(a, ta);
-                slice(b, tb);
+                slice(a, ta, batch, sliceNanos);
+                slice(b, tb, batch, sliceNanos);
             } else {
-                slice(b, tb);
-                slice(a, ta);
+                slice(b, tb, batch, sliceNanos);
+                slice(a, ta, batch, sliceNanos);
             }
         }
         return new double[] {(double) ta[1] / ta[0], (double) tb[1] / tb[0]};
     }
 
-    private static void slice(Side side, long[] into) {
+    private static void slice(Side side, long[] into, int batch, long sliceNanos) {
         long start = System.nanoTime();
-        long until = start + SLICE_NANOS;
+        long until = start + sliceNanos;
         long ops = 0;
         long acc = 0;
         long now;
         do {
-            acc += side.batch(1_000);
-            ops += 1_000;
+            acc += side.batch(batch);
+            ops += batch;
             now = System.nanoTime();
         } while (now < until);
         sink += acc;
