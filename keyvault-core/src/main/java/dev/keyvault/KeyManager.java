@@ -369,7 +369,6 @@ public final class KeyManager implements AutoCloseable {
      * @throws IllegalArgumentException if {@code keyId} is not a key id
      */
     public void recordUsage(String keyId, UsageEvent event) {
-        TokenFormat.checkKeyId(keyId);
         requireNonNull(event, "event");
         ensureOpen();
         usage.record(keyId, event);

@@ -123,6 +123,26 @@ class ValidationTest {
     }
 
     @Test
+    void whenUsageIsRecordedForABadKeyIdWhileRollupsAreLiveThenRefusedAndNothingIsCounted() {
+        MutableClock clock = MutableClock.create();
+        try (KeyManager keys = KeyManager.inMemory(clock)) {
+            IssuedKey k = keys.issue(KeySpec.builder("acme", "n").build());
+            UsageEvent event = UsageEvent.of(clock.instant(), "GET", "/", "::1", 200);
+            keys.recordUsage(k.id(), event); // a live rollup: later calls take the lookup-first path
+            String sameLengthBadChars = k.id().substring(0, 11) + "!";
+            String nonAscii = k.id().substring(0, 11) + "é";
+            for (String id : new String[] {sameLengthBadChars, nonAscii, "' OR 1=1 --", "A".repeat(10_000), ""}) {
+                assertThatThrownBy(() -> keys.recordUsage(id, event)).as(id).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThatThrownBy(() -> keys.recordUsage(null, event)).isInstanceOf(NullPointerException.class);
+            keys.recordUsage(new String(k.id().toCharArray()), event); // equal, not the same instance
+            keys.flush();
+            assertThat(keys.usage(k.id(), clock.instant().minusSeconds(60), clock.instant().plusSeconds(60)))
+                    .extracting(UsageRollup::count).containsExactly(2L);
+        }
+    }
+
+    @Test
     void whenUsingTheInMemoryOneLinerThenNoBackgroundThreadIsStarted() {
         long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("keyvault-")).count();
         try (KeyManager keys = KeyManager.inMemory(MutableClock.create())) {

@@ -1,5 +1,7 @@
 package dev.keyvault.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyStoreException;
 import dev.keyvault.UsageEvent;
@@ -52,12 +54,23 @@ public final class UsageCoalescer {
         this.listener = listener;
     }
 
+    /**
+     * Counts one request. The key id's length is checked first (so a huge string is never hashed);
+     * its characters only when it starts a new rollup: a live rollup's key id was validated when the
+     * rollup was created, and the lookup matches key ids by {@code equals}.
+     *
+     * @throws IllegalArgumentException if {@code keyId} is not a key id
+     */
     public void record(String keyId, UsageEvent event) {
+        if (requireNonNull(keyId, "keyId").length() != TokenFormat.KEY_ID_LENGTH) {
+            TokenFormat.checkKeyId(keyId);
+        }
         long at = event.at().toEpochMilli();
-        RollupKey key = new RollupKey(keyId, Math.floorDiv(at, 60_000L) * 60_000L, event);
+        RollupKey key = new RollupKey(keyId, Math.floorDiv(at, 60_000L), event);
         for (;;) {
             Counter c = live.get(key);
             if (c == null) {
+                TokenFormat.checkKeyId(keyId);
                 if (live.size() >= maxRollups) {
                     droppedSinceFlush.increment();
                     return;
@@ -136,7 +149,7 @@ public final class UsageCoalescer {
             Pending p = e.getValue();
             Instant last = Instant.ofEpochMilli(p.last);
             UsageEvent ev = k.event;
-            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute), ev.method(), ev.endpoint(), ev.clientIp(),
+            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute * 60_000L), ev.method(), ev.endpoint(), ev.clientIp(),
                     k.userAgent(), k.consumer(), ev.status(), p.count, Instant.ofEpochMilli(p.first), last));
             lastUsed.merge(k.keyId, last, (a, b) -> a.isAfter(b) ? a : b);
         }
@@ -253,6 +266,7 @@ public final class UsageCoalescer {
      */
     private static final class RollupKey {
         final String keyId;
+        /** Minutes since the epoch. */
         final long minute;
         final UsageEvent event;
         private final int hash;
@@ -263,7 +277,7 @@ public final class UsageCoalescer {
             this.event = event;
             // Only the dimensions that vary most go into the hash (equals compares all of them).
             int h = keyId.hashCode();
-            h = 31 * h + (int) (minute / 60_000L);
+            h = 31 * h + (int) minute;
             h = 31 * h + event.endpoint().hashCode();
             h = 31 * h + event.clientIp().hashCode();
             this.hash = h ^ event.status();
