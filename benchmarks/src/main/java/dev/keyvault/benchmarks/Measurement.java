@@ -18,5 +18,17 @@ public interface Measurement {
      * @param goal      the goal, as text
      * @param met       whether the goal is met
      */
-    record Result(String subject, String floor, String ratio, String goal, boolean met) {}
+    record Result(String subject, String floor, String ratio, String goal, boolean met) {
+        /** A figure shown to read another by, with no goal of its own. */
+        public static Result reference(String subject, String floor, String ratio) {
+            return new Result(subject, floor, ratio, NO_GOAL, true);
+        }
+
+        public boolean hasGoal() {
+            return !NO_GOAL.equals(goal);
+        }
+    }
+
+    /** The goal text of a reference figure. */
+    String NO_GOAL = "—";
 }

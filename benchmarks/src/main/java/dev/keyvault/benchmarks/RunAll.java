@@ -97,7 +97,8 @@ public final class RunAll {
             }
             Measurement.Result r = m.measure();
             table.append("| ").append(m.name()).append(" | ").append(r.subject()).append(" | ").append(r.floor()).append(" | ")
-                    .append(r.ratio()).append(" | ").append(r.goal()).append(" | ").append(r.met() ? "✓" : "✗").append(" |\n");
+                    .append(r.ratio()).append(" | ").append(r.goal()).append(" | ")
+                    .append(!r.hasGoal() ? "—" : r.met() ? "✓" : "✗").append(" |\n");
         }
         System.out.println();
         System.out.println(table);

@@ -17,6 +17,7 @@ final class ServletGoals {
 
     static final List<Measurement> MEASUREMENTS = List.of(
             // the same figure with both sides interleaved in one JVM, immune to load drift between JMH forks
-            new InterleavedFilterThroughput()
+            new InterleavedFilterThroughput(),
+            new InterleavedFilterThroughput.PassThroughFilter()
     );
 }

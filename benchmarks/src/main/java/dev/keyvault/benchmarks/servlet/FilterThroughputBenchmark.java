@@ -8,6 +8,11 @@ import dev.keyvault.servlet.ApiKeyFilterConfig;
 import dev.keyvault.servlet.Rule;
 import dev.keyvault.servlet.Tier;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -61,6 +66,8 @@ public class FilterThroughputBenchmark {
 
     Server filtered;
     Server bare;
+    /** The same servlet behind a filter that only calls the chain: what any filter costs in Jetty. */
+    Server passThrough;
     KeyManager keys;
     byte[] request;
 
@@ -77,6 +84,7 @@ public class FilterThroughputBenchmark {
                 .build();
         filtered = server(new ApiKeyFilter(keys, config));
         bare = server(null);
+        passThrough = server(new PassThrough());
         request = ("GET " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: keyvault-bench/1.0\r\n"
                 + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         warmUp();
@@ -88,11 +96,12 @@ public class FilterThroughputBenchmark {
      * measure the JIT, not the filter. Each fork measures one of the two, so each warms both alike.
      */
     private void warmUp() throws Exception {
-        Thread[] threads = new Thread[2 * WARM_UP_THREADS];
+        Server[] servers = {filtered, bare, passThrough};
+        Thread[] threads = new Thread[servers.length * WARM_UP_THREADS];
         Exception[] failure = new Exception[1];
         long until = System.nanoTime() + WARM_UP_NANOS;
         for (int i = 0; i < threads.length; i++) {
-            int port = port(i % 2 == 0 ? filtered : bare);
+            int port = port(servers[i % servers.length]);
             threads[i] = new Thread(() -> {
                 Connection c = new Connection() {};
                 try {
@@ -115,7 +124,7 @@ public class FilterThroughputBenchmark {
         }
     }
 
-    private static Server server(ApiKeyFilter filter) throws Exception {
+    private static Server server(Filter filter) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -139,7 +148,17 @@ public class FilterThroughputBenchmark {
     public void stop() throws Exception {
         filtered.stop();
         bare.stop();
+        passThrough.stop();
         keys.close();
+    }
+
+    /** A filter that does nothing but pass the request on. */
+    static final class PassThrough implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            chain.doFilter(request, response);
+        }
     }
 
     /** The servlet: as little work as an endpoint can do. */
