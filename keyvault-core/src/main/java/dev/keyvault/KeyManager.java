@@ -12,6 +12,7 @@ import dev.keyvault.internal.SafeListener;
 import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.internal.UsageCoalescer;
 import dev.keyvault.internal.VerificationEngine;
+import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.RevokeOutcome;
@@ -344,7 +345,7 @@ public final class KeyManager implements AutoCloseable {
                 Optional.empty(), Optional.of(old.id()), Optional.empty(), false);
         List<KeyEvent> events = new ArrayList<>();
         events.add(new KeyEvent(old.id(), KeyEventType.ROTATED, now, options.actor(),
-                dev.keyvault.internal.rotation.Texts.rotatedDetail(successorId, name, options.reason())));
+                Texts.rotatedDetail(successorId, name, options.reason())));
         events.add(new KeyEvent(successorId, KeyEventType.ISSUED, now, options.actor(), "successor of " + old.id()));
         if (overlap.isPresent()) {
             events.add(new KeyEvent(old.id(), KeyEventType.EXPIRY_CHANGED, now, options.actor(),

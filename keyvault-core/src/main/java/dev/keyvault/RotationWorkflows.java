@@ -86,32 +86,22 @@ final class RotationWorkflows {
         if (status.state() == State.COMPLETED) {
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.ALREADY_COMPLETED, status, List.of(), List.of());
         }
-        List<ClientMigration> blocking = status.blockingClients();
         if (status.state() == State.ABANDONED) {
             String why = "the successor " + successorId + " is revoked, so there is nothing to complete into: rotate the key"
                     + " again, or revoke it if it is no longer needed";
-            if (noteRefusal) {
-                note(oldId, actor, "completeRotation refused: " + why);
-            }
-            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, List.of(why));
+            return refused(status, actor, List.of(why), noteRefusal);
         }
         if (status.state() != State.DEADLINE_PASSED && isAutomated(history(oldId), successorId)
                 && deliveredAt(history(successorId)).isEmpty()) {
             // Nobody holds the successor's secret yet: revoking the old key now would cut off every consumer.
             String why = "the successor " + successorId + " was issued by the AutoRotator and its secret has not been"
                     + " delivered yet: run the AutoRotator again (it resumes), or revoke with revoke() in an emergency";
-            if (noteRefusal) {
-                note(oldId, actor, "completeRotation refused: " + why);
-            }
-            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, List.of(why));
+            return refused(status, actor, List.of(why), noteRefusal);
         }
 
         List<String> unsafe = status.safeToRevoke() ? List.of() : unsafeReasons(status);
         if (!status.safeToRevoke() && forceReason.isEmpty()) {
-            if (noteRefusal) {
-                note(oldId, actor, "completeRotation refused: " + String.join("; ", unsafe));
-            }
-            return new CompletionResult(oldId, successorId, CompletionResult.Outcome.REFUSED, status, blocking, unsafe);
+            return refused(status, actor, unsafe, noteRefusal);
         }
 
         if (status.state() == State.SAFE_TO_COMPLETE) {
@@ -131,6 +121,7 @@ final class RotationWorkflows {
         if (revoked.outcome() != RevocationResult.Outcome.REVOKED) {
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.ALREADY_COMPLETED, status, List.of(), List.of());
         }
+        List<ClientMigration> blocking = status.blockingClients();
         String detail = "replaced by " + successorId
                 + (forced ? "; forced by " + actor + " (" + String.join("; ", unsafe) + ")" : "")
                 + (blocking.isEmpty() ? "" : "; clients still on the old key: " + clientNames(blocking));
@@ -335,11 +326,21 @@ final class RotationWorkflows {
 
     // ------------------------------------------------------------------------------------ helpers
 
+    /** A refusal to complete, noted in the old key's history unless the caller re-checks on a schedule. */
+    private CompletionResult refused(RotationStatus status, String actor, List<String> reasons, boolean noteRefusal) {
+        String oldId = status.predecessor().id();
+        if (noteRefusal) {
+            note(oldId, actor, "completeRotation refused: " + String.join("; ", reasons));
+        }
+        return new CompletionResult(oldId, status.successor().id(), CompletionResult.Outcome.REFUSED, status,
+                status.blockingClients(), reasons);
+    }
+
     /** Whether {@code successorId} was issued by the {@link AutoRotator} (its ROTATED entry carries its reason). */
     static boolean isAutomated(List<KeyEvent> oldHistory, String successorId) {
         for (KeyEvent e : oldHistory) {
             if (e.type() == KeyEventType.ROTATED
-                    && dev.keyvault.internal.rotation.Texts.isRotationTo(e.detail(), successorId, AUTO_ROTATION_REASON)) {
+                    && Texts.isRotationTo(e.detail(), successorId, AUTO_ROTATION_REASON)) {
                 return true;
             }
         }

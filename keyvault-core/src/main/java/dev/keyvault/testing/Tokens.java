@@ -2,6 +2,7 @@ package dev.keyvault.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.internal.ParsedToken;
 import dev.keyvault.internal.TokenFormat;
 import java.security.SecureRandom;
 
@@ -34,9 +35,11 @@ public final class Tokens {
             throw new IllegalArgumentException("not a keyvault token");
         }
         TokenFormat format = new TokenFormat(token.substring(0, token.length() - tail));
-        if (format.parse(token) == null) {
+        ParsedToken parsed = format.parse(token);
+        if (parsed == null) {
             throw new IllegalArgumentException("not a well-formed keyvault token");
         }
+        parsed.wipe(); // only the format was wanted; the parse buffer holds the secret
         return format;
     }
 }

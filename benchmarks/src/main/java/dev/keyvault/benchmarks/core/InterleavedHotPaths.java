@@ -101,10 +101,7 @@ public final class InterleavedHotPaths {
                         return acc;
                     }
                 }, 1, 500, 6, 60);
-                double r = ns[0] / ns[1];
-                return new Result(String.format(Locale.ROOT, "%.1f ms/op", ns[0] / 1e6),
-                        String.format(Locale.ROOT, "%.1f ms/op", ns[1] / 1e6), String.format(Locale.ROOT, "%.2f×", r),
-                        "≤ 1.15×", r <= 1.15);
+                return ratio(ns, 1.15, 1e6, "ms/op");
             } finally {
                 b.tearDown();
             }
@@ -162,9 +159,14 @@ public final class InterleavedHotPaths {
     }
 
     private static Measurement.Result ratio(double[] ns, double goal) {
+        return ratio(ns, goal, 1, "ns/op");
+    }
+
+    /** Subject and floor in {@code unit} ({@code nanosPerUnit} ns each) and their ratio against a goal. */
+    private static Measurement.Result ratio(double[] ns, double goal, double nanosPerUnit, String unit) {
         double r = ns[0] / ns[1];
-        return new Measurement.Result(String.format(Locale.ROOT, "%.1f ns/op", ns[0]),
-                String.format(Locale.ROOT, "%.1f ns/op", ns[1]), String.format(Locale.ROOT, "%.2f×", r),
+        return new Measurement.Result(String.format(Locale.ROOT, "%.1f %s", ns[0] / nanosPerUnit, unit),
+                String.format(Locale.ROOT, "%.1f %s", ns[1] / nanosPerUnit, unit), String.format(Locale.ROOT, "%.2f×", r),
                 "≤ " + goal + "×", r <= goal);
     }
 
