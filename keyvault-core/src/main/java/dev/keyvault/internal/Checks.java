@@ -57,20 +57,30 @@ public final class Checks {
      */
     public static String method(String value) {
         requireNonNull(value, "method");
-        if (value.isEmpty() || value.length() > 16 || value.charAt(0) < 'A' || value.charAt(0) > 'Z'
-                || !allIn(value, METHOD_CHARS, 1)) {
+        if (!isMethod(value)) {
             throw new IllegalArgumentException("method must match [A-Z][A-Z0-9_-]{0,15}");
         }
         return value;
     }
 
+    /** Whether {@code value} passes {@link #method}; {@code false} for {@code null}. */
+    public static boolean isMethod(String value) {
+        return value != null && !value.isEmpty() && value.length() <= 16 && value.charAt(0) >= 'A' && value.charAt(0) <= 'Z'
+                && allIn(value, METHOD_CHARS, 1);
+    }
+
     /** IPv4, IPv6 (with an optional zone) or a token such as {@code unknown}: {@code [0-9A-Za-z:.%_-]{1,64}}. */
     public static String clientIp(String value) {
         requireNonNull(value, "clientIp");
-        if (value.isEmpty() || value.length() > 64 || !allIn(value, CLIENT_IP_CHARS, 0)) {
+        if (!isClientIp(value)) {
             throw new IllegalArgumentException("clientIp must match [0-9A-Za-z:.%_-]{1,64}");
         }
         return value;
+    }
+
+    /** Whether {@code value} passes {@link #clientIp}; {@code false} for {@code null}. */
+    public static boolean isClientIp(String value) {
+        return value != null && !value.isEmpty() && value.length() <= 64 && allIn(value, CLIENT_IP_CHARS, 0);
     }
 
     private Checks() {}

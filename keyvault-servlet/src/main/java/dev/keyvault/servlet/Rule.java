@@ -2,12 +2,12 @@ package dev.keyvault.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.internal.Checks;
 import dev.keyvault.servlet.internal.PathPattern;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * What a request needs to pass the filter, by method and path. Rules are tried in the order they
@@ -34,13 +34,10 @@ import java.util.regex.Pattern;
  *                  empty with {@code permitAll == false} means any valid key; sorted, immutable
  */
 public record Rule(String method, String pattern, boolean permitAll, Set<String> scopes) {
-    private static final Pattern METHOD = Pattern.compile("\\*|[A-Z][A-Z0-9_-]{0,15}");
-    // The scope syntax of keyvault-core: also a valid RFC 6750 scope-token, so it can go into a challenge unescaped.
-    private static final Pattern SCOPE = Pattern.compile("[a-z0-9_:.*-]{1,64}");
 
     public Rule {
         requireNonNull(method, "method");
-        if (!METHOD.matcher(method).matches()) {
+        if (!method.equals("*") && !Checks.isMethod(method)) {
             throw new IllegalArgumentException("method must be * or match [A-Z][A-Z0-9_-]{0,15}");
         }
         PathPattern.check(pattern);
@@ -48,7 +45,8 @@ public record Rule(String method, String pattern, boolean permitAll, Set<String>
         TreeSet<String> sorted = new TreeSet<>();
         for (String s : scopes) {
             requireNonNull(s, "scope");
-            if (!SCOPE.matcher(s).matches()) {
+            // keyvault-core's scope syntax: also a valid RFC 6750 scope-token, so it goes into a challenge unescaped
+            if (!Checks.SCOPE.matcher(s).matches()) {
                 throw new IllegalArgumentException("scopes must match [a-z0-9_:.*-]{1,64}");
             }
             sorted.add(s);

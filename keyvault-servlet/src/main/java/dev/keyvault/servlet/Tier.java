@@ -2,8 +2,8 @@ package dev.keyvault.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.internal.Checks;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * A named rate limit that keys are assigned to ({@link dev.keyvault.ApiKey#tier()}): a token bucket
@@ -17,11 +17,9 @@ import java.util.regex.Pattern;
  * @param burst    the bucket's capacity: how many requests may come at once, at least 1
  */
 public record Tier(String name, long requests, Duration period, long burst) {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,31}");
-
     public Tier {
         requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
+        if (!Checks.SLUG.matcher(name).matches()) { // the tier names keys carry
             throw new IllegalArgumentException("tier name must match [a-z0-9][a-z0-9_.-]{0,31}");
         }
         if (requests < 1) {

@@ -1,5 +1,6 @@
 package dev.keyvault.servlet.internal;
 
+import dev.keyvault.internal.Checks;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -23,7 +24,7 @@ public final class ClientAddresses {
 
     public String clientIp(HttpServletRequest request) {
         String remote = unbracket(request.getRemoteAddr());
-        if (trusted.isEmpty() || !isTrusted(remote)) {
+        if (trusted.isEmpty() || !isTrusted(IpRange.parseAddress(remote))) {
             return label(remote);
         }
         List<String> hops = forwardedFor(request);
@@ -31,19 +32,19 @@ public final class ClientAddresses {
         // The container bounds the header size; MAX_HOPS bounds the work on what it let through.
         for (int i = hops.size() - 1; i >= 0 && i >= hops.size() - MAX_HOPS; i--) {
             String hop = strip(hops.get(i));
-            if (IpRange.parseAddress(hop) == null) {
+            byte[] bytes = IpRange.parseAddress(hop);
+            if (bytes == null) {
                 break; // garbage where an address should be: stop at the last hop we could vouch for
             }
             client = hop;
-            if (!isTrusted(hop)) {
+            if (!isTrusted(bytes)) {
                 break;
             }
         }
         return label(client);
     }
 
-    private boolean isTrusted(String address) {
-        byte[] bytes = IpRange.parseAddress(address);
+    private boolean isTrusted(byte[] bytes) {
         if (bytes == null) {
             return false;
         }
@@ -81,20 +82,8 @@ public final class ClientAddresses {
         return s;
     }
 
-    /** keyvault-core's {@code UsageEvent} client IP syntax, {@code [0-9A-Za-z:.%_-]{1,64}}, without a regex per request. */
+    /** The address if {@code UsageEvent} accepts it as a client IP, else {@code unknown}. */
     private static String label(String address) {
-        int n = address.length();
-        if (n == 0 || n > 64) {
-            return UNKNOWN;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = address.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-                    || c == ':' || c == '.' || c == '%' || c == '_' || c == '-';
-            if (!ok) {
-                return UNKNOWN;
-            }
-        }
-        return address;
+        return Checks.isClientIp(address) ? address : UNKNOWN;
     }
 }

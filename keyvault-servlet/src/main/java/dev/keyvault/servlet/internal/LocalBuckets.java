@@ -41,7 +41,7 @@ public final class LocalBuckets implements Buckets {
         Entry entry = buckets.get(keyId);
         if (entry == null || (entry.tier != tier && !entry.tier.equals(tier))) {
             // New key, or a filter reconfigured with other numbers for its tier: start with a full bucket.
-            Entry fresh = new Entry(tier, newBucket(tier), timeToFillMillis(tier), now);
+            Entry fresh = new Entry(tier, newBucket(tier), now);
             entry = buckets.merge(keyId, fresh, (old, f) -> old.tier.equals(f.tier) ? old : f);
             if (entry == fresh && buckets.size() > maximumKeys) {
                 sweep(now);
@@ -57,7 +57,7 @@ public final class LocalBuckets implements Buckets {
             return;
         }
         try {
-            buckets.values().removeIf(e -> now - e.lastUsed >= e.timeToFillMillis + STAMP_EVERY_MILLIS);
+            buckets.values().removeIf(e -> now - e.lastUsed >= timeToFillMillis(e.tier) + STAMP_EVERY_MILLIS);
             long target = maximumKeys - Math.max(1, maximumKeys / 10);
             for (Iterator<Map.Entry<String, Entry>> it = buckets.entrySet().iterator(); it.hasNext() && buckets.size() > target; ) {
                 it.next();
@@ -96,13 +96,11 @@ public final class LocalBuckets implements Buckets {
     private static final class Entry {
         final Tier tier;
         final Bucket bucket;
-        final long timeToFillMillis;
         volatile long lastUsed;
 
-        Entry(Tier tier, Bucket bucket, long timeToFillMillis, long lastUsed) {
+        Entry(Tier tier, Bucket bucket, long lastUsed) {
             this.tier = tier;
             this.bucket = bucket;
-            this.timeToFillMillis = timeToFillMillis;
             this.lastUsed = lastUsed;
         }
     }

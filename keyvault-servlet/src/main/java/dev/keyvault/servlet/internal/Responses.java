@@ -24,18 +24,21 @@ public final class Responses {
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
 
+    private static final String CONFLICTING = "The request carries two different API keys";
+    private static final String REPEATED = "The request repeats a credential header";
+    private static final String EMPTY = "The credential header is empty";
+
     private static final byte[] MISSING_BODY = problem(401, "Unauthorized", "This request needs an API key");
     private static final byte[] INVALID_BODY = problem(401, "Unauthorized", INVALID_TOKEN_DESCRIPTION);
-    private static final byte[] CONFLICTING_BODY = problem(400, "Bad Request", "The request carries two different API keys");
-    private static final byte[] REPEATED_BODY = problem(400, "Bad Request", "The request repeats a credential header");
-    private static final byte[] EMPTY_BODY = problem(400, "Bad Request", "The credential header is empty");
+    private static final byte[] CONFLICTING_BODY = problem(400, "Bad Request", CONFLICTING);
+    private static final byte[] REPEATED_BODY = problem(400, "Bad Request", REPEATED);
+    private static final byte[] EMPTY_BODY = problem(400, "Bad Request", EMPTY);
     private static final byte[] TOO_LARGE_BODY = problem(431, "Request Header Fields Too Large", "The credential header is too large");
     private static final byte[] FORBIDDEN_BODY = problem(403, "Forbidden", "The API key does not grant access to this resource");
     private static final byte[] TOO_MANY_BODY = problem(429, "Too Many Requests", "The API key's rate limit is exhausted");
     private static final byte[] UNAVAILABLE_BODY = problem(503, "Service Unavailable", "API keys cannot be checked right now");
     private static final byte[] INTERNAL_BODY = problem(500, "Internal Server Error", "The API key could not be checked");
 
-    private final String realm;
     private final String missing;
     private final String invalidToken;
     private final String conflicting;
@@ -48,22 +51,21 @@ public final class Responses {
      * @param unavailableRetryAfterS the {@code Retry-After} of a 503, in seconds
      */
     public Responses(String realm, long unavailableRetryAfterS) {
-        this.realm = realm;
         this.missing = "Bearer realm=\"" + realm + "\"";
         this.invalidToken = error("invalid_token", INVALID_TOKEN_DESCRIPTION);
-        this.conflicting = error("invalid_request", "The request carries two different API keys");
-        this.repeated = error("invalid_request", "The request repeats a credential header");
-        this.empty = error("invalid_request", "The credential header is empty");
+        this.conflicting = error("invalid_request", CONFLICTING);
+        this.repeated = error("invalid_request", REPEATED);
+        this.empty = error("invalid_request", EMPTY);
         this.unavailableRetryAfter = Long.toString(unavailableRetryAfterS);
     }
 
     private String error(String code, String description) {
-        return "Bearer realm=\"" + realm + "\", error=\"" + code + "\", error_description=\"" + description + "\"";
+        return missing + ", error=\"" + code + "\", error_description=\"" + description + "\"";
     }
 
     /** The 403 challenge naming the scopes a route needs (their syntax is checked by {@code Rule}). */
     public String insufficientScopeChallenge(Set<String> scopes) {
-        String base = "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\"";
+        String base = missing + ", error=\"insufficient_scope\"";
         return scopes.isEmpty() ? base : base + ", scope=\"" + String.join(" ", scopes) + "\"";
     }
 

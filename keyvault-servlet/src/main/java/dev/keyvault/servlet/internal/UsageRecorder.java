@@ -2,6 +2,7 @@ package dev.keyvault.servlet.internal;
 
 import dev.keyvault.KeyManager;
 import dev.keyvault.UsageEvent;
+import dev.keyvault.internal.Checks;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -19,7 +20,6 @@ public final class UsageRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
     private static final String OTHER_METHOD = "OTHER";
     private static final String UNMAPPED = "(unmapped)";
-    private static final int MAX_LABEL = 200;
 
     private final KeyManager keys;
     private final Clock clock;
@@ -50,7 +50,7 @@ public final class UsageRecorder {
             String userAgent = request.getHeader("User-Agent");
             // The canonical constructor validates once; of(...).withUserAgent(...) would validate twice.
             UsageEvent event = new UsageEvent(Instant.ofEpochMilli(clock.millis()),
-                    isUsageMethod(method) ? method : OTHER_METHOD,
+                    Checks.isMethod(method) ? method : OTHER_METHOD,
                     route.label() != null ? route.label() : mappingLabel(request),
                     addresses.clientIp(request),
                     status < 100 || status > 599 ? 500 : status,
@@ -61,20 +61,6 @@ public final class UsageRecorder {
             // The class only: a message could quote request data.
             LOG.debug("recording usage of key {} failed: {}", keyId, e.getClass().getName());
         }
-    }
-
-    /** keyvault-core's {@code UsageEvent} method syntax, {@code [A-Z][A-Z0-9_-]{0,15}}, without a regex per request. */
-    static boolean isUsageMethod(String method) {
-        if (method == null || method.isEmpty() || method.length() > 16 || method.charAt(0) < 'A' || method.charAt(0) > 'Z') {
-            return false;
-        }
-        for (int i = 1; i < method.length(); i++) {
-            char c = method.charAt(i);
-            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String mappingLabel(HttpServletRequest request) {
@@ -91,6 +77,6 @@ public final class UsageRecorder {
         if (pattern.isEmpty()) {
             return "/"; // the context root mapping
         }
-        return pattern.length() <= MAX_LABEL && pattern.strip().equals(pattern) ? pattern : UNMAPPED;
+        return pattern.length() <= Checks.MAX_ENDPOINT && pattern.strip().equals(pattern) ? pattern : UNMAPPED;
     }
 }
