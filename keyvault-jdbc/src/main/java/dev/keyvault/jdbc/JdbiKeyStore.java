@@ -128,10 +128,9 @@ public final class JdbiKeyStore implements KeyStore {
         this.tablePrefix = b.tablePrefix;
         this.sql = new Sql(dialect, tablePrefix);
         this.schema = new Schema(jdbi, dialect, dialect.resourceDirectory(), tablePrefix);
-        boolean listen = dialect == Dialect.POSTGRESQL && b.notifications
-                && PgNotifications.driverPresent(JdbiKeyStore.class.getClassLoader());
-        this.notifications = listen ? new PgNotifications(jdbi, sql.channel()) : null;
         this.sendNotify = dialect == Dialect.POSTGRESQL && b.notifications;
+        boolean listen = sendNotify && PgNotifications.driverPresent(JdbiKeyStore.class.getClassLoader());
+        this.notifications = listen ? new PgNotifications(jdbi, sql.channel()) : null;
     }
 
     /** A builder for a store on the host's {@code jdbi} (its connections, plugins and transaction handler). */
@@ -321,24 +320,19 @@ public final class JdbiKeyStore implements KeyStore {
         TreeMap<RollupId, long[]> merged = new TreeMap<>();
         for (UsageRollup r : batch.rollups()) {
             Values.rollup(r);
-            long[] agg = merged.get(RollupId.of(r));
-            long first = Rows.millis(r.firstSeen());
-            long last = Rows.millis(r.lastSeen());
-            if (agg == null) {
-                merged.put(RollupId.of(r), new long[] {r.count(), first, last});
-            } else {
-                agg[0] = Math.addExact(agg[0], r.count());
-                agg[1] = Math.min(agg[1], first);
-                agg[2] = Math.max(agg[2], last);
-            }
+            merged.merge(RollupId.of(r), new long[] {r.count(), Rows.millis(r.firstSeen()), Rows.millis(r.lastSeen())},
+                    (agg, add) -> {
+                        agg[0] = Math.addExact(agg[0], add[0]);
+                        agg[1] = Math.min(agg[1], add[1]);
+                        agg[2] = Math.max(agg[2], add[2]);
+                        return agg;
+                    });
         }
         TreeMap<String, Long> lastUsed = new TreeMap<>();
         batch.lastUsed().forEach((id, at) -> lastUsed.put(id, Rows.millis(at)));
         List<Map.Entry<RollupId, long[]>> rows = new ArrayList<>(merged.entrySet());
         List<Map.Entry<String, Long>> touched = new ArrayList<>(lastUsed.entrySet());
-        // H2's MERGE is not an atomic upsert: two nodes inserting the same new rollup at once make
-        // one fail with a unique violation, and running the batch again then finds the row.
-        write("applyUsage", dialect == Dialect.H2, h -> {
+        write("applyUsage", sql.upsertUsageMayConflict, h -> {
             for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_STATEMENT) {
                 upsertUsage(h, rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_STATEMENT)));
             }
@@ -546,15 +540,7 @@ public final class JdbiKeyStore implements KeyStore {
             return;
         }
         int n = events.size();
-        long last;
-        if (dialect == Dialect.POSTGRESQL) {
-            last = h.createQuery(sql.bumpSequence).bind("n", n).mapTo(Long.class).findOne().orElseThrow(Schemaless::new);
-        } else {
-            if (h.createUpdate(sql.bumpSequence).bind("n", n).execute() != 1) {
-                throw new Schemaless();
-            }
-            last = h.createQuery(sql.lastSequence).mapTo(Long.class).one();
-        }
+        long last = h.createQuery(sql.bumpSequence).bind("n", n).mapTo(Long.class).findOne().orElseThrow(Schemaless::new);
         long seq = last - n + 1;
         PreparedBatch history = h.prepareBatch(sql.insertHistory);
         PreparedBatch changes = h.prepareBatch(sql.insertChange);
@@ -593,11 +579,6 @@ public final class JdbiKeyStore implements KeyStore {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(h -> Handles.with(h, body));
-            } catch (Duplicate d) {
-                if (retryUniqueViolation && attempt < MAX_ATTEMPTS) {
-                    continue;
-                }
-                throw d;
             } catch (JdbiException e) {
                 boolean retry = Failures.isRetryable(e) || (retryUniqueViolation && Failures.isUniqueViolation(e));
                 if (retry && attempt < MAX_ATTEMPTS) {

@@ -76,6 +76,7 @@ public final class PgNotifications {
             if (listeners.isEmpty() && current != null) {
                 current.on = false; // the thread notices within WAIT_MILLIS and closes its connection
                 current = null;
+                lock.notifyAll(); // and at once if it is waiting to reconnect
             }
         }
     }
@@ -110,7 +111,11 @@ public final class PgNotifications {
                 }
                 LOG.debug("listening on {} failed ({}); retrying in {} ms", channel, e.getClass().getSimpleName(), backoff);
                 try {
-                    Thread.sleep(backoff);
+                    synchronized (lock) {
+                        if (running.on) {
+                            lock.wait(backoff); // woken early by the last unsubscribe
+                        }
+                    }
                 } catch (InterruptedException ie) {
                     return;
                 }

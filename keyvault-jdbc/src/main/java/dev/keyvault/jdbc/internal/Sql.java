@@ -20,6 +20,13 @@ public final class Sql {
     private final String p;
     private final boolean postgres;
 
+    /**
+     * Whether {@link #upsertUsage} can fail with a unique violation that a rerun resolves: H2's MERGE
+     * is not an atomic upsert, so two nodes inserting the same new rollup at once make one fail, and
+     * running the batch again then finds the row. PostgreSQL's ON CONFLICT cannot fail that way.
+     */
+    public final boolean upsertUsageMayConflict;
+
     public final String insertKey;
     public final String insertTag;
     public final String findKey;
@@ -49,6 +56,7 @@ public final class Sql {
     public Sql(Dialect dialect, String prefix) {
         this.p = Identifiers.checkPrefix(prefix);
         this.postgres = requireNonNull(dialect, "dialect") == Dialect.POSTGRESQL;
+        this.upsertUsageMayConflict = !postgres;
 
         insertKey = "INSERT INTO " + t("keys") + " (" + KEY_COLUMNS + ") VALUES (:id, :prefix, :owner, :name, :scopes,"
                 + " :tier, :environment, :tags, :riskClass, :createdAt, :expiresAt, :lastUsedAt, 'ACTIVE', NULL, NULL, NULL,"
@@ -68,8 +76,9 @@ public final class Sql {
                 + " AND (expires_at_ms IS NULL OR expires_at_ms > CAST(:expiresAt AS BIGINT))"
                 + " THEN CAST(:expiresAt AS BIGINT) ELSE expires_at_ms END"
                 + " WHERE id = :id AND successor_id IS NOT DISTINCT FROM CAST(:expected AS VARCHAR(12))";
-        bumpSequence = "UPDATE " + t("feed_state") + " SET last_seq = last_seq + :n WHERE id = 1"
-                + (postgres ? " RETURNING last_seq" : "");
+        // Increments the counter and returns it in one statement (H2: a data change delta table).
+        String bump = "UPDATE " + t("feed_state") + " SET last_seq = last_seq + :n WHERE id = 1";
+        bumpSequence = postgres ? bump + " RETURNING last_seq" : "SELECT last_seq FROM FINAL TABLE (" + bump + ")";
         lastSequence = "SELECT last_seq FROM " + t("feed_state") + " WHERE id = 1";
         insertHistory = "INSERT INTO " + t("history") + " (seq, key_id, event_type, at_ms, actor, detail)"
                 + " VALUES (:seq, :keyId, :type, :at, :actor, :detail)";
