@@ -47,6 +47,7 @@ class CrashRecoveryTest {
                 for (String line; (line = in.readLine()) != null; ) {
                     synchronized (seen) {
                         seen.add(new Seen(System.nanoTime(), line));
+                        seen.notifyAll();
                     }
                 }
             } catch (java.io.IOException e) {
@@ -61,21 +62,20 @@ class CrashRecoveryTest {
             while (true) {
                 assertThat(System.nanoTime()).as("child made progress (see child-stderr.txt)").isLessThan(deadline);
                 assertThat(child.isAlive()).as("child is alive").isTrue();
-                int issued;
-                int flushes;
                 synchronized (seen) {
-                    issued = (int) seen.stream().filter(s -> s.line.startsWith("ISSUED")).count();
-                    flushes = (int) seen.stream().filter(s -> s.line.startsWith("FLUSHED")).count();
+                    int issued = (int) seen.stream().filter(s -> s.line.startsWith("ISSUED")).count();
+                    int flushes = (int) seen.stream().filter(s -> s.line.startsWith("FLUSHED")).count();
                     if (loadStarted == 0 && seen.stream().anyMatch(s -> s.line.equals("READY"))) {
                         loadStarted = System.nanoTime();
                     }
+                    // Mid-load: a few seconds in (or 300 keys), with some flushes behind us.
+                    boolean enough = issued >= 300 || loadStarted != 0 && System.nanoTime() - loadStarted > TimeUnit.SECONDS.toNanos(3);
+                    if (enough && issued >= 30 && flushes >= 3) {
+                        break;
+                    }
+                    // woken by every line the child prints; the timeout only re-checks its liveness and the deadline
+                    seen.wait(100);
                 }
-                // Mid-load: a few seconds in (or 300 keys), with some flushes behind us.
-                boolean enough = issued >= 300 || loadStarted != 0 && System.nanoTime() - loadStarted > TimeUnit.SECONDS.toNanos(3);
-                if (enough && issued >= 30 && flushes >= 3) {
-                    break;
-                }
-                Thread.sleep(10); // waiting for another process, not moving time
             }
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no final flush

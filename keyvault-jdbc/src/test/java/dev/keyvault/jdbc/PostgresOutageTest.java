@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -49,10 +50,14 @@ class PostgresOutageTest {
         EmbeddedPostgres pg = start(data, port);
         MutableClock clock = MutableClock.create();
         List<String> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch backgroundFlushFailed = new CountDownLatch(1);
         KeyEventListener listener = new KeyEventListener() {
             @Override
             public void onStoreFailure(String operation, KeyVaultException failure) {
                 failures.add(operation);
+                if (operation.equals("applyUsage")) {
+                    backgroundFlushFailed.countDown();
+                }
             }
         };
         PGConnectionPoolDataSource pgds = new PGConnectionPoolDataSource();
@@ -86,7 +91,7 @@ class PostgresOutageTest {
             }
             assertThatThrownBy(node::flush).isInstanceOf(KeyStoreException.class);
             assertThat(node.stats().unflushedRequests()).isEqualTo(1_000);
-            awaitTrue("the background flush reports its failures", () -> failures.contains("applyUsage"));
+            assertThat(backgroundFlushFailed.await(60, TimeUnit.SECONDS)).as("the background flush reports its failures").isTrue();
             assertThat(node.stats().droppedRequests()).isZero();
 
             pg = start(data, port);
