@@ -401,7 +401,7 @@ public final class JdbiKeyStore implements KeyStore {
         return write("pruneChanges", false, h -> {
             // Locking the counter row stops feed appends while we look, so the deleted entries are
             // exactly a prefix of the feed and pruned_through describes them.
-            long last = h.createQuery(sql.lockFeed).mapTo(Long.class).one();
+            long last = h.createQuery(sql.lockFeed).mapTo(Long.class).findOne().orElseThrow(Schemaless::new);
             Optional<Long> firstKept = h.createQuery(sql.firstKeptChange).bind("before", cut).mapTo(Long.class).findOne();
             long cutoff = firstKept.orElse(last + 1);
             int deleted = h.createUpdate(sql.deleteChanges).bind("cutoff", cutoff).execute();
@@ -452,7 +452,7 @@ public final class JdbiKeyStore implements KeyStore {
     @Override
     public long latestSequence() {
         return read("latestSequence", h -> h.createQuery(sql.lastSequence).mapTo(Long.class).findOne()
-                .orElseThrow(() -> new KeyStoreException("latestSequence", "the feed_state row is missing; run migrate()")));
+                .orElseThrow(() -> feedStateMissing("latestSequence")));
     }
 
     @Override
@@ -588,9 +588,13 @@ public final class JdbiKeyStore implements KeyStore {
                 }
                 throw Failures.storeFailure(operation, e);
             } catch (Schemaless e) {
-                throw new KeyStoreException(operation, "the " + tablePrefix + "feed_state row is missing; run migrate()");
+                throw feedStateMissing(operation);
             }
         }
+    }
+
+    private KeyStoreException feedStateMissing(String operation) {
+        return new KeyStoreException(operation, "the " + tablePrefix + "feed_state row is missing; run migrate()");
     }
 
     /** Which constraint an insert violated: the id if a key with it exists now, else the active name. */

@@ -24,6 +24,22 @@ import org.junit.jupiter.api.Test;
 class FailureMessagesTest {
 
     @Test
+    void whenTheFeedCounterRowIsMissingThenEveryFeedOperationSaysToMigrate() {
+        try (TestDatabase db = TestDatabase.h2Memory()) {
+            JdbiKeyStore store = db.migratedStore();
+            SchemaTest.execute(db.dataSource(), "DELETE FROM keyvault_feed_state");
+            StoredKey key = StoreFixtures.key("acme", "k");
+            for (Runnable operation : List.<Runnable>of(
+                    () -> store.insert(key, StoreFixtures.issued(key)),
+                    store::latestSequence,
+                    () -> store.pruneChanges(StoreFixtures.T0))) {
+                assertThat(catchThrowable(operation::run)).isInstanceOf(KeyStoreException.class)
+                        .hasMessageContaining("the keyvault_feed_state row is missing; run migrate()");
+            }
+        }
+    }
+
+    @Test
     void whenADriverMessageEchoesTheStoredHashThenOurMessageDoesNot() {
         try (TestDatabase db = TestDatabase.postgres()) {
             JdbiKeyStore store = db.migratedStore();
