@@ -111,6 +111,8 @@ public final class Schema {
                         + prefix + "schema_lock) for over " + LOCK_WAIT_MILLIS / 1000 + " seconds");
             }
             try {
+                // Another process holds the lease, and nothing in this JVM will signal its release: H2
+                // has no advisory locks, and its DDL commits (releasing any row lock we could wait on).
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
