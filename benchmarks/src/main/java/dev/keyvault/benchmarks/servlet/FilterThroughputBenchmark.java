@@ -140,6 +140,41 @@ public class FilterThroughputBenchmark {
         return server;
     }
 
+    /** {@code threads} keep-alive clients loading {@code server} for {@code nanos}; the requests they completed. */
+    static long load(Server server, byte[] request, int threads, long nanos) throws Exception {
+        int port = port(server);
+        long until = System.nanoTime() + nanos;
+        long[] counts = new long[threads];
+        Exception[] failure = new Exception[1];
+        Thread[] clients = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            clients[t] = new Thread(() -> {
+                Connection c = new Connection() {};
+                try {
+                    c.open(port, request);
+                    while (System.nanoTime() < until) {
+                        c.exchange();
+                        counts[index]++;
+                    }
+                    c.close();
+                } catch (Exception e) {
+                    failure[0] = e;
+                }
+            });
+            clients[t].start();
+        }
+        long sum = 0;
+        for (int t = 0; t < threads; t++) {
+            clients[t].join();
+            sum += counts[t];
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return sum;
+    }
+
     static int port(Server server) {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }

@@ -65,8 +65,8 @@ public class InterleavedFilterThroughput implements Measurement {
             for (int i = 0; i < SLICES; i++) {
                 // alternate which goes first, so neither always follows the other's garbage
                 boolean subjectFirst = i % 2 == 0;
-                long a = slice(subjectFirst ? subject(servers) : floor(servers), servers.request);
-                long b = slice(subjectFirst ? floor(servers) : subject(servers), servers.request);
+                long a = load(subjectFirst ? subject(servers) : floor(servers), servers);
+                long b = load(subjectFirst ? floor(servers) : subject(servers), servers);
                 subjectCount += subjectFirst ? a : b;
                 floorCount += subjectFirst ? b : a;
             }
@@ -84,37 +84,7 @@ public class InterleavedFilterThroughput implements Measurement {
                 "≥ " + Math.round(GOAL * 100) + " %", ratio >= GOAL);
     }
 
-    private static long slice(org.eclipse.jetty.server.Server server, byte[] request) throws Exception {
-        int port = FilterThroughputBenchmark.port(server);
-        long until = System.nanoTime() + SLICE_NANOS;
-        long[] counts = new long[THREADS];
-        Exception[] failure = new Exception[1];
-        Thread[] threads = new Thread[THREADS];
-        for (int t = 0; t < THREADS; t++) {
-            int index = t;
-            threads[t] = new Thread(() -> {
-                FilterThroughputBenchmark.Connection c = new FilterThroughputBenchmark.Connection() {};
-                try {
-                    c.open(port, request);
-                    while (System.nanoTime() < until) {
-                        c.exchange();
-                        counts[index]++;
-                    }
-                    c.close();
-                } catch (Exception e) {
-                    failure[0] = e;
-                }
-            });
-            threads[t].start();
-        }
-        long sum = 0;
-        for (int t = 0; t < THREADS; t++) {
-            threads[t].join();
-            sum += counts[t];
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        return sum;
+    private static long load(org.eclipse.jetty.server.Server server, FilterThroughputBenchmark servers) throws Exception {
+        return FilterThroughputBenchmark.load(server, servers.request, THREADS, SLICE_NANOS);
     }
 }
