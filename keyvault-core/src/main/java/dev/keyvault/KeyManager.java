@@ -217,6 +217,7 @@ public final class KeyManager implements AutoCloseable {
      *
      * @throws KeyStoreException          if the store fails on a key this node has not cached (fail closed)
      * @throws CapacityExceededException  if no hashing slot became free within the hashing timeout
+     * @throws HashingException           if the stored hash could not be checked (the key may be fine)
      */
     public VerificationResult verify(String token) {
         ensureOpen();

@@ -1,6 +1,7 @@
 package dev.keyvault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.spi.KeyHasher;
@@ -72,8 +73,63 @@ class Argon2Test {
         secret[0] ^= 1;
         assertThat(hasher.verify(hash, secret)).isFalse();
         assertThat(hasher.needsRehash(hash)).isFalse();
-        assertThat(hasher.verify("$argon2id$garbage", secret)).isFalse();
         assertThat(hasher.verify("$hmac-sha256$k=none$abc", secret)).isFalse();
+    }
+
+    /**
+     * argon2-jvm's own verify answers {@code false} for every native error, so under memory pressure a
+     * valid key looked like a wrong secret (401). A hash that cannot be computed must be a failure.
+     * 2^31-1 KiB (2 TiB) is valid Argon2 but no machine here can allocate it.
+     */
+    @Test
+    void whenArgon2CannotAllocateItsMemoryThenVerifyFailsInsteadOfCallingTheSecretWrong() {
+        KeyHasher cheap = KeyHashers.argon2id(1024, 1, 1);
+        byte[] secret = "0123456789abcdefghijABCDEFGHIJ01".getBytes(StandardCharsets.US_ASCII);
+        String hash = cheap.hash(secret);
+        String unallocatable = hash.replace("m=1024,", "m=" + Integer.MAX_VALUE + ",");
+
+        assertThatThrownBy(() -> cheap.verify(unallocatable, secret))
+                .isInstanceOf(HashingException.class)
+                .hasMessageContaining("argon2id")
+                .hasMessageNotContaining(new String(secret, StandardCharsets.US_ASCII));
+
+        MutableClock clock = MutableClock.create();
+        InMemoryKeyStore store = InMemoryKeyStore.create();
+        try (KeyManager keys = KeyManager.builder().store(store).clock(clock).hasher(cheap)
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
+             KeyManager node = KeyManager.builder().store(store).clock(clock).hasher(cheap)
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build()) {
+            IssuedKey issued = keys.issue(KeySpec.builder("acme", "Huge").build());
+            String stored = store.find(issued.id()).orElseThrow().hash();
+            store.replaceHash(issued.id(), stored, stored.replace("m=1024,", "m=" + Integer.MAX_VALUE + ","),
+                    new KeyEvent(issued.id(), KeyEventType.NOTE, clock.instant(), "test", "parameters nobody can allocate"));
+
+            assertThatThrownBy(() -> node.verify(issued.token())).isInstanceOf(HashingException.class);
+            assertThat(node.stats().cachedKeys()).isZero();
+        }
+    }
+
+    @Test
+    void whenStoredArgon2HashIsUnreadableThenVerifyFailsInsteadOfCallingTheSecretWrong() {
+        KeyHasher hasher = KeyHashers.argon2id(1024, 1, 1);
+        byte[] secret = "0123456789abcdefghijABCDEFGHIJ01".getBytes(StandardCharsets.US_ASCII);
+        String good = hasher.hash(secret);
+        List<String> corrupt = List.of(
+                "$argon2id$garbage",
+                "$argon2id$v=19$m=1024,t=1,p=1$",
+                "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$",
+                "$argon2id$v=19$m=1024,t=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+                "$argon2id$v=18$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+                "$argon2id$v=19$m=-1,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+                "$argon2id$v=19$m=1024,t=0,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+                "$argon2id$v=19$m=1024,t=1,p=1$c2Fs*HNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+                "$argon2id$v=19$m=99999999999,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+                good.substring(0, good.length() - 30),
+                good + "$extra");
+        for (String c : corrupt) {
+            assertThatThrownBy(() -> hasher.verify(c, secret)).as(c).isInstanceOf(HashingException.class);
+        }
+        assertThat(hasher.verify(good, secret)).isTrue();
     }
 
     @Test

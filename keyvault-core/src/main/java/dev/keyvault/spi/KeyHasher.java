@@ -17,7 +17,15 @@ public interface KeyHasher {
     /** Hashes {@code secret} with fresh salt (if the algorithm uses one) under the current parameters. */
     String hash(byte[] secret);
 
-    /** Whether {@code secret} matches {@code encoded}; {@code false} for an encoded form this hasher cannot read. */
+    /**
+     * Whether {@code secret} matches {@code encoded}. {@code false} means exactly "another secret" (or
+     * an encoded form of another algorithm, see {@link #canVerify}); it must never stand for a failure.
+     *
+     * @throws dev.keyvault.HashingException if the hash cannot be computed (a native error, memory) or
+     *                                       {@code encoded} is of this algorithm but cannot be read: the
+     *                                       key may be fine, so the caller answers "unavailable", not
+     *                                       "wrong secret"
+     */
     boolean verify(String encoded, byte[] secret);
 
     /** Whether this hasher can verify {@code encoded} (usually: the algorithm id matches). */
