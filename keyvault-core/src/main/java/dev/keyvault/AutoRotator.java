@@ -9,6 +9,7 @@ import dev.keyvault.internal.RotationDueScanner;
 import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.SecretsSink;
 import dev.keyvault.spi.StoredKey;
 import java.time.Duration;
@@ -198,9 +199,9 @@ public final class AutoRotator {
         IssuedKey issued;
         try {
             issued = flows.rotateWithFreeName(old, RotateOptions.defaults().withActor(actor)
-                    .withReason(RotationWorkflows.AUTO_ROTATION_REASON));
+                    .withReason(RotationWorkflows.AUTO_ROTATION_REASON), PredecessorCondition.MUST_BE_ACTIVE);
         } catch (KeyStateException e) {
-            steps.add("someone else rotated the key at the same time: " + e.getMessage());
+            steps.add("someone else rotated or revoked the key at the same time: " + e.getMessage());
             return result(keyId, Outcome.SKIPPED, Optional.empty(), steps);
         }
         steps.add("issued successor " + issued.id() + " '" + issued.key().name() + "'");

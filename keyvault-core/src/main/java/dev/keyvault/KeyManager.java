@@ -15,6 +15,7 @@ import dev.keyvault.internal.VerificationEngine;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import java.security.SecureRandom;
@@ -189,11 +190,13 @@ public final class KeyManager implements AutoCloseable {
             if (rotation == null) {
                 store.insert(stored, new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), actor, detail));
             } else if (!store.insertSuccessor(rotation.predecessorId, rotation.expectedSuccessor, stored,
-                    rotation.overlapUntil, rotation.events)) {
-                throw new KeyStateException("key " + rotation.predecessorId + " was rotated concurrently; exactly one successor was kept");
+                    rotation.overlapUntil, rotation.events, rotation.condition)) {
+                throw concurrentChange(rotation.predecessorId);
             }
-            engine.prime(key.id(), secret, key);
-            return new IssuedKey(key, format.format(key.id(), secret));
+            if (key.prefix().equals(format.prefix())) {
+                engine.prime(key.id(), secret, key);
+            }
+            return new IssuedKey(key, formatOf(key.prefix()).format(key.id(), secret));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -204,8 +207,21 @@ public final class KeyManager implements AutoCloseable {
         return hasher.isExpensive() ? engine.bulkhead().run(() -> hasher.hash(secret)) : hasher.hash(secret);
     }
 
+    /** Why a rotation's atomic step changed nothing: a revoke or another rotation came first. */
+    private KeyStateException concurrentChange(String predecessorId) {
+        boolean revoked = store.find(predecessorId).map(s -> !s.key().isActive()).orElse(false);
+        return new KeyStateException(revoked
+                ? "key " + predecessorId + " was revoked while it was being rotated; no successor was issued"
+                : "key " + predecessorId + " was rotated concurrently; exactly one successor was kept");
+    }
+
+    /** This manager's format, or the format of another prefix (a successor keeps its predecessor's). */
+    private TokenFormat formatOf(String prefix) {
+        return prefix.equals(format.prefix()) ? format : new TokenFormat(prefix);
+    }
+
     private record Rotation(String predecessorId, Optional<String> expectedSuccessor, Optional<Instant> overlapUntil,
-            List<KeyEvent> events) {}
+            List<KeyEvent> events, PredecessorCondition condition) {}
 
     // --------------------------------------------------------------------------------------- verify
 
@@ -312,11 +328,14 @@ public final class KeyManager implements AutoCloseable {
         if (!old.isActive()) {
             throw new KeyStateException("key " + oldKeyId + " is revoked; a revoked key cannot be rotated, issue a new key");
         }
-        return rotateFrom(old, options);
+        return rotateFrom(old, options, PredecessorCondition.MUST_BE_ACTIVE);
     }
 
-    /** The rotation itself, for an old key that may already be revoked (emergency rotation). */
-    IssuedKey rotateFrom(ApiKey old, RotateOptions options) {
+    /**
+     * The rotation itself. {@code condition} is {@code MAY_BE_REVOKED} only for the emergency rotation,
+     * which revokes first; a plain rotation of a key revoked meanwhile changes nothing.
+     */
+    IssuedKey rotateFrom(ApiKey old, RotateOptions options, PredecessorCondition condition) {
         Optional<String> expected = Optional.empty();
         if (old.successorId().isPresent()) {
             String successorId = old.successorId().get();
@@ -341,7 +360,8 @@ public final class KeyManager implements AutoCloseable {
             overlap = old.expiresAt(); // never later than the old key's own expiry
         }
         String successorId = TokenFormat.newKeyId(random);
-        ApiKey successor = new ApiKey(successorId, format.prefix(), old.owner(), name, old.scopes(), old.tier(),
+        // The successor keeps its predecessor's prefix: a test key rotated by a live manager stays a test key.
+        ApiKey successor = new ApiKey(successorId, old.prefix(), old.owner(), name, old.scopes(), old.tier(),
                 old.environment(), old.tags(), old.riskClass(), now, successorExpiry, Optional.empty(), KeyStatus.ACTIVE,
                 Optional.empty(), Optional.of(old.id()), Optional.empty(), false);
         List<KeyEvent> events = new ArrayList<>();
@@ -352,7 +372,7 @@ public final class KeyManager implements AutoCloseable {
             events.add(new KeyEvent(old.id(), KeyEventType.EXPIRY_CHANGED, now, options.actor(),
                     "rotation window: expires at " + overlap.get()));
         }
-        IssuedKey issued = store(successor, options.actor(), null, new Rotation(old.id(), expected, overlap, events));
+        IssuedKey issued = store(successor, options.actor(), null, new Rotation(old.id(), expected, overlap, events, condition));
         engine.invalidate(old.id());
         ApiKey predecessor = old.withSuccessor(successorId, overlap.isPresent() ? overlap : old.expiresAt());
         SafeListener.call(listener, l -> l.onIssued(issued.key()));

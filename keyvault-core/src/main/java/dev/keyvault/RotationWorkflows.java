@@ -14,6 +14,7 @@ import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.internal.rotation.UsageAuditor;
 import dev.keyvault.internal.rotation.UsageRules;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.StoredKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,7 +227,7 @@ final class RotationWorkflows {
             RotateOptions options = RotateOptions.defaults().withActor(actor)
                     .withReason(Texts.clip("emergency rotation: " + reason, Checks.MAX_REASON));
             try {
-                issued = Optional.of(rotateWithFreeName(old, options));
+                issued = Optional.of(rotateWithFreeName(old, options, PredecessorCondition.MAY_BE_REVOKED));
             } catch (KeyStateException e) {
                 existing = activeSuccessor(find(keyId)); // someone rotated it concurrently; keep theirs
                 if (existing.isEmpty()) {
@@ -253,11 +254,11 @@ final class RotationWorkflows {
     }
 
     /** Rotates, moving on to the next version name if another active key of the owner holds one. */
-    IssuedKey rotateWithFreeName(ApiKey old, RotateOptions options) {
+    IssuedKey rotateWithFreeName(ApiKey old, RotateOptions options, PredecessorCondition condition) {
         String name = options.successorName().orElseGet(() -> RotationNames.next(old.name()));
         for (int attempt = 1; ; attempt++) {
             try {
-                return keys.rotateFrom(old, options.withSuccessorName(name));
+                return keys.rotateFrom(old, options.withSuccessorName(name), condition);
             } catch (DuplicateKeyException e) {
                 if (e.conflict() != DuplicateKeyException.Conflict.ACTIVE_NAME || attempt == 5) {
                     throw e;

@@ -127,6 +127,10 @@ public final class VerificationEngine {
             return UNKNOWN;
         }
         StoredKey stored = found.get();
+        if (!stored.key().prefix().equals(format.prefix())) {
+            // Test/live separation: a kb_test key re-labelled kb_live (checksum recomputed) is no live key.
+            return UNKNOWN;
+        }
         KeyHasher hasher = hasherFor(stored.hash());
         if (hasher == null) {
             LOG.debug("key {} is hashed with an algorithm no configured hasher reads", id);

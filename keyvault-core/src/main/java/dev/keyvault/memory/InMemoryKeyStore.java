@@ -3,8 +3,8 @@ package dev.keyvault.memory;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.DuplicateKeyException.Conflict;
+import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.Revocation;
@@ -13,6 +13,7 @@ import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
@@ -66,19 +67,22 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
-            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events) {
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
+            PredecessorCondition condition) {
         TokenFormat.checkKeyId(predecessorId);
         requireNonNull(expectedSuccessor, "expectedSuccessor");
         requireNonNull(successor, "successor");
         requireNonNull(predecessorExpiresAt, "predecessorExpiresAt");
         requireNonNull(events, "events");
+        requireNonNull(condition, "condition");
         requireActive(successor);
         if (!successor.key().predecessorId().equals(Optional.of(predecessorId))) {
             throw new IllegalArgumentException("the successor must name its predecessor");
         }
         synchronized (lock) {
             StoredKey old = keys.get(predecessorId);
-            if (old == null || !old.key().successorId().equals(expectedSuccessor)) {
+            if (old == null || !old.key().successorId().equals(expectedSuccessor)
+                    || (condition == PredecessorCondition.MUST_BE_ACTIVE && !old.key().isActive())) {
                 return false;
             }
             checkInsertable(successor);

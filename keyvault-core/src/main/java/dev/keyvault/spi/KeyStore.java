@@ -34,18 +34,23 @@ public interface KeyStore {
     void insert(StoredKey key, KeyEvent issued);
 
     /**
-     * The atomic step of a rotation. If the predecessor exists and its successor link equals
-     * {@code expectedSuccessor} (empty: no successor), then: inserts {@code successor} (whose
-     * {@code predecessorId} names the predecessor), points the predecessor's {@code successorId} at
-     * it, lowers the predecessor's expiry to {@code predecessorExpiresAt} if given and earlier, and
-     * appends {@code events}. Otherwise changes nothing.
+     * The atomic step of a rotation. If the predecessor exists, its successor link equals
+     * {@code expectedSuccessor} (empty: no successor) and its status meets {@code condition}, then:
+     * inserts {@code successor} (whose {@code predecessorId} names the predecessor), points the
+     * predecessor's {@code successorId} at it, lowers the predecessor's expiry to
+     * {@code predecessorExpiresAt} if given and earlier, and appends {@code events}. Otherwise
+     * changes nothing. The three conditions are checked in the same atomic step as the writes (a
+     * conditional update of the predecessor's row), so a concurrent revoke or rotation either
+     * happens before and makes this change nothing, or after.
      *
-     * @return whether the rotation was applied; {@code false} if the predecessor is missing or its
-     *         successor link differs (someone else rotated it first)
+     * @return whether the rotation was applied; {@code false} if the predecessor is missing, its
+     *         successor link differs (someone else rotated it first), or it is revoked while
+     *         {@code condition} is {@link PredecessorCondition#MUST_BE_ACTIVE}
      * @throws DuplicateKeyException as {@link #insert}
      */
     boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
-            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events);
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
+            PredecessorCondition condition);
 
     /** The key with this id, if any. */
     Optional<StoredKey> find(String keyId);

@@ -17,17 +17,19 @@ import dev.keyvault.KeyStateException;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.RejectionReason;
 import dev.keyvault.RevocationResult;
+import dev.keyvault.RevokeSelector;
 import dev.keyvault.RiskClass;
 import dev.keyvault.RotateOptions;
 import dev.keyvault.RotationDue;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.VerificationResult;
 import dev.keyvault.VerificationResult.Rejected;
 import dev.keyvault.VerificationResult.Verified;
+import dev.keyvault.VerificationResult;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.support.DelegatingKeyStore;
 import dev.keyvault.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -390,6 +393,87 @@ public abstract class KeyManagerContract {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /**
+     * A revoke (an owner's off-boarding through {@code revokeAll}, say) committed between rotate's read
+     * of the old key and the insert of its successor must not leave an active successor of a revoked
+     * key: the link is conditional on the predecessor still being active.
+     */
+    @Test
+    void whenARevokeCommitsBetweenRotatesReadAndItsInsertThenNoActiveSuccessorOfTheRevokedKeyExists() {
+        IssuedKey v1 = issue("Offboarded");
+        KeyManager offboarding = track(node().build());
+        AtomicBoolean revokedInBetween = new AtomicBoolean();
+        KeyStore racing = new DelegatingKeyStore(store) {
+            @Override
+            protected void before(String operation) {
+                if (operation.equals("insertSuccessor") && revokedInBetween.compareAndSet(false, true)) {
+                    offboarding.revokeAll(RevokeSelector.owner("acme"), "owner off-boarded", "hr", false);
+                }
+            }
+        };
+        KeyManager rotator = track(KeyManager.builder().store(racing).clock(clock).hasher(hasher())
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build());
+
+        assertThatThrownBy(() -> rotator.rotate(v1.id()))
+                .isInstanceOf(KeyStateException.class)
+                .hasMessageContaining("revoked");
+
+        assertThat(revokedInBetween).isTrue();
+        ApiKey old = keys.get(v1.id()).orElseThrow();
+        assertThat(old.status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(old.successorId()).isEmpty();
+        assertThat(keys.list("acme")).filteredOn(k -> k.predecessorId().equals(Optional.of(v1.id()))).isEmpty();
+        keys.pollChangeFeed(); // the revoke happened on another node
+        assertThat(keys.verify(v1.token())).isEqualTo(new Rejected(RejectionReason.REVOKED, Optional.of(v1.id())));
+    }
+
+    /** The emergency path revokes first by design, and still gets its successor. */
+    @Test
+    void whenAKeyIsRevokedThenOnlyTheEmergencyPathGivesItASuccessor() {
+        IssuedKey v1 = issue("Leaked");
+        keys.revoke(v1.id(), "leaked", "alice");
+
+        assertThatThrownBy(() -> keys.rotate(v1.id())).isInstanceOf(KeyStateException.class);
+        assertThat(keys.emergencyRotate(v1.id(), "leaked", "alice").successor()).isPresent();
+    }
+
+    // ------------------------------------------------------------------------------------- prefix
+
+    /**
+     * Test/live separation by prefix: a {@code kb_test} key re-prefixed {@code kb_live} with a correct
+     * checksum is not a live key, even on a store both environments share.
+     */
+    @Test
+    void whenAKeyOfOnePrefixIsPresentedWithAnotherThenItIsUnknownThere() {
+        KeyManager test = track(node().keyPrefix("kb_test").build());
+        KeyManager live = track(node().keyPrefix("kb_live").build());
+        IssuedKey issued = test.issue(KeySpec.builder("acme", "Staging job").scopes("kb:write").build());
+        String token = issued.token();
+        String relabelled = ForgedTokens.checksummed("kb_live" + token.substring("kb_test".length(), token.length() - 6));
+
+        assertThat(live.verify(relabelled)).isEqualTo(new Rejected(RejectionReason.UNKNOWN, Optional.empty()));
+        assertThat(test.verify(token)).isInstanceOf(Verified.class);
+        assertThat(live.verify(relabelled)).as("also once the key is hot on another manager")
+                .isEqualTo(new Rejected(RejectionReason.UNKNOWN, Optional.empty()));
+    }
+
+    @Test
+    void whenAManagerOfAnotherPrefixRotatesAKeyThenTheSuccessorKeepsItsPredecessorsPrefix() {
+        KeyManager test = track(node().keyPrefix("kb_test").build());
+        KeyManager live = track(node().keyPrefix("kb_live").build());
+        IssuedKey v1 = test.issue(KeySpec.builder("acme", "Staging job").scopes("kb:write").build());
+
+        IssuedKey v2 = live.rotate(v1.id());
+
+        assertThat(v2.key().prefix()).isEqualTo("kb_test");
+        assertThat(v2.token()).startsWith("kb_test_" + v2.id() + "_");
+        assertThat(live.get(v2.id()).orElseThrow().prefix()).isEqualTo("kb_test");
+        assertThat(test.verify(v2.token())).isInstanceOf(Verified.class);
+        assertThat(live.verify(v2.token()).isVerified()).isFalse();
+        IssuedKey v3 = live.emergencyRotate(v2.id(), "leaked", "alice").successor().orElseThrow();
+        assertThat(v3.token()).startsWith("kb_test_");
     }
 
     // ---------------------------------------------------------------------------------------- usage

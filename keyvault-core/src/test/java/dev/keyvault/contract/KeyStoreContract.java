@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.DuplicateKeyException.Conflict;
+import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyQuery;
@@ -19,6 +19,7 @@ import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
@@ -624,7 +625,7 @@ public abstract class KeyStoreContract {
                 new KeyEvent(old.id(), KeyEventType.ROTATED, T0.plusSeconds(60), "alice", "successor " + next.id()),
                 new KeyEvent(next.id(), KeyEventType.ISSUED, T0.plusSeconds(60), "alice", "successor of " + old.id()));
 
-        assertThat(store.insertSuccessor(old.id(), Optional.empty(), nextStored, Optional.empty(), events)).isTrue();
+        assertThat(store.insertSuccessor(old.id(), Optional.empty(), nextStored, Optional.empty(), events, PredecessorCondition.MUST_BE_ACTIVE)).isTrue();
 
         assertThat(found(next.id())).isEqualTo(nextStored);
         assertThat(found(old.id()).key().successorId()).contains(next.id());
@@ -646,11 +647,11 @@ public abstract class KeyStoreContract {
         Instant earlier = T0.plus(Duration.ofDays(1)).plusMillis(9);
 
         assertThat(store.insertSuccessor(a.id(), Optional.empty(), stored(successorOf(a.id(), newId(), "acme", "a v2")),
-                Optional.of(earlier), List.of())).isTrue();
+                Optional.of(earlier), List.of(), PredecessorCondition.MUST_BE_ACTIVE)).isTrue();
         assertThat(store.insertSuccessor(b.id(), Optional.empty(), stored(successorOf(b.id(), newId(), "acme", "b v2")),
-                Optional.of(own.plusSeconds(1)), List.of())).isTrue();
+                Optional.of(own.plusSeconds(1)), List.of(), PredecessorCondition.MUST_BE_ACTIVE)).isTrue();
         assertThat(store.insertSuccessor(c.id(), Optional.empty(), stored(successorOf(c.id(), newId(), "acme", "c v2")),
-                Optional.of(earlier), List.of())).isTrue();
+                Optional.of(earlier), List.of(), PredecessorCondition.MUST_BE_ACTIVE)).isTrue();
 
         assertThat(found(a.id()).key().expiresAt()).contains(earlier);
         assertThat(found(b.id()).key().expiresAt()).contains(own);
@@ -661,14 +662,14 @@ public abstract class KeyStoreContract {
     void whenTheLinkDiffersFromTheExpectedOneThenFalseAndNothingChanges() {
         StoredKey old = insert("acme", "Deploy");
         StoredKey first = stored(successorOf(old.id(), newId(), "acme", "Deploy v2"));
-        store.insertSuccessor(old.id(), Optional.empty(), first, Optional.empty(), List.of());
+        store.insertSuccessor(old.id(), Optional.empty(), first, Optional.empty(), List.of(), PredecessorCondition.MUST_BE_ACTIVE);
         long seq = store.latestSequence();
         StoredKey second = stored(successorOf(old.id(), newId(), "acme", "Deploy v3"));
 
         assertThat(store.insertSuccessor(old.id(), Optional.empty(), second, Optional.of(T0),
-                List.of(event(old.id(), KeyEventType.ROTATED, T0)))).isFalse();
+                List.of(event(old.id(), KeyEventType.ROTATED, T0)), PredecessorCondition.MUST_BE_ACTIVE)).isFalse();
         assertThat(store.insertSuccessor(old.id(), Optional.of(newId()), second, Optional.of(T0),
-                List.of(event(old.id(), KeyEventType.ROTATED, T0)))).isFalse();
+                List.of(event(old.id(), KeyEventType.ROTATED, T0)), PredecessorCondition.MUST_BE_ACTIVE)).isFalse();
 
         assertThat(store.find(second.id())).isEmpty();
         assertThat(found(old.id()).key().successorId()).contains(first.id());
@@ -677,11 +678,31 @@ public abstract class KeyStoreContract {
     }
 
     @Test
+    void whenThePredecessorWasRevokedThenOnlyARotationThatAllowsItLinksASuccessor() {
+        StoredKey old = insert("acme", "Deploy");
+        store.revoke(old.id(), new Revocation(T0, "owner off-boarded", "hr"), false, List.of());
+        long seq = store.latestSequence();
+        StoredKey next = stored(successorOf(old.id(), newId(), "acme", "Deploy v2"));
+
+        assertThat(store.insertSuccessor(old.id(), Optional.empty(), next, Optional.of(T0),
+                List.of(event(old.id(), KeyEventType.ROTATED, T0)), PredecessorCondition.MUST_BE_ACTIVE)).isFalse();
+        assertThat(store.find(next.id())).isEmpty();
+        assertThat(found(old.id()).key().successorId()).isEmpty();
+        assertThat(store.latestSequence()).isEqualTo(seq);
+
+        assertThat(store.insertSuccessor(old.id(), Optional.empty(), next, Optional.empty(),
+                List.of(event(old.id(), KeyEventType.ROTATED, T0)), PredecessorCondition.MAY_BE_REVOKED)).isTrue();
+        assertThat(found(old.id()).key().successorId()).contains(next.id());
+        assertThat(found(old.id()).key().isActive()).isFalse();
+        assertThat(found(next.id()).key().isActive()).isTrue();
+    }
+
+    @Test
     void whenThePredecessorIsMissingThenFalseAndNothingIsInserted() {
         String ghost = newId();
         StoredKey next = stored(successorOf(ghost, newId(), "acme", "x"));
         assertThat(store.insertSuccessor(ghost, Optional.empty(), next, Optional.empty(),
-                List.of(event(next.id(), KeyEventType.ISSUED, T0)))).isFalse();
+                List.of(event(next.id(), KeyEventType.ISSUED, T0)), PredecessorCondition.MUST_BE_ACTIVE)).isFalse();
         assertThat(store.find(next.id())).isEmpty();
         assertThat(store.latestSequence()).isZero();
     }
@@ -690,11 +711,11 @@ public abstract class KeyStoreContract {
     void whenThePreviousSuccessorWasRevokedThenRotatingAgainFromItSucceeds() {
         StoredKey old = insert("acme", "Deploy");
         StoredKey first = stored(successorOf(old.id(), newId(), "acme", "Deploy v2"));
-        store.insertSuccessor(old.id(), Optional.empty(), first, Optional.empty(), List.of());
+        store.insertSuccessor(old.id(), Optional.empty(), first, Optional.empty(), List.of(), PredecessorCondition.MUST_BE_ACTIVE);
         store.revoke(first.id(), new Revocation(T0, "bad successor", "alice"), false, List.of());
         StoredKey second = stored(successorOf(old.id(), newId(), "acme", "Deploy v2"));
 
-        assertThat(store.insertSuccessor(old.id(), Optional.of(first.id()), second, Optional.empty(), List.of())).isTrue();
+        assertThat(store.insertSuccessor(old.id(), Optional.of(first.id()), second, Optional.empty(), List.of(), PredecessorCondition.MUST_BE_ACTIVE)).isTrue();
 
         assertThat(found(old.id()).key().successorId()).contains(second.id());
         assertThat(found(second.id()).key().predecessorId()).contains(old.id());
@@ -709,7 +730,7 @@ public abstract class KeyStoreContract {
         StoredKey next = stored(successorOf(old.id(), newId(), "acme", "Deploy v2"));
 
         Throwable thrown = catchThrowable(() -> store.insertSuccessor(old.id(), Optional.empty(), next,
-                Optional.of(T0), List.of(event(old.id(), KeyEventType.ROTATED, T0))));
+                Optional.of(T0), List.of(event(old.id(), KeyEventType.ROTATED, T0)), PredecessorCondition.MUST_BE_ACTIVE));
 
         assertThat(thrown).isInstanceOf(DuplicateKeyException.class);
         assertThat(((DuplicateKeyException) thrown).conflict()).isEqualTo(Conflict.ACTIVE_NAME);
@@ -725,7 +746,7 @@ public abstract class KeyStoreContract {
         StoredKey other = insert("acme", "Other");
         StoredKey next = stored(successorOf(old.id(), other.id(), "acme", "Deploy v2"));
 
-        Throwable thrown = catchThrowable(() -> store.insertSuccessor(old.id(), Optional.empty(), next, Optional.empty(), List.of()));
+        Throwable thrown = catchThrowable(() -> store.insertSuccessor(old.id(), Optional.empty(), next, Optional.empty(), List.of(), PredecessorCondition.MUST_BE_ACTIVE));
 
         assertThat(((DuplicateKeyException) thrown).conflict()).isEqualTo(Conflict.KEY_ID);
         assertThat(found(old.id()).key().successorId()).isEmpty();
@@ -736,7 +757,7 @@ public abstract class KeyStoreContract {
     void whenTheSuccessorDoesNotNameThePredecessorThenIllegalArgument() {
         StoredKey old = insert("acme", "Deploy");
         StoredKey stray = stored(successorOf(newId(), newId(), "acme", "Deploy v2"));
-        assertThatThrownBy(() -> store.insertSuccessor(old.id(), Optional.empty(), stray, Optional.empty(), List.of()))
+        assertThatThrownBy(() -> store.insertSuccessor(old.id(), Optional.empty(), stray, Optional.empty(), List.of(), PredecessorCondition.MUST_BE_ACTIVE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(found(old.id()).key().successorId()).isEmpty();
     }
@@ -748,7 +769,7 @@ public abstract class KeyStoreContract {
             String id = newId();
             StoredKey next = stored(successorOf(old.id(), id, "acme", "Deploy " + id));
             List<KeyEvent> events = List.of(event(old.id(), KeyEventType.ROTATED, T0), event(id, KeyEventType.ISSUED, T0));
-            return store.insertSuccessor(old.id(), Optional.empty(), next, Optional.empty(), events) ? id : null;
+            return store.insertSuccessor(old.id(), Optional.empty(), next, Optional.empty(), events, PredecessorCondition.MUST_BE_ACTIVE) ? id : null;
         });
         List<String> won = winners.stream().filter(w -> w != null).toList();
         assertThat(won).hasSize(1);

@@ -4,6 +4,7 @@ import dev.keyvault.KeyEvent;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.support.DelegatingKeyStore;
@@ -56,9 +57,10 @@ public final class FaultInjectingKeyStore extends DelegatingKeyStore {
 
     @Override
     public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
-            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events) {
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
+            PredecessorCondition condition) {
         check("insertSuccessor", predecessorId);
-        return super.insertSuccessor(predecessorId, expectedSuccessor, successor, predecessorExpiresAt, events);
+        return super.insertSuccessor(predecessorId, expectedSuccessor, successor, predecessorExpiresAt, events, condition);
     }
 
     @Override

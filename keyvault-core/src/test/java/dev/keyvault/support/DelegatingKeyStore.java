@@ -6,6 +6,7 @@ import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
@@ -36,9 +37,10 @@ public class DelegatingKeyStore implements KeyStore {
 
     @Override
     public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
-            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events) {
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
+            PredecessorCondition condition) {
         before("insertSuccessor");
-        return delegate.insertSuccessor(predecessorId, expectedSuccessor, successor, predecessorExpiresAt, events);
+        return delegate.insertSuccessor(predecessorId, expectedSuccessor, successor, predecessorExpiresAt, events, condition);
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.keyvault.jdbc;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.DuplicateKeyException.Conflict;
+import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStoreException;
@@ -22,6 +22,7 @@ import dev.keyvault.jdbc.internal.Values;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
@@ -196,11 +197,13 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
-            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events) {
+            Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
+            PredecessorCondition condition) {
         TokenFormat.checkKeyId(predecessorId);
         requireNonNull(expectedSuccessor, "expectedSuccessor").ifPresent(TokenFormat::checkKeyId);
         requireNonNull(successor, "successor");
         requireNonNull(predecessorExpiresAt, "predecessorExpiresAt");
+        requireNonNull(condition, "condition");
         List<KeyEvent> copy = List.copyOf(requireNonNull(events, "events"));
         checkNew(successor);
         if (!successor.key().predecessorId().equals(Optional.of(predecessorId))) {
@@ -210,12 +213,13 @@ public final class JdbiKeyStore implements KeyStore {
         try {
             return write("insertSuccessor", false, h -> {
                 // The compare-and-set first: it locks the predecessor's row, so a concurrent rotation
-                // waits here, then finds the link changed and updates nothing.
+                // or revoke waits here, then finds the link or the status changed and updates nothing.
                 int linked = h.createUpdate(sql.linkSuccessor)
                         .bind("successorId", successor.id())
                         .bind("expiresAt", expiry)
                         .bind("id", predecessorId)
                         .bind("expected", expectedSuccessor.orElse(null))
+                        .bind("mayBeRevoked", condition == PredecessorCondition.MAY_BE_REVOKED)
                         .execute();
                 if (linked == 0) {
                     return false;

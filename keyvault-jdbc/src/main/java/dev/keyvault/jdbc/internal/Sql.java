@@ -75,7 +75,8 @@ public final class Sql {
                 + " expires_at_ms = CASE WHEN CAST(:expiresAt AS BIGINT) IS NOT NULL"
                 + " AND (expires_at_ms IS NULL OR expires_at_ms > CAST(:expiresAt AS BIGINT))"
                 + " THEN CAST(:expiresAt AS BIGINT) ELSE expires_at_ms END"
-                + " WHERE id = :id AND successor_id IS NOT DISTINCT FROM CAST(:expected AS VARCHAR(12))";
+                + " WHERE id = :id AND successor_id IS NOT DISTINCT FROM CAST(:expected AS VARCHAR(12))"
+                + " AND (status = 'ACTIVE' OR CAST(:mayBeRevoked AS BOOLEAN))";
         // Increments the counter and returns it in one statement (H2: a data change delta table).
         String bump = "UPDATE " + t("feed_state") + " SET last_seq = last_seq + :n WHERE id = 1";
         bumpSequence = postgres ? bump + " RETURNING last_seq" : "SELECT last_seq FROM FINAL TABLE (" + bump + ")";
