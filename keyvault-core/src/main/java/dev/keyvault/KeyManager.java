@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.internal.Background;
 import dev.keyvault.internal.ChangeFeedFollower;
+import dev.keyvault.internal.HashScheduler;
+import dev.keyvault.internal.HashingPolicy;
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.RotationDueScanner;
@@ -62,6 +64,7 @@ public final class KeyManager implements AutoCloseable {
     private final KeyStore store;
     private final Clock clock;
     private final TokenFormat format;
+    private final HashingPolicy hashing;
     private final VerificationEngine engine;
     private final UsageCoalescer usage;
     private final ChangeFeedFollower follower;
@@ -83,9 +86,10 @@ public final class KeyManager implements AutoCloseable {
         this.listener = b.listener;
         this.rotationQuietPeriod = b.rotationQuietPeriod;
         this.workflows = new RotationWorkflows(this);
-        this.engine = new VerificationEngine(store, format, b.hasher, b.additionalHashers,
-                new dev.keyvault.internal.HashingBulkhead(b.maxConcurrentHashes, b.hashingTimeout), clock, listener,
-                b.cacheMaximumSize, b.statusRefreshInterval);
+        this.hashing = new HashingPolicy(b.hasher, b.additionalHashers,
+                new HashScheduler(b.maxConcurrentHashes, b.hashingTimeout, clock));
+        this.engine = new VerificationEngine(store, format, hashing, clock, listener, b.cacheMaximumSize,
+                b.statusRefreshInterval);
         this.usage = new UsageCoalescer(b.maxBufferedRollups, listener);
         boolean follow = !b.changeFeedPollInterval.isZero();
         // Always follow from the sequence current at build time, so a manual pollChangeFeed() sees
@@ -185,7 +189,7 @@ public final class KeyManager implements AutoCloseable {
     private IssuedKey store(ApiKey key, String actor, String detail, Rotation rotation) {
         byte[] secret = TokenFormat.newSecret(random);
         try {
-            String hash = hash(secret);
+            String hash = hashing.hashNew(secret);
             StoredKey stored = new StoredKey(key, hash);
             if (rotation == null) {
                 store.insert(stored, new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), actor, detail));
@@ -200,11 +204,6 @@ public final class KeyManager implements AutoCloseable {
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
-    }
-
-    private String hash(byte[] secret) {
-        var hasher = engine.currentHasher();
-        return hasher.isExpensive() ? engine.bulkhead().run(() -> hasher.hash(secret)) : hasher.hash(secret);
     }
 
     /** Why a rotation's atomic step changed nothing: a revoke or another rotation came first. */
@@ -647,7 +646,8 @@ public final class KeyManager implements AutoCloseable {
 
     /** Counters for monitoring. */
     public Stats stats() {
-        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(), follower.lastSequence());
+        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(), follower.lastSequence(),
+                hashing.scheduler().waiting());
     }
 
     /**
@@ -655,8 +655,10 @@ public final class KeyManager implements AutoCloseable {
      * @param unflushedRequests usage recorded but not yet written
      * @param droppedRequests   usage dropped because the buffer was full, since start
      * @param feedSequence      the last change-feed sequence this node applied
+     * @param hashesWaiting     slow hashes (Argon2id) waiting for a slot right now
      */
-    public record Stats(long cachedKeys, long unflushedRequests, long droppedRequests, long feedSequence) {}
+    public record Stats(long cachedKeys, long unflushedRequests, long droppedRequests, long feedSequence,
+            int hashesWaiting) {}
 
     // ---------------------------------------------------------------------------------------- close
 
@@ -722,6 +724,6 @@ public final class KeyManager implements AutoCloseable {
     @Override
     public String toString() {
         return "KeyManager[prefix=" + format.prefix() + ", store=" + store.getClass().getSimpleName()
-                + ", hasher=" + engine.currentHasher() + "]";
+                + ", hasher=" + hashing + "]";
     }
 }

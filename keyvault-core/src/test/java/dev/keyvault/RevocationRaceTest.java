@@ -7,11 +7,11 @@ import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.support.DelegatingKeyStore;
-import java.util.Optional;
 import dev.keyvault.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +81,75 @@ class RevocationRaceTest {
 
             assertThat(node.verify(key.token()))
                     .isEqualTo(new VerificationResult.Rejected(RejectionReason.REVOKED, Optional.of(key.id())));
+        } finally {
+            pool.shutdownNow();
+            node.close();
+            issuer.close();
+        }
+    }
+
+    /**
+     * Invalidation is per key: revocations of other keys — on this node, or read from the change feed —
+     * while a cold verify is in flight must not keep its result out of the cache. (With one global
+     * invalidation counter, unrelated churn every few milliseconds kept a valid key cold for good.)
+     */
+    @Test
+    void whenOtherKeysAreRevokedWhileAColdVerifyIsInFlightThenTheVerifiedKeyIsStillCached() throws Exception {
+        MutableClock clock = MutableClock.create();
+        InMemoryKeyStore real = InMemoryKeyStore.create();
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicLong finds = new AtomicLong();
+        KeyStore pausing = new DelegatingKeyStore(real) {
+            @Override
+            protected void before(String operation) {
+                if (operation.equals("find")) {
+                    finds.incrementAndGet();
+                }
+            }
+
+            @Override
+            protected Optional<StoredKey> afterFind(Optional<StoredKey> found) {
+                if (armed.compareAndSet(true, false)) {
+                    readDone.countDown();
+                    try {
+                        proceed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return found;
+            }
+        };
+        KeyManager issuer = KeyManager.builder().store(real).clock(clock).hasher(KeyHashers.hmacSha256())
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
+        KeyManager node = KeyManager.builder().store(pausing).clock(clock).hasher(KeyHashers.hmacSha256())
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
+        IssuedKey key = issuer.issue(KeySpec.builder("acme", "Busy").build());
+        List<IssuedKey> others = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            others.add(issuer.issue(KeySpec.builder("acme", "Other " + i).build()));
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            armed.set(true);
+            Future<VerificationResult> cold = pool.submit(() -> node.verify(key.token()));
+            readDone.await();
+            for (int i = 0; i < 3; i++) {
+                node.revoke(others.get(i).id(), "churn", "test");              // on this node
+            }
+            for (int i = 3; i < 6; i++) {
+                issuer.revoke(others.get(i).id(), "churn", "test");            // elsewhere, seen through the feed
+            }
+            assertThat(node.pollChangeFeed()).isPositive();
+            proceed.countDown();
+            assertThat(cold.get().isVerified()).isTrue();
+
+            long findsBefore = finds.get();
+            assertThat(node.verify(key.token()).isVerified()).isTrue();
+            assertThat(finds.get()).as("store reads by the second verify: it must be a cache hit").isEqualTo(findsBefore);
+            assertThat(node.stats().cachedKeys()).isPositive();
         } finally {
             pool.shutdownNow();
             node.close();

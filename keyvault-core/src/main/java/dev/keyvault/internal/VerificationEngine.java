@@ -13,15 +13,14 @@ import dev.keyvault.VerificationResult.Rejected;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.StoredKey;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +31,22 @@ import org.slf4j.LoggerFactory;
  * token ─► parse+checksum ─► cache[keyId] ─hit─► SHA-256(secret) == cached digest? ─► status/expiry ─► result
  *              │ bad: MALFORMED   │ miss
  *              ▼                  ▼
- *           reject          store.find ─absent: UNKNOWN─► slow hash (bounded) ─► cache ─► status/expiry
+ *           reject          store.find ─absent or other prefix: UNKNOWN
+ *                                 └─► stored-hash check ─► cache ─► status/expiry
  * </pre>
+ *
+ * <p>A slow stored-hash check (Argon2id) goes through the {@link HashScheduler}: one per key id at
+ * a time, the same secret checked once for all callers presenting it at once, and a secret found
+ * wrong is remembered ({@link RejectedSecrets}) so a replay costs no second slow hash. A caller that
+ * waited in a key's line re-checks the cache first: once the right secret is cached, a wrong one is
+ * answered by comparing digests.
  *
  * <p>Revocation on this node is linearizable: once {@link #markRevoked} returns, no verify that
  * starts afterwards returns {@code Verified}. A cold verify that read the store before a revoke
- * could otherwise put a stale ACTIVE snapshot into the cache after the revoke; so every cache
- * install is a compute that first checks a counter of invalidations, and a verify that sees the
- * counter moved re-reads the store instead of installing what it read.
+ * could otherwise put a stale ACTIVE snapshot into the cache after the revoke; so every read of
+ * the store is registered in {@link InFlightReads}, every cache install is a compute that first
+ * checks that no invalidation of that key happened since, and a verify that finds one re-reads the
+ * store instead of installing what it read.
  *
  * <p>REVOKED and EXPIRED are only reported for the right secret: a stranger who knows a public key
  * id gets INVALID, learns nothing about its state and cannot record usage against it.
@@ -52,14 +59,13 @@ public final class VerificationEngine {
 
     private final KeyStore store;
     private final TokenFormat format;
-    private final KeyHasher current;
-    private final List<KeyHasher> hashers;
-    private final HashingBulkhead bulkhead;
+    private final HashingPolicy hashing;
     private final Clock clock;
     private final KeyEventListener listener;
     private final Cache<String, CacheEntry> cache;
     private final long refreshMillis;
-    private final AtomicLong invalidations = new AtomicLong();
+    private final InFlightReads reads = new InFlightReads();
+    private final RejectedSecrets rejected;
     /**
      * Ids this node has seen revoked: {@code recordUsage} checks it on every request, so it must be
      * cheaper than a cache lookup. Revocation is final, so entries never go stale; the set is
@@ -69,17 +75,15 @@ public final class VerificationEngine {
     private final Set<String> knownRevoked = ConcurrentHashMap.newKeySet();
     private static final int MAX_KNOWN_REVOKED = 100_000;
 
-    public VerificationEngine(KeyStore store, TokenFormat format, KeyHasher current, List<KeyHasher> additional,
-            HashingBulkhead bulkhead, Clock clock, KeyEventListener listener,
-            long cacheMaximumSize, Duration statusRefresh) {
+    public VerificationEngine(KeyStore store, TokenFormat format, HashingPolicy hashing, Clock clock,
+            KeyEventListener listener, long cacheMaximumSize, Duration statusRefresh) {
         this.store = store;
         this.format = format;
-        this.current = current;
-        this.hashers = ListUtil.prepend(current, additional);
-        this.bulkhead = bulkhead;
+        this.hashing = hashing;
         this.clock = clock;
         this.listener = listener;
         this.refreshMillis = statusRefresh.toMillis();
+        this.rejected = new RejectedSecrets(clock);
         // Size-bounded only: time-based eviction would read a clock on every hit (tens of ns on some
         // VMs), and an idle entry is harmless — its status is re-read after the refresh interval anyway.
         this.cache = cacheMaximumSize == 0 ? null : Caffeine.newBuilder()
@@ -100,7 +104,6 @@ public final class VerificationEngine {
     }
 
     private VerificationResult verify(ParsedToken token) {
-        long epoch = invalidations.get();
         String id = token.keyId();
         CacheEntry hit = cache == null ? null : cache.getIfPresent(id);
         if (hit != null) {
@@ -109,19 +112,16 @@ public final class VerificationEngine {
             }
             long now = clock.millis();
             if (!hit.revoked && now - hit.snapshotAtMillis >= refreshMillis) {
-                return refresh(id, hit, epoch, now);
+                return refresh(id, hit, now);
             }
             return hit.result(now);
         }
-        byte[] secret = token.secret();
-        try {
-            return cold(id, secret, epoch);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
+        try (InFlightReads.Read read = reads.begin(id)) {
+            return cold(id, token, read);
         }
     }
 
-    private VerificationResult cold(String id, byte[] secret, long epoch) {
+    private VerificationResult cold(String id, ParsedToken token, InFlightReads.Read read) {
         Optional<StoredKey> found = store.find(id);
         if (found.isEmpty()) {
             return UNKNOWN;
@@ -131,28 +131,24 @@ public final class VerificationEngine {
             // Test/live separation: a kb_test key re-labelled kb_live (checksum recomputed) is no live key.
             return UNKNOWN;
         }
-        KeyHasher hasher = hasherFor(stored.hash());
+        KeyHasher hasher = hashing.readerOf(stored.hash());
         if (hasher == null) {
             LOG.debug("key {} is hashed with an algorithm no configured hasher reads", id);
             return INVALID;
         }
-        boolean ok = hasher.isExpensive()
-                ? bulkhead.run(() -> hasher.verify(stored.hash(), secret))
-                : hasher.verify(stored.hash(), secret);
+        byte[] digest = token.secretDigest();
+        boolean ok = hasher.isExpensive() ? slowCheck(id, stored, hasher, token, digest) : check(stored, hasher, token);
         if (!ok) {
             return INVALID;
         }
-        if (hasher != current || current.needsRehash(stored.hash())) {
-            rehash(stored, secret);
-        }
         long now = clock.millis();
-        CacheEntry entry = new CacheEntry(Sha256.digest(secret), stored.key(), now);
-        CacheEntry installed = install(id, entry, epoch);
+        CacheEntry entry = new CacheEntry(digest, stored.key(), now);
+        CacheEntry installed = install(id, entry, read);
         if (installed != null) {
             remember(installed);
             return installed.result(now);
         }
-        // A revoke or change-feed event arrived while we were hashing: what we read may be stale.
+        // The key changed (a revoke, a change-feed event) while we were checking: what we read may be stale.
         Optional<StoredKey> again = store.find(id);
         if (again.isEmpty()) {
             return UNKNOWN;
@@ -160,6 +156,53 @@ public final class VerificationEngine {
         CacheEntry fresh = entry.withSnapshot(again.get().key(), now);
         remember(fresh);
         return fresh.result(clock.millis());
+    }
+
+    /** A cheap check (HMAC), and the rehash it may call for, right here. */
+    private boolean check(StoredKey stored, KeyHasher hasher, ParsedToken token) {
+        byte[] secret = token.secret();
+        try {
+            if (!hasher.verify(stored.hash(), secret)) {
+                return false;
+            }
+            if (hashing.needsRehash(hasher, stored.hash())) {
+                rehash(stored, secret);
+            }
+            return true;
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** A slow check, scheduled: see the class comment. */
+    private boolean slowCheck(String id, StoredKey stored, KeyHasher hasher, ParsedToken token, byte[] digest) {
+        if (rejected.contains(id, digest)) {
+            return false;
+        }
+        long deadline = hashing.scheduler().deadline();
+        return hashing.scheduler().inLine(id, ByteBuffer.wrap(digest), deadline, () -> {
+            CacheEntry hit = cache == null ? null : cache.getIfPresent(id);
+            if (hit != null) {
+                return ConstantTime.equals(digest, hit.digest); // checked meanwhile by the caller ahead
+            }
+            if (rejected.contains(id, digest)) {
+                return false;
+            }
+            byte[] secret = token.secret();
+            try {
+                boolean ok = hashing.run(hasher, HashScheduler.Lane.VERIFY, id, deadline,
+                        () -> hasher.verify(stored.hash(), secret));
+                if (!ok) {
+                    rejected.add(id, digest);
+                    hashing.scheduler().penalize(id);
+                } else if (hashing.needsRehash(hasher, stored.hash())) {
+                    rehash(stored, secret);
+                }
+                return ok;
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+            }
+        });
     }
 
     private void remember(CacheEntry entry) {
@@ -172,40 +215,41 @@ public final class VerificationEngine {
     }
 
     /** Re-reads the status of a cached key (no rehash). If the store is down, keeps serving the snapshot. */
-    private VerificationResult refresh(String id, CacheEntry hit, long epoch, long now) {
-        Optional<StoredKey> found;
-        try {
-            found = store.find(id);
-        } catch (KeyStoreException e) {
-            // Fail static: a key this node verified keeps its last known state while the store is down
-            // (no node can revoke without the store either). Retry after another refresh interval.
-            SafeListener.call(listener, l -> l.onStoreFailure("refresh", e));
-            CacheEntry retried = hit.withSnapshot(hit.snapshot, now);
-            install(id, retried, epoch);
-            return hit.result(now);
+    private VerificationResult refresh(String id, CacheEntry hit, long now) {
+        try (InFlightReads.Read read = reads.begin(id)) {
+            Optional<StoredKey> found;
+            try {
+                found = store.find(id);
+            } catch (KeyStoreException e) {
+                // Fail static: a key this node verified keeps its last known state while the store is down
+                // (no node can revoke without the store either). Retry after another refresh interval.
+                SafeListener.call(listener, l -> l.onStoreFailure("refresh", e));
+                install(id, hit.withSnapshot(hit.snapshot, now), read);
+                return hit.result(now);
+            }
+            if (found.isEmpty()) {
+                invalidate(id);
+                return UNKNOWN;
+            }
+            CacheEntry refreshed = hit.withSnapshot(found.get().key(), now);
+            CacheEntry installed = install(id, refreshed, read);
+            CacheEntry current = installed != null ? installed : refreshed;
+            remember(current);
+            return current.result(now);
         }
-        if (found.isEmpty()) {
-            invalidate(id);
-            return UNKNOWN;
-        }
-        CacheEntry refreshed = hit.withSnapshot(found.get().key(), now);
-        CacheEntry installed = install(id, refreshed, epoch);
-        CacheEntry current = installed != null ? installed : refreshed;
-        remember(current);
-        return current.result(now);
     }
 
     /**
-     * Puts {@code entry} unless an invalidation happened since {@code epoch}; never replaces a revoked
-     * snapshot with an active one. Returns what is cached now, or {@code null} if it declined.
+     * Puts {@code entry} unless the key was invalidated since {@code read} began; never replaces a
+     * revoked snapshot with an active one. Returns what is cached now, or {@code null} if it declined.
      */
-    private CacheEntry install(String id, CacheEntry entry, long epoch) {
+    private CacheEntry install(String id, CacheEntry entry, InFlightReads.Read read) {
         if (cache == null) {
-            return invalidations.get() == epoch ? entry : null;
+            return read.isCurrent() ? entry : null;
         }
         CacheEntry[] out = new CacheEntry[1];
         cache.asMap().compute(id, (k, old) -> {
-            if (invalidations.get() != epoch) {
+            if (!read.isCurrent()) {
                 return old;
             }
             CacheEntry merged = old == null ? entry : old.withSnapshot(entry.snapshot, entry.snapshotAtMillis);
@@ -217,25 +261,20 @@ public final class VerificationEngine {
 
     private void rehash(StoredKey stored, byte[] secret) {
         try {
-            String fresh = current.isExpensive() ? bulkhead.run(() -> current.hash(secret)) : current.hash(secret);
+            Optional<String> fresh = hashing.rehash(secret);
+            if (fresh.isEmpty()) {
+                return; // no slot free right now; the next cold verify retries
+            }
+            String algorithm = hashing.current().algorithm();
             KeyEvent event = new KeyEvent(stored.id(), KeyEventType.REHASHED, Instant.ofEpochMilli(clock.millis()),
-                    "system", "rehashed with " + current.algorithm());
-            if (store.replaceHash(stored.id(), stored.hash(), fresh, event)) {
-                SafeListener.call(listener, l -> l.onRehashed(stored.key(), current.algorithm()));
+                    "system", "rehashed with " + algorithm);
+            if (store.replaceHash(stored.id(), stored.hash(), fresh.get(), event)) {
+                SafeListener.call(listener, l -> l.onRehashed(stored.key(), algorithm));
             }
         } catch (RuntimeException e) {
             // The verify itself succeeded; the rehash is retried on the next cold verify.
             LOG.debug("rehash of key {} failed: {}", stored.id(), e.toString());
         }
-    }
-
-    private KeyHasher hasherFor(String encoded) {
-        for (KeyHasher h : hashers) {
-            if (h.canVerify(encoded)) {
-                return h;
-            }
-        }
-        return null;
     }
 
     /** Remembers a secret we just issued, so the first verify on this node is already hot. */
@@ -247,7 +286,7 @@ public final class VerificationEngine {
 
     /** Forgets the key's cached state (its status changed somewhere). */
     public void invalidate(String id) {
-        invalidations.incrementAndGet();
+        reads.invalidate(id);
         if (cache != null) {
             cache.invalidate(id);
         }
@@ -255,7 +294,7 @@ public final class VerificationEngine {
 
     /** This node revoked the key: keep the digest (so a revoked key's requests stay cheap) with a revoked snapshot. */
     public void markRevoked(ApiKey revoked) {
-        invalidations.incrementAndGet();
+        reads.invalidate(revoked.id());
         remember(new CacheEntry(new byte[0], revoked, 0));
         if (cache != null) {
             long now = clock.millis();
@@ -264,7 +303,7 @@ public final class VerificationEngine {
     }
 
     public void invalidateAll() {
-        invalidations.incrementAndGet();
+        reads.invalidateAll();
         if (cache != null) {
             cache.invalidateAll();
         }
@@ -273,14 +312,6 @@ public final class VerificationEngine {
     /** Whether this node has seen the key revoked (no I/O; a set lookup). */
     public boolean isKnownRevoked(String id) {
         return !knownRevoked.isEmpty() && knownRevoked.contains(id);
-    }
-
-    public KeyHasher currentHasher() {
-        return current;
-    }
-
-    public HashingBulkhead bulkhead() {
-        return bulkhead;
     }
 
     /** How many keys are cached (approximate). */
