@@ -57,6 +57,11 @@ final class CompositeListener implements KeyEventListener {
     }
 
     @Override
+    public void onUsageFolded(long requests, String why) {
+        each(l -> l.onUsageFolded(requests, why));
+    }
+
+    @Override
     public void onStoreFailure(String operation, KeyVaultException failure) {
         each(l -> l.onStoreFailure(operation, failure));
     }

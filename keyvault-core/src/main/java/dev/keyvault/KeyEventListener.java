@@ -47,9 +47,18 @@ public interface KeyEventListener {
     /**
      * Usage could not be kept: the in-memory buffer was full (the store was down for long, or the
      * endpoint/IP cardinality was too high). {@code requests} is how many recorded requests were lost
-     * in this batch; the manager also keeps a running total.
+     * since the last report (reported at each flush); the manager also keeps a running total. Their
+     * keys' last use is still recorded, so a key never looks unused because its usage did not fit.
      */
     default void onUsageDropped(long requests, String why) {}
+
+    /**
+     * Usage was kept, but less finely: one key had more distinct user agents, consumer labels or
+     * client addresses in one minute than it may, and {@code requests} of them were counted under
+     * {@link UsageRollup#OTHER_AGENTS}, {@link UsageRollup#OTHER_CONSUMERS} or
+     * {@link UsageRollup#OTHER_ADDRESSES} since the last report. Reported at each flush.
+     */
+    default void onUsageFolded(long requests, String why) {}
 
     /** A background store operation failed (usage flush, change-feed poll, status refresh). */
     default void onStoreFailure(String operation, KeyVaultException failure) {}

@@ -90,7 +90,8 @@ public final class KeyManager implements AutoCloseable {
                 new HashScheduler(b.maxConcurrentHashes, b.hashingTimeout, clock));
         this.engine = new VerificationEngine(store, format, hashing, clock, listener, b.cacheMaximumSize,
                 b.statusRefreshInterval);
-        this.usage = new UsageCoalescer(b.maxBufferedRollups, listener);
+        this.usage = new UsageCoalescer(b.maxBufferedRollups, b.maxBufferedUsageBytes, b.maxUserAgentsPerKeyMinute,
+                b.maxUserAgentsPerKeyMinute, b.maxRollupsPerKeyMinute, listener);
         boolean follow = !b.changeFeedPollInterval.isZero();
         // Always follow from the sequence current at build time, so a manual pollChangeFeed() sees
         // every change made since this manager started, even with background polling off.
@@ -646,19 +647,23 @@ public final class KeyManager implements AutoCloseable {
 
     /** Counters for monitoring. */
     public Stats stats() {
-        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(), follower.lastSequence(),
-                hashing.scheduler().waiting());
+        return new Stats(engine.cachedKeys(), usage.unflushedRequests(), usage.droppedRequests(), usage.foldedRequests(),
+                usage.bufferedRollups(), usage.bufferedBytes(), follower.lastSequence(), hashing.scheduler().waiting());
     }
 
     /**
      * @param cachedKeys        keys whose verification is cached on this node
      * @param unflushedRequests usage recorded but not yet written
-     * @param droppedRequests   usage dropped because the buffer was full, since start
+     * @param droppedRequests   usage dropped because the buffer was full, since start (their keys'
+     *                          last use is still recorded)
+     * @param foldedRequests    usage counted under an "other" label (see {@link UsageRollup#OTHER_AGENTS}), since start
+     * @param bufferedRollups   rollups held in memory now
+     * @param bufferedBytes     their estimated size
      * @param feedSequence      the last change-feed sequence this node applied
      * @param hashesWaiting     slow hashes (Argon2id) waiting for a slot right now
      */
-    public record Stats(long cachedKeys, long unflushedRequests, long droppedRequests, long feedSequence,
-            int hashesWaiting) {}
+    public record Stats(long cachedKeys, long unflushedRequests, long droppedRequests, long foldedRequests,
+            int bufferedRollups, long bufferedBytes, long feedSequence, int hashesWaiting) {}
 
     // ---------------------------------------------------------------------------------------- close
 
@@ -705,6 +710,11 @@ public final class KeyManager implements AutoCloseable {
 
     KeyStore store() {
         return store;
+    }
+
+    /** A request this node dropped without knowing its key, if any: no old key is quiet before a quiet period after it. */
+    Optional<Instant> unattributedUsageDrop() {
+        return Optional.ofNullable(usage.unattributedDropSince());
     }
 
     private static Instant millis(Instant t) {

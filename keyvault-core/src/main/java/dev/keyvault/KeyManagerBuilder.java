@@ -31,6 +31,9 @@ public final class KeyManagerBuilder {
     KeyEventListener listener = KeyEventListener.noop();
     Duration usageFlushInterval = Duration.ofSeconds(1);
     int maxBufferedRollups = 100_000;
+    long maxBufferedUsageBytes = 32L * 1024 * 1024;
+    int maxUserAgentsPerKeyMinute = 20;
+    int maxRollupsPerKeyMinute = 1_000;
     Duration changeFeedPollInterval = Duration.ofSeconds(1);
     Duration changeRetention = Duration.ofDays(7);
     int maxConcurrentHashes = Runtime.getRuntime().availableProcessors();
@@ -151,13 +154,55 @@ public final class KeyManagerBuilder {
     }
 
     /**
-     * The bound on buffered usage, in rollups (one per key, minute, endpoint, IP, client and status),
-     * both live and waiting for a failed store. Beyond it usage is dropped and counted. Default: 100,000.
+     * The bound on buffered usage, in rollups (one per key, minute, method, endpoint, address, user
+     * agent, consumer and status): this many live, and this many waiting for a failed store. Beyond
+     * it usage is dropped and counted, and the keys' last use is still recorded. Default: 100,000.
      */
     public KeyManagerBuilder maxBufferedRollups(int max) {
         Checks.positive("maxBufferedRollups", max);
         once("maxBufferedRollups");
         this.maxBufferedRollups = max;
+        return this;
+    }
+
+    /**
+     * The bound on buffered usage in estimated bytes (a rollup costs about 350 bytes plus two per
+     * character of its endpoint, address, user agent and consumer), live and waiting for a failed store
+     * together. Beyond it usage is dropped and counted, and the keys' last use is still recorded.
+     * At least 64 KiB. Default: 32 MiB.
+     */
+    public KeyManagerBuilder maxBufferedUsageBytes(long max) {
+        if (max < 64 * 1024) {
+            throw new IllegalArgumentException("maxBufferedUsageBytes must be at least 64 KiB");
+        }
+        once("maxBufferedUsageBytes");
+        this.maxBufferedUsageBytes = max;
+        return this;
+    }
+
+    /**
+     * How many distinct user agents — and, separately, consumer labels — one key may have in one
+     * minute of usage. Requests of others are counted under {@link UsageRollup#OTHER_AGENTS}
+     * ({@link UsageRollup#OTHER_CONSUMERS}) with their own client address, so a flood of forged
+     * agents cannot fill the buffer and every address stays visible. 1–10,000. Default: 20.
+     */
+    public KeyManagerBuilder maxUserAgentsPerKeyMinute(int max) {
+        Checks.range("maxUserAgentsPerKeyMinute", max, 1, 10_000);
+        once("maxUserAgentsPerKeyMinute");
+        this.maxUserAgentsPerKeyMinute = max;
+        return this;
+    }
+
+    /**
+     * How many rollups one key may have in one minute. Beyond it the key's requests that would start
+     * a new rollup are counted under {@link UsageRollup#OTHER_ADDRESSES} (one rollup per method,
+     * endpoint and status), so one key used from very many addresses cannot fill the buffer or the
+     * database. 10–1,000,000. Default: 1,000.
+     */
+    public KeyManagerBuilder maxRollupsPerKeyMinute(int max) {
+        Checks.range("maxRollupsPerKeyMinute", max, 10, 1_000_000);
+        once("maxRollupsPerKeyMinute");
+        this.maxRollupsPerKeyMinute = max;
         return this;
     }
 

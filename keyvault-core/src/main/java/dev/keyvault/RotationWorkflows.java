@@ -61,7 +61,8 @@ final class RotationWorkflows {
         Instant to = UsageRules.endOfMinute(now.isAfter(from) ? now : from);
         List<UsageRollup> oldUsage = store().usage(old.id(), from, to);
         List<UsageRollup> newUsage = store().usage(successorId, from, to);
-        return RotationStatusCalculator.compute(old, successor, oldUsage, newUsage, now, keys.rotationQuietPeriod());
+        return RotationStatusCalculator.compute(old, successor, oldUsage, newUsage, keys.unattributedUsageDrop(), now,
+                keys.rotationQuietPeriod());
     }
 
     // --------------------------------------------------------------------------------- completion

@@ -35,6 +35,21 @@ public record UsageRollup(
         Instant firstSeen,
         Instant lastSeen) {
 
+    /**
+     * The user agent of requests counted together because their key had more distinct user agents
+     * in that minute than it may ({@code KeyManagerBuilder.maxUserAgentsPerKeyMinute}); the client
+     * address is still their own.
+     */
+    public static final String OTHER_AGENTS = "(other user agents)";
+    /** The consumer label of requests counted together, as {@link #OTHER_AGENTS} for consumer labels. */
+    public static final String OTHER_CONSUMERS = "(other consumers)";
+    /**
+     * The client address (user agent and consumer are folded too) of requests counted together
+     * because their key had more rollups in that minute than it may
+     * ({@code KeyManagerBuilder.maxRollupsPerKeyMinute}).
+     */
+    public static final String OTHER_ADDRESSES = "(other addresses)";
+
     public UsageRollup {
         TokenFormat.checkKeyId(keyId);
         requireNonNull(minute, "minute");
@@ -59,6 +74,11 @@ public record UsageRollup(
     /** The start of the minute containing {@code at}. */
     public static Instant minuteOf(Instant at) {
         return Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), 60_000L) * 60_000L);
+    }
+
+    /** Whether some client dimension of this rollup is an "other" label (see {@link #OTHER_AGENTS}). */
+    public boolean isFolded() {
+        return clientIp.equals(OTHER_ADDRESSES) || userAgent.equals(OTHER_AGENTS) || consumer.equals(OTHER_CONSUMERS);
     }
 
     /** Who made these requests: the consumer label if the host gave one, otherwise IP and user agent. */

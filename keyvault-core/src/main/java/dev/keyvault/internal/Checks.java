@@ -170,6 +170,13 @@ public final class Checks {
         return value;
     }
 
+    public static int range(String what, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " must be " + min + "-" + max + ", was " + value);
+        }
+        return value;
+    }
+
     public static long nonNegative(String what, long value) {
         if (value < 0) {
             throw new IllegalArgumentException(what + " must not be negative, was " + value);

@@ -57,6 +57,11 @@ public final class Slf4jKeyEventListener implements KeyEventListener {
     }
 
     @Override
+    public void onUsageFolded(long requests, String why) {
+        LOG.info("usage of {} requests counted under \"other\" labels: {}", requests, why);
+    }
+
+    @Override
     public void onStoreFailure(String operation, KeyVaultException failure) {
         LOG.warn("key store {} failed: {}", operation, failure.toString());
     }

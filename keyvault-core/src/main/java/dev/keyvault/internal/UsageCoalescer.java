@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Folds usage into per-minute rollups in memory, lock-free for recorders, and writes them to the
@@ -31,26 +30,46 @@ import java.util.concurrent.atomic.LongAdder;
  * retirement sees the negative value and records again into a fresh counter. Timestamps are
  * folded in before the count, so any drained count is covered by the drained first/last seen.
  *
- * <p>Memory is bounded twice: at most {@code maxRollups} live rollups (beyond that, new
- * combinations are dropped), and at most {@code maxRollups} rollups pending while the store is
- * failing (beyond that, newly drained ones are dropped). Every dropped request is counted and
- * reported to the listener; none is lost silently.
+ * <p>Memory is bounded three ways: per key and minute ({@link KeyMinuteLimits}: excess user agents,
+ * consumer labels and addresses are folded into "other" labels, still counted); by a number of
+ * rollups, live and pending (drained, not yet written) each; and by their estimated bytes, live and
+ * pending together. Beyond a bound new rollups are dropped. Every dropped or folded request is counted per key and reported to the
+ * listener at the next flush ({@link LostUsage}); a dropped request still moves its key's stored
+ * {@code lastUsedAt}, so no key looks quiet because its usage did not fit.
  */
 public final class UsageCoalescer {
     private static final long RETIRED = Long.MIN_VALUE;
     private static final int MAX_BATCH = 5_000;
+    /** A pending entry and its map node; its key is counted by the live rollup that shares it. */
+    private static final int PENDING_BYTES = 96;
 
     private final ConcurrentHashMap<RollupKey, Counter> live = new ConcurrentHashMap<>();
     private final int maxRollups;
+    private final long maxBytes;
+    private final KeyMinuteLimits limits;
     private final KeyEventListener listener;
-    private final LongAdder droppedSinceFlush = new LongAdder();
-    private final AtomicLong droppedTotal = new AtomicLong();
+    private final LostUsage lost = new LostUsage();
+    /** Estimated bytes of the rollups held, live and pending. */
+    private final AtomicLong bytes = new AtomicLong();
     private final Object flushLock = new Object();
     /** Drained but not yet written (the store failed); only touched under {@link #flushLock}. */
     private final LinkedHashMap<RollupKey, Pending> pending = new LinkedHashMap<>();
+    /** The newest minute seen by a flush; budgets of minutes well before it are pruned. */
+    private long newestMinute = Long.MIN_VALUE;
 
-    public UsageCoalescer(int maxRollups, KeyEventListener listener) {
+    /**
+     * @param maxRollups               live rollups held at most, and pending ones at most
+     * @param maxBytes                 their estimated bytes at most
+     * @param maxAgentsPerKeyMinute    distinct user agents one key may have in one minute
+     * @param maxConsumersPerKeyMinute distinct consumer labels one key may have in one minute
+     * @param maxRollupsPerKeyMinute   rollups one key may have in one minute before its client
+     *                                 dimensions are folded
+     */
+    public UsageCoalescer(int maxRollups, long maxBytes, int maxAgentsPerKeyMinute, int maxConsumersPerKeyMinute,
+            int maxRollupsPerKeyMinute, KeyEventListener listener) {
         this.maxRollups = Checks.positive("maxRollups", maxRollups);
+        this.maxBytes = maxBytes;
+        this.limits = new KeyMinuteLimits(maxAgentsPerKeyMinute, maxConsumersPerKeyMinute, maxRollupsPerKeyMinute);
         this.listener = listener;
     }
 
@@ -70,18 +89,40 @@ public final class UsageCoalescer {
         for (;;) {
             Counter c = live.get(key);
             if (c == null) {
-                TokenFormat.checkKeyId(keyId);
-                if (live.size() >= maxRollups) {
-                    droppedSinceFlush.increment();
-                    return;
+                c = admit(key, at);
+                if (c == null) {
+                    return; // dropped, and counted
                 }
-                c = live.computeIfAbsent(key, k -> new Counter());
             }
             if (c.add(at)) {
                 return;
             }
             live.remove(key, c);
         }
+    }
+
+    /** The counter a request of {@code key} goes into: an existing or new one, possibly folded; {@code null} if dropped. */
+    private Counter admit(RollupKey key, long at) {
+        TokenFormat.checkKeyId(key.keyId);
+        KeyMinuteLimits.Budget budget = limits.budget(key);
+        RollupKey admitted = budget.admit(key);
+        if (admitted != key) {
+            lost.folded(key.keyId);
+            Counter existing = live.get(admitted);
+            if (existing != null) {
+                return existing;
+            }
+        }
+        long size = admitted.estimatedBytes();
+        if (live.size() >= maxRollups || bytes.get() + size > maxBytes) {
+            lost.dropped(key.keyId, at, 1);
+            return null;
+        }
+        return live.computeIfAbsent(admitted, k -> {
+            bytes.addAndGet(size);
+            budget.created(k);
+            return new Counter();
+        });
     }
 
     /**
@@ -94,20 +135,27 @@ public final class UsageCoalescer {
     public long flush(KeyStore store) {
         synchronized (flushLock) {
             drain();
-            reportDrops();
+            report();
+            Map<String, Instant> dropped = lost.lastDropped();
             long written = 0;
-            while (!pending.isEmpty()) {
+            while (!pending.isEmpty() || !dropped.isEmpty()) {
                 List<Map.Entry<RollupKey, Pending>> chunk = new ArrayList<>(Math.min(pending.size(), MAX_BATCH));
                 Iterator<Map.Entry<RollupKey, Pending>> it = pending.entrySet().iterator();
                 while (it.hasNext() && chunk.size() < MAX_BATCH) {
                     chunk.add(it.next());
                 }
-                UsageBatch batch = toBatch(chunk);
+                UsageBatch batch = toBatch(chunk, dropped);
                 store.applyUsage(batch);
+                lost.written(dropped);
+                dropped = Map.of();
                 for (Map.Entry<RollupKey, Pending> e : chunk) {
                     pending.remove(e.getKey());
+                    bytes.addAndGet(-(PENDING_BYTES + (e.getValue().ownsKey ? e.getKey().estimatedBytes() : 0)));
                 }
                 written += batch.requests();
+            }
+            if (newestMinute != Long.MIN_VALUE) {
+                limits.prune(newestMinute - 1); // a late request of the previous minute still finds its budget
             }
             return written;
         }
@@ -115,42 +163,55 @@ public final class UsageCoalescer {
 
     private void drain() {
         for (Map.Entry<RollupKey, Counter> e : live.entrySet()) {
+            RollupKey key = e.getKey();
             Counter c = e.getValue();
             long n = c.drain();
             if (n > 0) {
-                Pending p = pending.get(e.getKey());
+                newestMinute = Math.max(newestMinute, key.minute);
+                Pending p = pending.get(key);
                 if (p != null) {
                     p.add(n, c.first(), c.last());
                 } else if (pending.size() < maxRollups) {
-                    pending.put(e.getKey(), new Pending(n, c.first(), c.last()));
+                    pending.put(key, new Pending(n, c.first(), c.last()));
+                    bytes.addAndGet(PENDING_BYTES); // the key itself is shared with the live map
                 } else {
-                    droppedSinceFlush.add(n);
+                    lost.dropped(key.keyId, c.last(), n);
                 }
-            } else if (n == 0 && c.retire()) {
-                live.remove(e.getKey(), c);
+            } else if (n == 0 && c.retire() && live.remove(key, c)) {
+                Pending p = pending.get(key);
+                if (p != null && !p.ownsKey) {
+                    p.ownsKey = true; // still waiting for a failed store: its bytes stay counted until written
+                } else {
+                    bytes.addAndGet(-key.estimatedBytes());
+                }
             }
         }
     }
 
-    private void reportDrops() {
-        long dropped = droppedSinceFlush.sumThenReset();
-        if (dropped > 0) {
-            droppedTotal.addAndGet(dropped);
-            SafeListener.call(listener, l -> l.onUsageDropped(dropped,
-                    "usage buffer full (" + maxRollups + " rollups); the store may be failing or cardinality is too high"));
+    private void report() {
+        LostUsage.Report dropped = lost.takeDropped();
+        if (dropped != null) {
+            SafeListener.call(listener, l -> l.onUsageDropped(dropped.requests(), "usage buffer full (" + maxRollups
+                    + " rollups or " + maxBytes + " bytes); the store may be failing or cardinality is too high; keys: "
+                    + dropped.keys() + "; their last use is still recorded"));
+        }
+        LostUsage.Report folded = lost.takeFolded();
+        if (folded != null) {
+            SafeListener.call(listener, l -> l.onUsageFolded(folded.requests(), "more user agents, consumer labels or"
+                    + " addresses in one minute than one key may have; counted under \"other\" labels; keys: " + folded.keys()));
         }
     }
 
-    private static UsageBatch toBatch(List<Map.Entry<RollupKey, Pending>> chunk) {
+    private static UsageBatch toBatch(List<Map.Entry<RollupKey, Pending>> chunk, Map<String, Instant> dropped) {
         List<UsageRollup> rollups = new ArrayList<>(chunk.size());
-        Map<String, Instant> lastUsed = new HashMap<>();
+        Map<String, Instant> lastUsed = new HashMap<>(dropped);
         for (Map.Entry<RollupKey, Pending> e : chunk) {
             RollupKey k = e.getKey();
             Pending p = e.getValue();
             Instant last = Instant.ofEpochMilli(p.last);
             UsageEvent ev = k.event;
-            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute * 60_000L), ev.method(), ev.endpoint(), ev.clientIp(),
-                    k.userAgent(), k.consumer(), ev.status(), p.count, Instant.ofEpochMilli(p.first), last));
+            rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute * 60_000L), ev.method(), ev.endpoint(), k.clientIp,
+                    k.userAgent, k.consumer, ev.status(), p.count, Instant.ofEpochMilli(p.first), last));
             lastUsed.merge(k.keyId, last, (a, b) -> a.isAfter(b) ? a : b);
         }
         return new UsageBatch(rollups, lastUsed);
@@ -171,9 +232,34 @@ public final class UsageCoalescer {
         }
     }
 
-    /** Requests dropped since this coalescer was created (reported at each flush). */
+    /** Requests dropped since this coalescer was created. */
     public long droppedRequests() {
-        return droppedTotal.get() + droppedSinceFlush.sum();
+        return lost.droppedTotal();
+    }
+
+    /** Requests counted under an "other" label since this coalescer was created. */
+    public long foldedRequests() {
+        return lost.foldedTotal();
+    }
+
+    /** The estimated bytes of the rollups held now. */
+    public long bufferedBytes() {
+        return bytes.get();
+    }
+
+    /** Rollups held now, live and pending. */
+    public int bufferedRollups() {
+        synchronized (flushLock) {
+            return live.size() + pending.size();
+        }
+    }
+
+    /**
+     * The latest request of some key this node dropped without knowing which key (its per-key table
+     * was full), if any: no key may be called quiet before a quiet period has passed after it.
+     */
+    public Instant unattributedDropSince() {
+        return lost.unattributedSince();
     }
 
     /** Reports a flush failure to the listener (the manager's background flusher calls this). */
@@ -241,6 +327,8 @@ public final class UsageCoalescer {
     }
 
     private static final class Pending {
+        /** Whether the live counter of this key retired, leaving the key's bytes to this entry. */
+        boolean ownsKey;
         long count;
         long first;
         long last;
@@ -255,63 +343,6 @@ public final class UsageCoalescer {
             count += n;
             first = Math.min(first, f);
             last = Math.max(last, l);
-        }
-    }
-
-    /**
-     * The rollup dimensions: the key id, the minute, and the event's method, endpoint, client IP, user
-     * agent, consumer and status. It keeps a reference to the event rather than copying six fields,
-     * because one is built for every recorded request; equal events from different requests still
-     * compare equal field by field.
-     */
-    private static final class RollupKey {
-        final String keyId;
-        /** Minutes since the epoch. */
-        final long minute;
-        final UsageEvent event;
-        private final int hash;
-
-        RollupKey(String keyId, long minute, UsageEvent event) {
-            this.keyId = keyId;
-            this.minute = minute;
-            this.event = event;
-            // Only the dimensions that vary most go into the hash (equals compares all of them).
-            int h = keyId.hashCode();
-            h = 31 * h + (int) minute;
-            h = 31 * h + event.endpoint().hashCode();
-            h = 31 * h + event.clientIp().hashCode();
-            this.hash = h ^ event.status();
-        }
-
-        String userAgent() {
-            return event.userAgent().orElse("");
-        }
-
-        String consumer() {
-            return event.consumer().orElse("");
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            if (!(o instanceof RollupKey k)) {
-                return false;
-            }
-            if (hash != k.hash || minute != k.minute || !keyId.equals(k.keyId)) {
-                return false;
-            }
-            UsageEvent a = event;
-            UsageEvent b = k.event;
-            return a == b || (a.status() == b.status() && a.endpoint().equals(b.endpoint())
-                    && a.clientIp().equals(b.clientIp()) && a.method().equals(b.method())
-                    && a.userAgent().equals(b.userAgent()) && a.consumer().equals(b.consumer()));
         }
     }
 }

@@ -269,6 +269,35 @@ public abstract class StandardRotationContract extends RotationFixture {
         assertThatThrownBy(() -> KeyManager.builder().rotationQuietPeriod(null)).isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * The old key's requests were dropped (the buffer was full) on this node or on another: the old
+     * key is still not quiet until a whole quiet period after the last dropped request, because a
+     * dropped request moves the key's last use all the same.
+     */
+    @Test
+    void whenTheOldKeysUsageWasDroppedThenItIsNotQuietUntilAQuietPeriodAfterTheLastDrop() {
+        IssuedKey old = issue("Sync", "kb:read");
+        IssuedKey next = keys.rotate(old.id());
+        KeyManager full = track(node(store).maxBufferedRollups(1).build());
+        request(keys, next.token(), NIGHTLY, "GET", "/sync", 200);
+        keys.flush();
+        request(full, next.token(), WEB, "GET", "/sync", 200);          // takes the only rollup of the other node
+        clock.advance(Duration.ofHours(1));
+        Instant dropped = clock.instant();
+        request(full, old.token(), WEB, "GET", "/sync", 200);           // a missed consumer, dropped there
+        assertThat(full.stats().droppedRequests()).isEqualTo(1);
+        full.flush();
+
+        clock.advance(Duration.ofHours(23).plusMinutes(1));              // 24 h after the rotation
+        RotationStatus status = keys.rotationStatus(old.id());
+        assertThat(status.state()).isEqualTo(State.OPEN);
+        assertThat(status.oldKeyQuietSince()).isEqualTo(dropped);
+        assertThat(keys.completeRotation(old.id(), "ops").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
+
+        clock.advance(Duration.ofMinutes(59));                           // 24 h after the dropped request
+        assertThat(keys.rotationStatus(old.id()).state()).isEqualTo(State.SAFE_TO_COMPLETE);
+    }
+
     @Test
     void whenKeyWasNeverRotatedOrIsUnknownThenStatusAndCompletionSaySo() {
         IssuedKey lone = issue("Lone", "kb:read");

@@ -26,11 +26,14 @@ public final class RotationStatusCalculator {
      * @param successor   its linked successor as stored now
      * @param oldUsage    the old key's rollups from the rotation's minute on
      * @param newUsage    the successor's rollups from the rotation's minute on
+     * @param lostUsage   the latest request this node dropped without knowing its key, if any: the
+     *                    old key may have been used then ({@code old.lastUsedAt()} covers the drops
+     *                    that could be attributed)
      * @param asOf        now
      * @param quietPeriod how long the old key must be quiet
      */
     public static RotationStatus compute(ApiKey old, ApiKey successor, List<UsageRollup> oldUsage,
-            List<UsageRollup> newUsage, Instant asOf, Duration quietPeriod) {
+            List<UsageRollup> newUsage, Optional<Instant> lostUsage, Instant asOf, Duration quietPeriod) {
         Instant rotatedAt = successor.createdAt();
         Optional<Instant> revokedAt = old.revocation().map(Revocation::at);
 
@@ -50,7 +53,11 @@ public final class RotationStatusCalculator {
             quietSince = UsageRules.max(quietSince, r.lastSeen());
         }
         if (old.lastUsedAt().isPresent()) {
+            // includes requests whose rollups were dropped: their last use is recorded all the same
             quietSince = UsageRules.max(quietSince, old.lastUsedAt().get());
+        }
+        if (lostUsage.isPresent()) {
+            quietSince = UsageRules.max(quietSince, lostUsage.get());
         }
 
         List<ClientMigration> clients = new ArrayList<>(byClient.size());
