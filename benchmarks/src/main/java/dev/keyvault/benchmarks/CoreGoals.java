@@ -15,12 +15,17 @@ final class CoreGoals {
             new Goal("cold verify (cache bypassed) vs one Argon2id verify",
                     "ColdVerifyBenchmark.coldVerify", "ColdVerifyBenchmark.coldVerifyFloor", Kind.TIME_RATIO_AT_MOST, 1.15),
             new Goal("recordUsage vs computeIfAbsent + LongAdder.increment",
-                    "RecordUsageBenchmark.recordUsage", "RecordUsageBenchmark.recordUsageFloor", Kind.TIME_RATIO_AT_MOST, 3.0));
+                    "RecordUsageBenchmark.recordUsage", "RecordUsageBenchmark.recordUsageFloor", Kind.TIME_RATIO_AT_MOST, 3.0),
+            new Goal("recordUsage, one key and minute: 20,000 distinct user agents vs 20,000 distinct client addresses",
+                    "UsageCardinalityBenchmark.distinctAgents", "UsageCardinalityBenchmark.distinctAddresses",
+                    Kind.TIME_RATIO_AT_MOST, 2.0));
 
     static final List<Measurement> MEASUREMENTS = List.of(
             // the same figures with both sides interleaved in one JVM, immune to load drift between JMH forks
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.HotVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.Malformed(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
-            new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage());
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage(),
+            new dev.keyvault.benchmarks.core.WrongSecretFlood.ColdVerify(),
+            new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue());
 }

@@ -113,7 +113,7 @@ public final class HashScheduler {
             }
             try {
                 if (line.flights.size() > MAX_SECRETS_PER_KEY) {
-                    throw new CapacityExceededException("too many different secrets are waiting to be checked for one key id; retry later");
+                    throw full();
                 }
                 if (!line.turn.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
                     throw timedOut();
@@ -139,6 +139,20 @@ public final class HashScheduler {
         } finally {
             lines.computeIfPresent(keyId, (k, l) -> --l.users == 0 ? null : l);
         }
+    }
+
+    /**
+     * Whether {@link #inLine} would refuse a caller of {@code keyId} with {@code flight} at once (its
+     * line is full and no equal flight is in it): lets a caller shed such a request before any I/O.
+     */
+    public boolean isFull(String keyId, Object flight) {
+        Line line = lines.get(keyId);
+        return line != null && line.flights.size() >= MAX_SECRETS_PER_KEY && !line.flights.containsKey(flight);
+    }
+
+    /** The refusal of {@link #inLine} for a full line. */
+    public CapacityExceededException full() {
+        return new CapacityExceededException("too many different secrets are waiting to be checked for one key id; retry later");
     }
 
     private Object join(CompletableFuture<Object> running, long deadline) {

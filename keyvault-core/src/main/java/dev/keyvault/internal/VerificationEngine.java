@@ -122,6 +122,11 @@ public final class VerificationEngine {
     }
 
     private VerificationResult cold(String id, ParsedToken token, InFlightReads.Read read) {
+        byte[] digest = token.secretDigest();
+        if (hashing.scheduler().isFull(id, ByteBuffer.wrap(digest))) {
+            // A flood of distinct secrets for this key id is queued already: shed this one before any I/O.
+            throw hashing.scheduler().full();
+        }
         Optional<StoredKey> found = store.find(id);
         if (found.isEmpty()) {
             return UNKNOWN;
@@ -136,7 +141,6 @@ public final class VerificationEngine {
             LOG.debug("key {} is hashed with an algorithm no configured hasher reads", id);
             return INVALID;
         }
-        byte[] digest = token.secretDigest();
         boolean ok = hasher.isExpensive() ? slowCheck(id, stored, hasher, token, digest) : check(stored, hasher, token);
         if (!ok) {
             return INVALID;
