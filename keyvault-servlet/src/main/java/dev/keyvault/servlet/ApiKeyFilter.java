@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,13 +78,18 @@ import org.slf4j.LoggerFactory;
  * {@code NAME REQUESTS/PERIOD burst BURST}, the period {@code s}, {@code m}, {@code h}, {@code d},
  * a number with one of {@code ms/s/m/h/d}, or ISO-8601); {@code fallback-tier};
  * {@code trusted-proxies} (addresses or CIDR blocks); {@code max-credential-length};
- * {@code record-usage}; {@code unavailable-retry-after} (seconds); {@code max-buckets}. Each means
+ * {@code record-usage}; {@code unavailable-retry-after} (seconds); {@code max-buckets};
+ * {@code allow-path-parameters} (names); {@code allow-encoded-slash}. Each means
  * what the {@link ApiKeyFilterConfig.Builder} setter of that name means and has its default. An
  * unknown or malformed init-param fails {@code init}: a typo must not leave routes open.
  *
  * <h2>What it answers</h2>
  * Per RFC 6750 §3, bodies {@code application/problem+json} (RFC 9457):
  * <ul>
+ *   <li>a path that could be read in more than one way (encoded {@code . / \ % ;}, {@code ;}
+ *       parameters, {@code .}/{@code ..} segments, {@code //}, control or non-ASCII characters, a
+ *       decoded URI other than what the container mapped) → 400 with one fixed body, for every
+ *       request including {@code permitAll} routes: see {@link RequestFirewall};</li>
  *   <li>no key → 401, {@code WWW-Authenticate: Bearer realm="<realm>"};</li>
  *   <li>a malformed, unknown, wrong, revoked or expired key → 401 with {@code error="invalid_token"}
  *       and one description for all, so nobody can probe which keys exist;</li>
@@ -113,7 +119,7 @@ import org.slf4j.LoggerFactory;
  * never change the response. Nothing is logged with key material or the {@code Authorization}
  * header.
  *
- * <p>Order of checks: route (a {@code permitAll} route skips everything), credential, key, the
+ * <p>Order of checks: the {@link RequestFirewall}, route (a {@code permitAll} route skips everything after it), credential, key, the
  * key's tier (so a key over its limit gets 429 even on routes it may not use), scopes. A request is
  * checked once: once a request was let through with a key, its later dispatches (forward, include,
  * error, async) pass straight through.
@@ -224,6 +230,14 @@ public class ApiKeyFilter implements Filter {
         Route route;
         ApiKey key;
         try {
+            if (request.getDispatcherType() == DispatcherType.REQUEST) {
+                Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
+                if (rejected.isPresent()) {
+                    LOG.debug("request refused by the firewall: {}", rejected.get());
+                    e.responses.notCanonical(response);
+                    return;
+                }
+            }
             route = e.rules.match(request.getMethod(), pathInApplication(request));
             if (route.permitAll()) {
                 key = null;
@@ -360,6 +374,7 @@ public class ApiKeyFilter implements Filter {
     private static final class Engine {
         final KeyManager keys;
         final ApiKeyFilterConfig config;
+        final RequestFirewall firewall;
         final RuleSet rules;
         final CredentialResolver credentials;
         final Responses responses;
@@ -369,6 +384,7 @@ public class ApiKeyFilter implements Filter {
         Engine(KeyManager keys, ApiKeyFilterConfig config) {
             this.keys = keys;
             this.config = config;
+            this.firewall = config.requestFirewall();
             this.responses = new Responses(config.realm(), config.unavailableRetryAfter().toSeconds());
             this.rules = new RuleSet(config.rules(), config.unmatched(), responses);
             this.credentials = new CredentialResolver(config.authorizationHeader().orElse(null),

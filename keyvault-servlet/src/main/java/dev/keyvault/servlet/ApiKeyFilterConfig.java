@@ -46,6 +46,7 @@ public final class ApiKeyFilterConfig {
     private final int maxCredentialLength;
     private final boolean recordUsage;
     private final Duration unavailableRetryAfter;
+    private final RequestFirewall requestFirewall;
 
     private ApiKeyFilterConfig(Builder b) {
         this.realm = b.realm;
@@ -61,6 +62,7 @@ public final class ApiKeyFilterConfig {
         this.maxCredentialLength = b.maxCredentialLength;
         this.recordUsage = b.recordUsage;
         this.unavailableRetryAfter = b.unavailableRetryAfter;
+        this.requestFirewall = b.firewall.build();
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -147,12 +149,21 @@ public final class ApiKeyFilterConfig {
         return unavailableRetryAfter;
     }
 
+    /**
+     * The request firewall every request passes first, permitAll routes included: strict unless
+     * {@link Builder#allowPathParameters} or {@link Builder#allowEncodedSlash} relaxed it.
+     */
+    public RequestFirewall requestFirewall() {
+        return requestFirewall;
+    }
+
     @Override
     public String toString() {
         return "ApiKeyFilterConfig[realm=" + realm + ", authorizationHeader=" + authorizationHeader
                 + ", apiKeyHeader=" + apiKeyHeader + ", rules=" + rules + ", unmatched=" + unmatched
                 + ", tiers=" + tiers.values() + ", fallbackTier=" + fallbackTier.map(Tier::name)
-                + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies + "]";
+                + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies
+                + ", requestFirewall=" + requestFirewall + "]";
     }
 
     /**
@@ -181,6 +192,7 @@ public final class ApiKeyFilterConfig {
         private int maxCredentialLength = 1024;
         private boolean recordUsage = true;
         private Duration unavailableRetryAfter = Duration.ofSeconds(5);
+        private final RequestFirewall.Builder firewall = RequestFirewall.builder();
         private final Set<String> set = new HashSet<>();
 
         private Builder() {}
@@ -363,6 +375,34 @@ public final class ApiKeyFilterConfig {
             }
             once("unavailableRetryAfter");
             this.unavailableRetryAfter = retryAfter;
+            return this;
+        }
+
+        /**
+         * Lets path parameters of these names through the {@link RequestFirewall} — such as
+         * {@code jsessionid}, for an application that keeps session ids in URLs — each
+         * {@code [A-Za-z0-9_-]{1,64}}, with values of letters, digits and {@code . _ ~ -}. A dot
+         * segment carrying one is still refused. Default: none — a {@code ;} anywhere in the path
+         * is answered 400.
+         */
+        public Builder allowPathParameters(String... names) {
+            requireNonNull(names, "names");
+            if (set.contains("allowPathParameters")) {
+                throw new IllegalStateException("allowPathParameters was already set");
+            }
+            firewall.allowPathParameters(names);
+            set.add("allowPathParameters");
+            return this;
+        }
+
+        /**
+         * Whether the {@link RequestFirewall} lets {@code %2F} through, for an application whose
+         * resource names hold slashes (the container must let it through too). It still separates
+         * segments for the dot and empty segment checks. Default: false — answered 400.
+         */
+        public Builder allowEncodedSlash(boolean allow) {
+            once("allowEncodedSlash");
+            firewall.allowEncodedSlash(allow);
             return this;
         }
 

@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * match decides. Requests no rule matches get the {@link UnmatchedPolicy}.
  *
  * <p>The path matched is the request's path inside the application (servlet path plus path info),
- * as the container decoded and normalized it, so {@code /a/../admin} or {@code %2e%2e} cannot
- * step around a rule. Patterns are {@code /}-separated segments: a literal, {@code *} for any
+ * as the container decoded it. Paths that could be read in more than one way ({@code /a/../admin},
+ * {@code %2e%2e}, {@code ;} parameters, {@code //}…) never get here: the {@link RequestFirewall}
+ * refuses them first, so the path a rule sees is the path the application routes on. Patterns are {@code /}-separated segments: a literal, {@code *} for any
  * one segment (or part of one, as in {@code *.json}), and {@code **} as a whole segment for any
  * number of segments, including none ({@code /articles/**} matches {@code /articles} and
  * {@code /articles/1/comments}). Empty segments are ignored, so {@code /articles/} is

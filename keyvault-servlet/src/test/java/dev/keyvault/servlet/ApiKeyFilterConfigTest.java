@@ -25,6 +25,29 @@ class ApiKeyFilterConfigTest {
         assertThat(config.maxCredentialLength()).isEqualTo(1024);
         assertThat(config.recordUsage()).isTrue();
         assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
+        assertThat(config.requestFirewall().allowedPathParameters()).isEmpty();
+        assertThat(config.requestFirewall().allowsEncodedSlash()).isFalse();
+    }
+
+    @Test
+    void whenTheFirewallIsRelaxedThenOnlyWhatWasNamed() {
+        ApiKeyFilterConfig config = ApiKeyFilterConfig.builder()
+                .allowPathParameters("jsessionid", "JSESSIONID")
+                .allowEncodedSlash(true)
+                .build();
+
+        assertThat(config.requestFirewall().allowedPathParameters()).containsExactly("JSESSIONID", "jsessionid");
+        assertThat(config.requestFirewall().allowsEncodedSlash()).isTrue();
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters("a").allowPathParameters("b"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("allowPathParameters was already set");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowEncodedSlash(true).allowEncodedSlash(false))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters("a=b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestFirewall.strict().check(null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test

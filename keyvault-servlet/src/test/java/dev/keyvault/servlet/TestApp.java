@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The application under test, deployed the same way on every container through the portable
@@ -27,6 +29,7 @@ final class TestApp implements ServletContainerInitializer {
     private final Filter instance;
     private final Map<String, String> initParams;
     private final Map<String, Object> attributes;
+    private final List<String> servletRuns = new CopyOnWriteArrayList<>();
 
     private TestApp(Filter instance, Map<String, String> initParams, Map<String, Object> attributes) {
         this.instance = instance;
@@ -45,7 +48,7 @@ final class TestApp implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         attributes.forEach(context::setAttribute);
-        ServletRegistration.Dynamic servlet = context.addServlet("app", new AppServlet());
+        ServletRegistration.Dynamic servlet = context.addServlet("app", new AppServlet(servletRuns));
         servlet.addMapping("/*");
         servlet.setAsyncSupported(true);
         FilterRegistration.Dynamic filter = instance != null
@@ -56,15 +59,26 @@ final class TestApp implements ServletContainerInitializer {
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     }
 
+    /** Every time the app servlet ran: its dispatcher type and request URI, such as {@code REQUEST /articles/1}. */
+    List<String> servletRuns() {
+        return servletRuns;
+    }
+
     /**
      * Answers 200 with what it sees of the caller; {@code …/404} answers 404, {@code …/boom} throws,
      * {@code /async/…} completes asynchronously with 202.
      */
     static final class AppServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
+        private final transient List<String> runs;
+
+        AppServlet(List<String> runs) {
+            this.runs = runs;
+        }
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            runs.add(req.getDispatcherType() + " " + req.getRequestURI());
             String path = req.getPathInfo() == null ? "" : req.getPathInfo();
             if (path.endsWith("/boom")) {
                 throw new IllegalStateException("the application failed");

@@ -17,13 +17,24 @@ import org.apache.catalina.valves.ErrorReportValve;
 final class TomcatServer implements TestServer {
     private final Tomcat tomcat;
     private final Connector connector;
+    private final TestApp app;
 
-    private TomcatServer(Tomcat tomcat, Connector connector) {
+    private TomcatServer(Tomcat tomcat, Connector connector, TestApp app) {
         this.tomcat = tomcat;
         this.connector = connector;
+        this.app = app;
     }
 
     static TomcatServer start(TestApp app, int maxHttpHeaderSize) throws Exception {
+        return start(app, maxHttpHeaderSize, false);
+    }
+
+    /**
+     * @param lenient let through what Tomcat can be told to accept — encoded slashes and
+     *                backslashes (decoded), raw backslashes as separators — as a host that needs one
+     *                of them might configure it
+     */
+    static TomcatServer start(TestApp app, int maxHttpHeaderSize, boolean lenient) throws Exception {
         Path base = Files.createTempDirectory("tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -32,6 +43,12 @@ final class TomcatServer implements TestServer {
         connector.setProperty("address", "127.0.0.1");
         connector.setProperty("maxHttpHeaderSize", Integer.toString(maxHttpHeaderSize));
         connector.setProperty("maxHttpRequestHeaderSize", Integer.toString(maxHttpHeaderSize));
+        if (lenient) {
+            connector.setEncodedSolidusHandling("decode");
+            connector.setEncodedReverseSolidusHandling("decode");
+            connector.setAllowBackslash(true);
+            connector.setProperty("relaxedPathChars", "\\\"<>[]^`{|}");
+        }
         tomcat.setConnector(connector);
         // Tomcat's default error page quotes the rejected header line (key included) and a stack trace
         // when the connector refuses a malformed request; production deployments switch that off too.
@@ -71,12 +88,17 @@ final class TomcatServer implements TestServer {
             failures.forEach(e::addSuppressed);
             throw e;
         }
-        return new TomcatServer(tomcat, connector);
+        return new TomcatServer(tomcat, connector, app);
     }
 
     @Override
     public int port() {
         return connector.getLocalPort();
+    }
+
+    @Override
+    public TestApp app() {
+        return app;
     }
 
     @Override

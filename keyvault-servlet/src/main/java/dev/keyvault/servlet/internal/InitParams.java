@@ -35,12 +35,15 @@ public final class InitParams {
     public static final String RECORD_USAGE = "record-usage";
     public static final String UNAVAILABLE_RETRY_AFTER = "unavailable-retry-after";
     public static final String MAX_BUCKETS = "max-buckets";
+    public static final String ALLOW_PATH_PARAMETERS = "allow-path-parameters";
+    public static final String ALLOW_ENCODED_SLASH = "allow-encoded-slash";
     /** Not configuration of the filter's behaviour: where to find things in the ServletContext. */
     public static final String KEY_MANAGER_ATTRIBUTE = "key-manager-attribute";
     public static final String CONFIG_ATTRIBUTE = "config-attribute";
 
     public static final Set<String> CONFIG_NAMES = Set.of(REALM, AUTHORIZATION_HEADER, API_KEY_HEADER, RULES, UNMATCHED,
-            TIERS, FALLBACK_TIER, TRUSTED_PROXIES, MAX_CREDENTIAL_LENGTH, RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS);
+            TIERS, FALLBACK_TIER, TRUSTED_PROXIES, MAX_CREDENTIAL_LENGTH, RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS,
+            ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH);
     private static final String NONE = "none";
     private static final Pattern TIER = Pattern.compile(
             "([a-z0-9][a-z0-9_.-]{0,31})\\s+(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
@@ -95,6 +98,8 @@ public final class InitParams {
             case RECORD_USAGE -> b.recordUsage(bool(value));
             case UNAVAILABLE_RETRY_AFTER -> b.unavailableRetryAfter(Duration.ofSeconds(integer(value, Long::parseLong)));
             case MAX_BUCKETS -> b.rateLimitStore(RateLimitStore.local(integer(value, Long::parseLong)));
+            case ALLOW_PATH_PARAMETERS -> b.allowPathParameters(value.split("[\\s,]+"));
+            case ALLOW_ENCODED_SLASH -> b.allowEncodedSlash(bool(value));
             default -> throw new IllegalArgumentException("unknown parameter; known: " + String.join(", ", CONFIG_NAMES.stream().sorted().toList()));
         }
     }

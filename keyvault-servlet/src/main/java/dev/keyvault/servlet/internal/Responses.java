@@ -37,6 +37,7 @@ public final class Responses {
     private static final byte[] FORBIDDEN_BODY = problem(403, "Forbidden", "The API key does not grant access to this resource");
     private static final byte[] TOO_MANY_BODY = problem(429, "Too Many Requests", "The API key's rate limit is exhausted");
     private static final byte[] UNAVAILABLE_BODY = problem(503, "Service Unavailable", "API keys cannot be checked right now");
+    private static final byte[] NOT_CANONICAL_BODY = problem(400, "Bad Request", "The request path is not in canonical form");
     private static final byte[] INTERNAL_BODY = problem(500, "Internal Server Error", "The API key could not be checked");
 
     private final String missing;
@@ -87,6 +88,14 @@ public final class Responses {
             case EMPTY -> write(response, 400, empty, EMPTY_BODY);
             case TOO_LARGE -> write(response, 431, null, TOO_LARGE_BODY);
         }
+    }
+
+    /**
+     * The request firewall refused the path: 400 without a challenge (it is not about the key),
+     * and one body whatever the reason, so the path is never echoed.
+     */
+    public void notCanonical(HttpServletResponse response) throws IOException {
+        write(response, 400, null, NOT_CANONICAL_BODY);
     }
 
     /** A valid key without the route's scopes: 403 {@code insufficient_scope}. */

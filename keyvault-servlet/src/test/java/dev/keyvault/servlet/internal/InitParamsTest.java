@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.servlet.ApiKeyFilterConfig;
+import dev.keyvault.servlet.RequestFirewall;
 import dev.keyvault.servlet.Rule;
 import dev.keyvault.servlet.Tier;
 import dev.keyvault.servlet.UnmatchedPolicy;
@@ -36,6 +37,8 @@ class InitParamsTest {
         params.put("record-usage", "false");
         params.put("unavailable-retry-after", "30");
         params.put("max-buckets", "5000");
+        params.put("allow-path-parameters", "jsessionid, sid");
+        params.put("allow-encoded-slash", "true");
         params.put("key-manager-attribute", "my.keys");
 
         ApiKeyFilterConfig config = InitParams.parse(params);
@@ -59,6 +62,8 @@ class InitParamsTest {
         assertThat(config.recordUsage()).isFalse();
         assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.rateLimitStore().toString()).isEqualTo("RateLimitStore[local, maximumKeys=5000]");
+        assertThat(config.requestFirewall().allowedPathParameters()).containsExactly("jsessionid", "sid");
+        assertThat(config.requestFirewall().allowsEncodedSlash()).isTrue();
     }
 
     @Test
@@ -71,6 +76,7 @@ class InitParamsTest {
         assertThat(config.rules()).isEmpty();
         assertThat(config.unmatched()).isEqualTo(UnmatchedPolicy.DENY);
         assertThat(config.tierFor("default")).isEqualTo(Optional.empty());
+        assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
     }
 
     @Test
@@ -93,5 +99,9 @@ class InitParamsTest {
                 .hasMessageStartingWith("init-param 'trusted-proxies': not an IP address");
         assertThatThrownBy(() -> InitParams.parse(Map.of("max-credential-length", "lots")))
                 .hasMessageStartingWith("init-param 'max-credential-length': not a number");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("allow-path-parameters", "jsessionid=1")))
+                .hasMessageStartingWith("init-param 'allow-path-parameters': a path parameter name matches");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("allow-encoded-slash", "yes")))
+                .hasMessageStartingWith("init-param 'allow-encoded-slash': true or false");
     }
 }
