@@ -40,6 +40,7 @@ public final class ApiKeyFilterConfig {
     private final UnmatchedPolicy unmatched;
     private final Map<String, Tier> tiers;
     private final Optional<Tier> fallbackTier;
+    private final boolean unknownTiersUnlimited;
     private final RateLimitStore rateLimitStore;
     private final List<String> trustedProxies;
     private final Clock clock;
@@ -56,6 +57,7 @@ public final class ApiKeyFilterConfig {
         this.unmatched = b.unmatched;
         this.tiers = Collections.unmodifiableMap(new LinkedHashMap<>(b.tiers));
         this.fallbackTier = Optional.ofNullable(b.tiers.get(b.fallbackTier));
+        this.unknownTiersUnlimited = b.unknownTiersUnlimited;
         this.rateLimitStore = b.rateLimitStore;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.clock = b.clock;
@@ -101,8 +103,9 @@ public final class ApiKeyFilterConfig {
     }
 
     /**
-     * The tier of a key whose own tier is not configured: the configured tier of that name, else
-     * the fallback tier, else empty (not limited).
+     * The tier a key of tier {@code tierName} is limited by: the configured tier of that name, else
+     * the fallback tier; empty (not limited) only when no tiers are configured, or when
+     * {@link Builder#unknownTiersUnlimited()} was chosen.
      */
     public Optional<Tier> tierFor(String tierName) {
         return Optional.ofNullable(tierOrNull(tierName));
@@ -117,6 +120,11 @@ public final class ApiKeyFilterConfig {
     /** The tier keys of unconfigured tiers get, if any. */
     public Optional<Tier> fallbackTier() {
         return fallbackTier;
+    }
+
+    /** Whether keys of unconfigured tiers were explicitly left unlimited ({@link Builder#unknownTiersUnlimited()}). */
+    public boolean unknownTiersUnlimited() {
+        return unknownTiersUnlimited;
     }
 
     /** Where the buckets live. */
@@ -162,6 +170,7 @@ public final class ApiKeyFilterConfig {
         return "ApiKeyFilterConfig[realm=" + realm + ", authorizationHeader=" + authorizationHeader
                 + ", apiKeyHeader=" + apiKeyHeader + ", rules=" + rules + ", unmatched=" + unmatched
                 + ", tiers=" + tiers.values() + ", fallbackTier=" + fallbackTier.map(Tier::name)
+                + (unknownTiersUnlimited ? ", unknownTiersUnlimited" : "")
                 + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies
                 + ", requestFirewall=" + requestFirewall + "]";
     }
@@ -186,6 +195,7 @@ public final class ApiKeyFilterConfig {
         private UnmatchedPolicy unmatched = UnmatchedPolicy.DENY;
         private final Map<String, Tier> tiers = new LinkedHashMap<>();
         private String fallbackTier = "default";
+        private boolean unknownTiersUnlimited;
         private RateLimitStore rateLimitStore = RateLimitStore.local();
         private List<String> trustedProxies = List.of();
         private Clock clock;
@@ -297,13 +307,33 @@ public final class ApiKeyFilterConfig {
 
         /**
          * The tier of keys whose tier is not configured here; it must be added with {@link #tier}.
-         * Default: {@code default} — the tier keyvault gives keys issued without one — if such a
-         * tier is added; if not, keys of unconfigured tiers are not limited.
+         * Default: the tier named {@code default} — the tier keyvault gives keys issued without
+         * one — if such a tier is added. When tiers are configured and neither exists,
+         * {@link #build()} fails rather than leave those keys unlimited, unless
+         * {@link #unknownTiersUnlimited()} says so.
          */
         public Builder fallbackTier(String name) {
             requireNonNull(name, "name");
+            if (unknownTiersUnlimited) {
+                throw new IllegalStateException("fallbackTier contradicts unknownTiersUnlimited already set");
+            }
             once("fallbackTier");
             this.fallbackTier = name;
+            return this;
+        }
+
+        /**
+         * Leaves keys whose tier is not configured unlimited, on purpose: without this, or a
+         * {@link #fallbackTier}, or a tier named {@code default}, {@link #build()} fails when tiers
+         * are configured — a key issued without a tier must not escape every limit by accident.
+         * Contradicts {@link #fallbackTier}. Default: off.
+         */
+        public Builder unknownTiersUnlimited() {
+            if (set.contains("fallbackTier")) {
+                throw new IllegalStateException("unknownTiersUnlimited contradicts the fallbackTier already set");
+            }
+            once("unknownTiersUnlimited");
+            this.unknownTiersUnlimited = true;
             return this;
         }
 
@@ -409,8 +439,11 @@ public final class ApiKeyFilterConfig {
         /**
          * Builds the configuration.
          *
-         * @throws IllegalStateException if neither credential header is accepted, or the fallback
-         *                               tier was set to a tier that was not added
+         * @throws IllegalStateException if neither credential header is accepted; if the fallback
+         *                               tier was set to a tier that was not added; or if tiers are
+         *                               added but keys of other tiers would not be limited (no
+         *                               fallback tier, no tier named {@code default}, and no
+         *                               {@link #unknownTiersUnlimited()})
          */
         public ApiKeyFilterConfig build() {
             if (authorizationHeader.isEmpty() && apiKeyHeader.isEmpty()) {
@@ -422,6 +455,13 @@ public final class ApiKeyFilterConfig {
             }
             if (set.contains("fallbackTier") && !tiers.containsKey(fallbackTier)) {
                 throw new IllegalStateException("the fallback tier " + fallbackTier + " was not added with tier(...)");
+            }
+            if (!tiers.isEmpty() && !tiers.containsKey(fallbackTier) && !unknownTiersUnlimited) {
+                throw new IllegalStateException("tiers " + tiers.keySet() + " are configured, but keys of a tier that is not"
+                        + " configured (such as 'default', the tier of keys issued without one) would not be rate-limited:"
+                        + " add a tier named 'default', or name the tier they get with fallbackTier(...) (init-param"
+                        + " fallback-tier), or leave them unlimited on purpose with unknownTiersUnlimited() (init-param"
+                        + " unknown-tiers-unlimited=true)");
             }
             return new ApiKeyFilterConfig(this);
         }

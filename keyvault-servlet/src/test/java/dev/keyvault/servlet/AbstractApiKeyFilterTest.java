@@ -326,6 +326,37 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
     }
 
+    @Test
+    void whenKeyWasIssuedWithoutATierThenTheFallbackTierLimitsIt() throws Exception {
+        TestServer server = serve(ApiKeyFilterConfig.builder().realm(REALM).clock(clock)
+                .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
+                .tier(Tier.of("free", 1, Duration.ofMinutes(1), 1))
+                .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100))
+                .fallbackTier("free")
+                .build());
+        IssuedKey untiered = issue("kb:read");
+        assertThat(untiered.key().tier()).isEqualTo("default");
+
+        assertThat(get(server, "/articles/1", "X-API-Key", untiered.token()).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "X-API-Key", untiered.token()).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void whenUnknownTiersAreDeclaredUnlimitedThenAKeyOfAnUnknownTierIsNotLimited() throws Exception {
+        TestServer server = serve(ApiKeyFilterConfig.builder().realm(REALM).clock(clock)
+                .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
+                .tier(Tier.of("free", 1, Duration.ofMinutes(1), 1))
+                .unknownTiersUnlimited()
+                .build());
+        IssuedKey untiered = issue("kb:read");
+
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> response = get(server, "/articles/1", "X-API-Key", untiered.token());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("RateLimit-Limit")).isEmpty();
+        }
+    }
+
     static void assertRateLimit(HttpResponse<String> response, String limit, String remaining, String reset) {
         assertThat(header(response, "RateLimit-Limit")).isEqualTo(limit);
         assertThat(header(response, "RateLimit-Remaining")).isEqualTo(remaining);
@@ -664,6 +695,7 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
                         POST /articles/** kb:write
                         """,
                 "tiers", "tiny 2/m burst 2",
+                "fallback-tier", "tiny",
                 "api-key-header", "X-Kb-Key"),
                 Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys)));
         closeAfter.add(server);
@@ -702,6 +734,14 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         TestApp app = TestApp.declarative(Map.of("rulez", "GET /** permitAll"), Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys));
 
         assertRefusedToStart(() -> closeAfter.add(start(app)), "init-param 'rulez': unknown parameter");
+    }
+
+    @Test
+    void whenDeclarativeFilterHasTiersButNoFallbackThenTheApplicationDoesNotStart() {
+        TestApp app = TestApp.declarative(Map.of("tiers", "free 60/m burst 10; standard 600/m burst 100"),
+                Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys));
+
+        assertRefusedToStart(() -> closeAfter.add(start(app)), "keys of a tier that is not configured");
     }
 
     @Test

@@ -59,6 +59,40 @@ class ApiKeyFilterConfigTest {
     }
 
     @Test
+    void whenTiersAreConfiguredWithoutAFallbackThenBuildFailsNamingTheFix() {
+        ApiKeyFilterConfig.Builder b = ApiKeyFilterConfig.builder()
+                .tier(Tier.of("free", 60, Duration.ofMinutes(1), 10))
+                .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100));
+
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("keys of a tier that is not configured")
+                .hasMessageContaining("'default'")
+                .hasMessageContaining("fallbackTier")
+                .hasMessageContaining("unknownTiersUnlimited");
+    }
+
+    @Test
+    void whenTiersAreConfiguredWithADefaultTierAFallbackOrAnExplicitOptOutThenTheyBuild() {
+        Tier free = Tier.of("free", 60, Duration.ofMinutes(1), 10);
+        Tier standard = Tier.of("standard", 600, Duration.ofMinutes(1), 100);
+
+        ApiKeyFilterConfig withFallback = ApiKeyFilterConfig.builder().tier(free).tier(standard).fallbackTier("free").build();
+        ApiKeyFilterConfig withDefault = ApiKeyFilterConfig.builder().tier(free).tier(Tier.of("default", 1, Duration.ofSeconds(1), 1)).build();
+        ApiKeyFilterConfig optedOut = ApiKeyFilterConfig.builder().tier(free).tier(standard).unknownTiersUnlimited().build();
+
+        assertThat(withFallback.tierFor("default")).contains(free);
+        assertThat(withDefault.tierFor("gold")).map(Tier::name).contains("default");
+        assertThat(optedOut.tierFor("default")).isEmpty();
+        assertThat(optedOut.unknownTiersUnlimited()).isTrue();
+        assertThat(withFallback.unknownTiersUnlimited()).isFalse();
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().fallbackTier("free").unknownTiersUnlimited())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().unknownTiersUnlimited().fallbackTier("free"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void whenAnOptionIsSetTwiceThenIllegalState() {
         assertThatThrownBy(() -> ApiKeyFilterConfig.builder().realm("a").realm("b"))
                 .isInstanceOf(IllegalStateException.class).hasMessage("realm was already set");

@@ -30,6 +30,7 @@ public final class InitParams {
     public static final String UNMATCHED = "unmatched";
     public static final String TIERS = "tiers";
     public static final String FALLBACK_TIER = "fallback-tier";
+    public static final String UNKNOWN_TIERS_UNLIMITED = "unknown-tiers-unlimited";
     public static final String TRUSTED_PROXIES = "trusted-proxies";
     public static final String MAX_CREDENTIAL_LENGTH = "max-credential-length";
     public static final String RECORD_USAGE = "record-usage";
@@ -42,7 +43,7 @@ public final class InitParams {
     public static final String CONFIG_ATTRIBUTE = "config-attribute";
 
     public static final Set<String> CONFIG_NAMES = Set.of(REALM, AUTHORIZATION_HEADER, API_KEY_HEADER, RULES, UNMATCHED,
-            TIERS, FALLBACK_TIER, TRUSTED_PROXIES, MAX_CREDENTIAL_LENGTH, RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS,
+            TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, TRUSTED_PROXIES, MAX_CREDENTIAL_LENGTH, RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS,
             ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH);
     private static final String NONE = "none";
     private static final Pattern TIER = Pattern.compile(
@@ -93,6 +94,11 @@ public final class InitParams {
             case UNMATCHED -> b.unmatched(unmatched(value));
             case TIERS -> lines(value).forEach(line -> b.tier(tier(line)));
             case FALLBACK_TIER -> b.fallbackTier(value);
+            case UNKNOWN_TIERS_UNLIMITED -> {
+                if (bool(value)) {
+                    b.unknownTiersUnlimited();
+                }
+            }
             case TRUSTED_PROXIES -> b.trustedProxies(value.split("[\\s,]+"));
             case MAX_CREDENTIAL_LENGTH -> b.maxCredentialLength(integer(value, Integer::parseInt));
             case RECORD_USAGE -> b.recordUsage(bool(value));

@@ -80,6 +80,14 @@ class InitParamsTest {
     }
 
     @Test
+    void whenTiersHaveNoFallbackButUnknownTiersAreDeclaredUnlimitedThenTheyAreNotLimited() {
+        ApiKeyFilterConfig config = InitParams.parse(Map.of("tiers", "free 60/m burst 10", "unknown-tiers-unlimited", "true"));
+
+        assertThat(config.tierFor("default")).isEmpty();
+        assertThat(config.tierFor("free")).isPresent();
+    }
+
+    @Test
     void whenAParamIsUnknownOrMalformedThenTheErrorNamesIt() {
         assertThatThrownBy(() -> InitParams.parse(Map.of("rule", "GET / permitAll")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("init-param 'rule': unknown parameter");
@@ -99,6 +107,9 @@ class InitParamsTest {
                 .hasMessageStartingWith("init-param 'trusted-proxies': not an IP address");
         assertThatThrownBy(() -> InitParams.parse(Map.of("max-credential-length", "lots")))
                 .hasMessageStartingWith("init-param 'max-credential-length': not a number");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("tiers", "free 60/m burst 10")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("init-param fallback-tier").hasMessageContaining("init-param unknown-tiers-unlimited=true");
         assertThatThrownBy(() -> InitParams.parse(Map.of("allow-path-parameters", "jsessionid=1")))
                 .hasMessageStartingWith("init-param 'allow-path-parameters': a path parameter name matches");
         assertThatThrownBy(() -> InitParams.parse(Map.of("allow-encoded-slash", "yes")))
