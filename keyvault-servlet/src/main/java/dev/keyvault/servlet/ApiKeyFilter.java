@@ -10,6 +10,7 @@ import dev.keyvault.servlet.internal.Buckets;
 import dev.keyvault.servlet.internal.ClientAddresses;
 import dev.keyvault.servlet.internal.Credential;
 import dev.keyvault.servlet.internal.CredentialResolver;
+import dev.keyvault.servlet.internal.FailureLimiter;
 import dev.keyvault.servlet.internal.InitParams;
 import dev.keyvault.servlet.internal.IpRange;
 import dev.keyvault.servlet.internal.Probe;
@@ -301,7 +302,19 @@ public class ApiKeyFilter implements Filter {
             return null;
         }
         Credential.Token token = (Credential.Token) credential;
+        String client = null;
+        if (e.failures != null && !e.failures.isIdle()) {
+            client = e.addresses.clientIp(request);
+            long wait = e.failures.secondsToWait(client);
+            if (wait > 0) {
+                // Before verify, so a flood of wrong keys from one address costs a map lookup, not a hash each.
+                LOG.debug("client over the failure limit");
+                e.responses.tooManyFailures(response, wait);
+                return null;
+            }
+        }
         if (!token.syntacticallyValid()) {
+            failed(e, request, client);
             e.responses.invalidToken(response);
             return null;
         }
@@ -316,6 +329,11 @@ public class ApiKeyFilter implements Filter {
         }
         if (result instanceof VerificationResult.Rejected rejected) {
             LOG.debug("API key rejected: {}", rejected.reason());
+            switch (rejected.reason()) {
+                // REVOKED and EXPIRED proved the secret (a forgotten consumer, not a guesser): not counted.
+                case MALFORMED, UNKNOWN, INVALID -> failed(e, request, client);
+                default -> { }
+            }
             // Present only for REVOKED and EXPIRED, i.e. the caller proved it holds that key's secret.
             rejected.keyId().ifPresent(id -> e.usage.record(request, id, route, 401));
             e.responses.invalidToken(response);
@@ -349,6 +367,13 @@ public class ApiKeyFilter implements Filter {
         return key;
     }
 
+    /** Counts a failed verification against the request's client address, resolving it unless already done. */
+    private static void failed(Engine e, HttpServletRequest request, String client) {
+        if (e.failures != null) {
+            e.failures.failed(client != null ? client : e.addresses.clientIp(request));
+        }
+    }
+
     /** The path inside the application as the container decoded and normalized it. */
     private static String pathInApplication(HttpServletRequest request) {
         String servletPath = request.getServletPath();
@@ -379,6 +404,8 @@ public class ApiKeyFilter implements Filter {
         final CredentialResolver credentials;
         final Responses responses;
         final Buckets buckets;
+        final ClientAddresses addresses;
+        final FailureLimiter failures;
         final UsageRecorder usage;
 
         Engine(KeyManager keys, ApiKeyFilterConfig config) {
@@ -391,8 +418,11 @@ public class ApiKeyFilter implements Filter {
                     config.apiKeyHeader().orElse(null), config.maxCredentialLength());
             java.time.Clock clock = config.clock().orElseGet(keys::clock);
             this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(clock);
-            this.usage = new UsageRecorder(keys, clock,
-                    new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList()), config.recordUsage());
+            this.addresses = new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList());
+            this.failures = config.failureLimit()
+                    .map(limit -> new FailureLimiter(limit, FailureLimiter.DEFAULT_MAXIMUM_ADDRESSES, clock))
+                    .orElse(null);
+            this.usage = new UsageRecorder(keys, clock, addresses, config.recordUsage());
         }
     }
 

@@ -43,6 +43,7 @@ public final class ApiKeyFilterConfig {
     private final boolean unknownTiersUnlimited;
     private final RateLimitStore rateLimitStore;
     private final List<String> trustedProxies;
+    private final Optional<FailureLimit> failureLimit;
     private final Clock clock;
     private final int maxCredentialLength;
     private final boolean recordUsage;
@@ -60,6 +61,7 @@ public final class ApiKeyFilterConfig {
         this.unknownTiersUnlimited = b.unknownTiersUnlimited;
         this.rateLimitStore = b.rateLimitStore;
         this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.failureLimit = b.failureLimit;
         this.clock = b.clock;
         this.maxCredentialLength = b.maxCredentialLength;
         this.recordUsage = b.recordUsage;
@@ -137,7 +139,15 @@ public final class ApiKeyFilterConfig {
         return trustedProxies;
     }
 
-    /** The clock of rate-limit buckets and usage timestamps, if one was set; otherwise the filter uses its {@code KeyManager}'s. */
+    /**
+     * How many failed key verifications a client address may have before its keys are answered
+     * 429 unverified; empty if switched off with {@link Builder#withoutFailureLimit()}.
+     */
+    public Optional<FailureLimit> failureLimit() {
+        return failureLimit;
+    }
+
+    /** The clock of rate-limit buckets, the failure limit and usage timestamps, if one was set; otherwise the filter uses its {@code KeyManager}'s. */
     public Optional<Clock> clock() {
         return Optional.ofNullable(clock);
     }
@@ -172,6 +182,7 @@ public final class ApiKeyFilterConfig {
                 + ", tiers=" + tiers.values() + ", fallbackTier=" + fallbackTier.map(Tier::name)
                 + (unknownTiersUnlimited ? ", unknownTiersUnlimited" : "")
                 + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies
+                + ", failureLimit=" + failureLimit.map(Object::toString).orElse("none")
                 + ", requestFirewall=" + requestFirewall + "]";
     }
 
@@ -198,6 +209,7 @@ public final class ApiKeyFilterConfig {
         private boolean unknownTiersUnlimited;
         private RateLimitStore rateLimitStore = RateLimitStore.local();
         private List<String> trustedProxies = List.of();
+        private Optional<FailureLimit> failureLimit = Optional.of(FailureLimit.DEFAULT);
         private Clock clock;
         private int maxCredentialLength = 1024;
         private boolean recordUsage = true;
@@ -347,7 +359,8 @@ public final class ApiKeyFilterConfig {
 
         /**
          * The reverse proxies (addresses or CIDR blocks, such as {@code 10.0.0.0/8} or {@code ::1})
-         * whose {@code X-Forwarded-For} is believed when usage records the client address.
+         * whose {@code X-Forwarded-For} is believed when usage records the client address and when
+         * failed verifications are counted per client ({@link #failureLimit}).
          * Default: none — the connection's remote address is the client.
          */
         public Builder trustedProxies(String... proxies) {
@@ -363,7 +376,36 @@ public final class ApiKeyFilterConfig {
         }
 
         /**
-         * The clock of rate-limit buckets and usage timestamps. With PostgreSQL buckets every node's
+         * How many failed key verifications — a malformed, unknown or wrong key, answered 401 — a
+         * client address may have before its requests with a key are answered 429 with
+         * {@code Retry-After}, without being verified, until its allowance refills. The address is
+         * the one usage records ({@code X-Forwarded-For} only from {@link #trustedProxies}); IPv6
+         * addresses count by /64. While an address is limited even a valid key from it gets 429:
+         * verifying it would cost what the limit saves, and a client that keeps failing is not
+         * told which of its keys are good. Requests that succeed, carry no key, or are refused
+         * otherwise never count. At most 10,000 addresses are tracked; beyond that, addresses
+         * whose allowance refilled are forgotten first, then unlimited ones, then any.
+         * Default: {@link FailureLimit#DEFAULT} — 20 failures at once, then 20 a minute.
+         */
+        public Builder failureLimit(FailureLimit limit) {
+            requireNonNull(limit, "limit");
+            once("failureLimit");
+            this.failureLimit = Optional.of(limit);
+            return this;
+        }
+
+        /**
+         * Switches failure limiting off: every request with a key is verified, however many wrong
+         * keys its address sent. Default: on, see {@link #failureLimit}.
+         */
+        public Builder withoutFailureLimit() {
+            once("failureLimit");
+            this.failureLimit = Optional.empty();
+            return this;
+        }
+
+        /**
+         * The clock of rate-limit buckets, the failure limit and usage timestamps. With PostgreSQL buckets every node's
          * clock must agree (NTP). Default: the {@code KeyManager}'s clock ({@code KeyManager.clock()}),
          * so a test that moves the manager's clock moves the buckets too.
          */

@@ -25,6 +25,8 @@ class ApiKeyFilterConfigTest {
         assertThat(config.maxCredentialLength()).isEqualTo(1024);
         assertThat(config.recordUsage()).isTrue();
         assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.failureLimit()).contains(FailureLimit.of(20, Duration.ofMinutes(1), 20)).contains(FailureLimit.DEFAULT);
+        assertThat(config.unknownTiersUnlimited()).isFalse();
         assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
         assertThat(config.requestFirewall().allowedPathParameters()).isEmpty();
         assertThat(config.requestFirewall().allowsEncodedSlash()).isFalse();
@@ -48,6 +50,18 @@ class ApiKeyFilterConfigTest {
         assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RequestFirewall.strict().check(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void whenTheFailureLimitIsSetOrSwitchedOffThenThatHolds() {
+        assertThat(ApiKeyFilterConfig.builder().failureLimit(FailureLimit.of(5, Duration.ofMinutes(10), 5)).build().failureLimit())
+                .contains(FailureLimit.of(5, Duration.ofMinutes(10), 5));
+        assertThat(ApiKeyFilterConfig.builder().withoutFailureLimit().build().failureLimit()).isEmpty();
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().withoutFailureLimit().failureLimit(FailureLimit.DEFAULT))
+                .isInstanceOf(IllegalStateException.class).hasMessage("failureLimit was already set");
+        assertThatThrownBy(() -> FailureLimit.of(0, Duration.ofMinutes(1), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FailureLimit.of(1, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FailureLimit.of(1, Duration.ofMinutes(1), 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
