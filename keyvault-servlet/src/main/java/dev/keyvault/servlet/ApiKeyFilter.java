@@ -14,6 +14,7 @@ import dev.keyvault.servlet.internal.FailureLimiter;
 import dev.keyvault.servlet.internal.InitParams;
 import dev.keyvault.servlet.internal.IpRange;
 import dev.keyvault.servlet.internal.Probe;
+import dev.keyvault.servlet.internal.RequestPaths;
 import dev.keyvault.servlet.internal.Responses;
 import dev.keyvault.servlet.internal.Route;
 import dev.keyvault.servlet.internal.RuleSet;
@@ -28,6 +29,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -221,25 +223,21 @@ public class ApiKeyFilter implements Filter {
         if (e == null) {
             throw new ServletException("ApiKeyFilter used before init"); // a container bug, not a request problem
         }
-        if (request.getDispatcherType() != DispatcherType.REQUEST
-                && request.getAttribute(API_KEY_ATTRIBUTE) instanceof ApiKey already) {
-            // A forward, include, error or async dispatch of a request already let through: not checked
-            // (or counted) twice, but wrapped again, as an async dispatch may carry the unwrapped request.
-            chain.doFilter(request instanceof ApiKeyRequest ? request : new ApiKeyRequest(request, already), response);
+        DispatcherType type = request.getDispatcherType();
+        if (type != DispatcherType.REQUEST) {
+            dispatch(e, request, response, chain, type);
             return;
         }
         Route route;
         ApiKey key;
         try {
-            if (request.getDispatcherType() == DispatcherType.REQUEST) {
-                Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
-                if (rejected.isPresent()) {
-                    LOG.debug("request refused by the firewall: {}", rejected.get());
-                    e.responses.notCanonical(response);
-                    return;
-                }
+            Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
+            if (rejected.isPresent()) {
+                LOG.debug("request refused by the firewall: {}", rejected.get());
+                e.responses.notCanonical(response);
+                return;
             }
-            route = e.rules.match(request.getMethod(), pathInApplication(request));
+            route = e.rules.match(request.getMethod(), RequestPaths.inApplication(request));
             if (route.permitAll()) {
                 key = null;
             } else {
@@ -270,6 +268,65 @@ public class ApiKeyFilter implements Filter {
                 e.usage.record(request, key.id(), route, status);
             }
         }
+    }
+
+    /**
+     * A later dispatch of a request this filter saw come in. ERROR passes unchanged: it renders the
+     * status of a request already answered, and rules would turn a 404 into a 401. FORWARD,
+     * INCLUDE and ASYNC are held to the rule of the path they go to, with the key verified when the
+     * request came in — not verified, rate-limited or recorded again; a request let in without a
+     * key (a {@code permitAll} route) has none, so a protected target answers 401.
+     */
+    private static void dispatch(Engine e, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            DispatcherType type) throws IOException, ServletException {
+        ApiKey key = request.getAttribute(API_KEY_ATTRIBUTE) instanceof ApiKey k ? k : null;
+        // Wrapped again: the container wraps dispatched requests, and an async dispatch may carry the unwrapped one.
+        HttpServletRequest wrapped = key == null || request instanceof ApiKeyRequest ? request : new ApiKeyRequest(request, key);
+        if (type == DispatcherType.ERROR) {
+            chain.doFilter(wrapped, response);
+            return;
+        }
+        Route route;
+        try {
+            route = e.rules.match(request.getMethod(), RequestPaths.dispatchTarget(request, type));
+        } catch (RuntimeException fault) {
+            LOG.debug("ApiKeyFilter fault: {}", fault.getClass().getName());
+            e.responses.internalError(response);
+            return;
+        }
+        if (route.permitAll() || (key != null && route.admits(key))) {
+            chain.doFilter(wrapped, response);
+            return;
+        }
+        LOG.debug("{} dispatch refused: {}", type, key == null ? "no verified key" : "key " + key.id() + " lacks the scopes of the target");
+        // In an include the container ignores status and headers set through the response it passes:
+        // the refusal goes to the response underneath, and replaces what the including resource wrote.
+        HttpServletResponse target = type == DispatcherType.INCLUDE ? underlying(response) : response;
+        if (target.isCommitted()) {
+            return; // too late to answer; the target at least does not run
+        }
+        if (type == DispatcherType.INCLUDE) {
+            target.reset();
+        }
+        if (key == null) {
+            e.responses.missingCredential(target);
+        } else {
+            e.responses.insufficientScope(target, route);
+        }
+        if (type == DispatcherType.INCLUDE) {
+            // Sent and closed, so what the including resource writes after the include cannot follow the refusal.
+            target.flushBuffer();
+            Responses.close(target);
+        }
+    }
+
+    /** The response under every wrapper: the container's own. */
+    private static HttpServletResponse underlying(HttpServletResponse response) {
+        ServletResponse r = response;
+        while (r instanceof ServletResponseWrapper w) {
+            r = w.getResponse();
+        }
+        return r instanceof HttpServletResponse http ? http : response;
     }
 
     /** If the request went async, records it when it completes (with its real status) and returns true. */
@@ -372,16 +429,6 @@ public class ApiKeyFilter implements Filter {
         if (e.failures != null) {
             e.failures.failed(client != null ? client : e.addresses.clientIp(request));
         }
-    }
-
-    /** The path inside the application as the container decoded and normalized it. */
-    private static String pathInApplication(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        if (pathInfo == null) {
-            return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
-        }
-        return servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
     }
 
     @Override

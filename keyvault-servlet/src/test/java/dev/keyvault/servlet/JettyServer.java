@@ -1,5 +1,6 @@
 package dev.keyvault.servlet;
 
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -44,6 +45,9 @@ final class JettyServer implements TestServer {
         if (lenient) {
             context.getServletHandler().setDecodeAmbiguousURIs(true);
         }
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.addErrorPage(404, TestApp.ERROR_PAGE);
+        context.setErrorHandler(errors);
         context.addServletContainerInitializer(app);
         server.setHandler(context);
         server.start();

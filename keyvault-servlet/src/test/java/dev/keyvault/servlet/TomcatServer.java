@@ -12,6 +12,7 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
 
 /** Embedded Tomcat 11, loopback, ephemeral port. */
 final class TomcatServer implements TestServer {
@@ -57,6 +58,10 @@ final class TomcatServer implements TestServer {
         errors.setShowServerInfo(false);
         tomcat.getHost().getPipeline().addValve(errors);
         Context context = tomcat.addContext("", base.toString());
+        ErrorPage notFound = new ErrorPage();
+        notFound.setErrorCode(404);
+        notFound.setLocation(TestApp.ERROR_PAGE);
+        context.addErrorPage(notFound);
         context.addServletContainerInitializer(app, null);
         // Tomcat logs why a context failed (a filter's init exception, say) instead of throwing it: collect it.
         List<Throwable> failures = new CopyOnWriteArrayList<>();

@@ -153,7 +153,22 @@ public final class Responses {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType(PROBLEM_JSON);
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        try {
+            response.getOutputStream().write(body);
+        } catch (IllegalStateException writerInUse) {
+            // A forward or include from a resource that took the writer: the body is ASCII either way.
+            response.getWriter().write(new String(body, StandardCharsets.US_ASCII));
+            response.getWriter().flush();
+        }
+    }
+
+    /** Closes the response's body, through whichever of the stream and the writer is in use. */
+    public static void close(HttpServletResponse response) throws IOException {
+        try {
+            response.getOutputStream().close();
+        } catch (IllegalStateException writerInUse) {
+            response.getWriter().close();
+        }
     }
 
     /** An RFC 9457 body; every argument is a constant of this class. */
