@@ -1,6 +1,19 @@
 package dev.keyvault.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyvault.IssuedKey;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Set;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.servlets.DefaultServlet;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.Test;
 
 /** {@link AbstractRequestFirewallTest} on embedded Tomcat. */
 class TomcatRequestFirewallTest extends AbstractRequestFirewallTest {
@@ -63,5 +76,55 @@ class TomcatRequestFirewallTest extends AbstractRequestFirewallTest {
                 "/public/caf\u00c3\u00a9",
                 "/public/caf\u00e9/../../api/x",
                 "/public/y%00.json");
+    }
+
+    /**
+     * Tomcat maps a directory URI to its welcome file itself: {@code /docs/} reaches the default
+     * servlet with the servlet path {@code /docs/index.html}. The one difference between URI and
+     * mapping the firewall lets through — and the rule matched is the welcome file's.
+     */
+    @Test
+    void whenTomcatMapsADirectoryToItsWelcomeFileThenItIsServedUnderTheFilesRule() throws Exception {
+        Path base = Files.createTempDirectory("tomcat-static");
+        Files.createDirectories(base.resolve("docs"));
+        Files.writeString(base.resolve("docs/index.html"), "docs index");
+        Files.createDirectories(base.resolve("private"));
+        Files.writeString(base.resolve("private/index.html"), "private index");
+        ApiKeyFilter filter = new ApiKeyFilter(keys, ApiKeyFilterConfig.builder().realm(REALM).clock(clock)
+                .rule(Rule.permitAll("GET", "/docs/**"))
+                .rule(Rule.requireScopes("GET", "/private/**", "kb:read"))
+                .build());
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", base.toString());
+        Tomcat.addServlet(context, "default", new DefaultServlet());
+        context.addServletMappingDecoded("/", "default");
+        context.addWelcomeFile("index.html");
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            FilterRegistration.Dynamic registration = servletContext.addFilter("api-keys", filter);
+            registration.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
+        }, null);
+        tomcat.start();
+        closeAfter.add(() -> {
+            tomcat.stop();
+            tomcat.destroy();
+        });
+        int port = connector.getLocalPort();
+        IssuedKey reader = issue("kb:read");
+
+        RawHttp.Response docs = RawHttp.get(port, "/docs/");
+        RawHttp.Response privateWithout = RawHttp.get(port, "/private/");
+        RawHttp.Response privateWith = RawHttp.get(port, "/private/", "X-API-Key: " + reader.token());
+
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body()).isEqualTo("docs index");
+        assertThat(privateWithout.status()).isEqualTo(401);
+        assertThat(privateWith.status()).isEqualTo(200);
+        assertThat(privateWith.body()).isEqualTo("private index");
+        assertThat(isFirewall400(RawHttp.get(port, "/docs/./"))).isTrue();
     }
 }
