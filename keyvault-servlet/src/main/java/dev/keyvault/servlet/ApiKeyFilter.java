@@ -48,7 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Installing it</h2>
  * <b>Programmatically</b>, with {@code new ApiKeyFilter(keyManager, config)} — register the
- * instance with {@code ServletContext.addFilter} or the container's API. <b>Declaratively</b>, in
+ * instance with {@code ServletContext.addFilter} or the container's API. <b>Map it for every
+ * dispatcher type</b> ({@code EnumSet.allOf(DispatcherType.class)}; in {@code web.xml} a
+ * {@code <dispatcher>} element for each of REQUEST, FORWARD, INCLUDE, ASYNC and ERROR): a filter
+ * sees only the dispatches it is mapped for, and one mapped for REQUEST alone cannot hold a
+ * forward or include to the rule of the path it goes to. <b>Declaratively</b>, in
  * {@code web.xml} or as the superclass of a {@code @WebFilter} class, with the no-argument
  * constructor: the filter then takes the {@code KeyManager} from the {@code ServletContext}
  * attribute {@value #KEY_MANAGER_ATTRIBUTE} (a {@code ServletContextListener} sets it; init-param
@@ -71,7 +75,14 @@ import org.slf4j.LoggerFactory;
  *       free     60/m  burst 10
  *       standard 600/m burst 100
  *   </param-value></init-param>
+ *   <init-param><param-name>fallback-tier</param-name><param-value>free</param-value></init-param>
  * </filter>
+ * <filter-mapping>
+ *   <filter-name>api-keys</filter-name>
+ *   <url-pattern>/*</url-pattern>
+ *   <dispatcher>REQUEST</dispatcher><dispatcher>FORWARD</dispatcher><dispatcher>INCLUDE</dispatcher>
+ *   <dispatcher>ASYNC</dispatcher><dispatcher>ERROR</dispatcher>
+ * </filter-mapping>
  * }</pre>
  *
  * Init-params: {@code realm}; {@code authorization-header} and {@code api-key-header} (a header
@@ -80,11 +91,14 @@ import org.slf4j.LoggerFactory;
  * {@code authenticated}, {@code permitAll}); {@code tiers} (one per line or {@code ;}:
  * {@code NAME REQUESTS/PERIOD burst BURST}, the period {@code s}, {@code m}, {@code h}, {@code d},
  * a number with one of {@code ms/s/m/h/d}, or ISO-8601); {@code fallback-tier};
- * {@code trusted-proxies} (addresses or CIDR blocks); {@code max-credential-length};
- * {@code record-usage}; {@code unavailable-retry-after} (seconds); {@code max-buckets};
- * {@code allow-path-parameters} (names); {@code allow-encoded-slash}. Each means
- * what the {@link ApiKeyFilterConfig.Builder} setter of that name means and has its default. An
- * unknown or malformed init-param fails {@code init}: a typo must not leave routes open.
+ * {@code unknown-tiers-unlimited} ({@code true} or {@code false}); {@code trusted-proxies}
+ * (addresses or CIDR blocks); {@code failure-limit} ({@code FAILURES/PERIOD burst BURST}, or
+ * {@code none}); {@code max-credential-length}; {@code record-usage};
+ * {@code unavailable-retry-after} (seconds); {@code max-buckets}; {@code allow-path-parameters}
+ * (names); {@code allow-encoded-slash}. Each means what the {@link ApiKeyFilterConfig.Builder}
+ * setter of that name means and has its default. An unknown or malformed init-param fails
+ * {@code init}: a typo must not leave routes open — and so do tiers that would leave keys of
+ * another tier unlimited without {@code fallback-tier} or {@code unknown-tiers-unlimited}.
  *
  * <h2>What it answers</h2>
  * Per RFC 6750 §3, bodies {@code application/problem+json} (RFC 9457):
@@ -100,6 +114,10 @@ import org.slf4j.LoggerFactory;
  *       {@code error="invalid_request"}; a credential header over the maximum length → 431;</li>
  *   <li>a valid key without the route's scopes → 403 {@code error="insufficient_scope"} with
  *       {@code scope="<the route's scopes>"};</li>
+ *   <li>a client address with too many failed verifications (malformed, unknown or wrong keys) →
+ *       429 with {@code Retry-After} and one fixed body, for every request with a key from it —
+ *       a valid one too — without verifying it, until its allowance refills (by default 20
+ *       failures, then 20 a minute: see {@link ApiKeyFilterConfig.Builder#failureLimit});</li>
  *   <li>over the key's tier → 429 with {@code Retry-After} and {@code RateLimit-Limit},
  *       {@code RateLimit-Remaining}, {@code RateLimit-Reset} (requests let through carry the
  *       {@code RateLimit-*} headers too);</li>
@@ -122,10 +140,21 @@ import org.slf4j.LoggerFactory;
  * never change the response. Nothing is logged with key material or the {@code Authorization}
  * header.
  *
- * <p>Order of checks: the {@link RequestFirewall}, route (a {@code permitAll} route skips everything after it), credential, key, the
- * key's tier (so a key over its limit gets 429 even on routes it may not use), scopes. A request is
- * checked once: once a request was let through with a key, its later dispatches (forward, include,
- * error, async) pass straight through.
+ * <p>Order of checks: the {@link RequestFirewall} (every request), route (a {@code permitAll}
+ * route skips everything after it), credential, the client's failure limit, key, the key's tier
+ * (so a key over its limit gets 429 even on routes it may not use), scopes.
+ *
+ * <h2>Dispatches</h2>
+ * A key is verified, rate-limited and recorded once, when the request comes in (REQUEST). A
+ * FORWARD, INCLUDE, or ASYNC dispatch ({@code AsyncContext.dispatch}) is then held to the rule of
+ * the path it goes to — for an include, the one in {@code jakarta.servlet.include.servlet_path}
+ * and {@code path_info} — with that key: a key without the target's scopes gets 403, a request
+ * that came in without one (on a {@code permitAll} route, which reads no credentials) gets 401
+ * for a protected target, and the target does not run. A refused include replaces the whole
+ * response with the refusal and closes it; if the response was already committed, nothing can be
+ * answered, and the included resource just does not run. ERROR dispatches pass unchanged: they
+ * render the status of a request that was already answered, and applying the error page's rule
+ * would turn, say, a 404 into a 401.
  *
  * <p>The {@code KeyManager} belongs to the application: the filter never closes it. Thread-safe.
  * Not final only so a {@code @WebFilter} class can extend it; every method is final.

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * How an {@link ApiKeyFilter} treats requests: where it reads keys, which routes need which
- * scopes, the rate-limit tiers and where their buckets live. Build one with {@link #builder()}:
+ * scopes, the rate-limit tiers and where their buckets live, how many failed verifications a
+ * client may have, and what the {@link RequestFirewall} may let through. Build one with
+ * {@link #builder()}:
  *
  * <pre>{@code
  * ApiKeyFilterConfig config = ApiKeyFilterConfig.builder()
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
  *         .rule(Rule.requireScopes("POST", "/articles/**", "kb:write"))
  *         .tier(Tier.of("free", 60, Duration.ofMinutes(1), 10))
  *         .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100))
+ *         .fallbackTier("free") // keys issued without a tier (tier "default") are limited as free
  *         .build();
  * }</pre>
  *
@@ -147,7 +150,10 @@ public final class ApiKeyFilterConfig {
         return failureLimit;
     }
 
-    /** The clock of rate-limit buckets, the failure limit and usage timestamps, if one was set; otherwise the filter uses its {@code KeyManager}'s. */
+    /**
+     * The clock of rate-limit buckets, the failure limit and usage timestamps, if one was set;
+     * otherwise the filter uses its {@code KeyManager}'s.
+     */
     public Optional<Clock> clock() {
         return Optional.ofNullable(clock);
     }
@@ -306,8 +312,10 @@ public final class ApiKeyFilterConfig {
 
         /**
          * Adds a rate-limit tier; keys name theirs ({@link dev.keyvault.ApiKey#tier()}). Adding two
-         * tiers of one name is an {@link IllegalStateException}. Default: no tiers, so nothing is
-         * rate-limited.
+         * tiers of one name is an {@link IllegalStateException}. Once tiers are added, keys of
+         * every other tier need one too — a tier named {@code default}, a {@link #fallbackTier},
+         * or {@link #unknownTiersUnlimited()} — or {@link #build()} fails. Default: no tiers, so
+         * nothing is rate-limited.
          */
         public Builder tier(Tier tier) {
             requireNonNull(tier, "tier");

@@ -92,7 +92,8 @@ class ApiKeyFilterConfigTest {
         Tier standard = Tier.of("standard", 600, Duration.ofMinutes(1), 100);
 
         ApiKeyFilterConfig withFallback = ApiKeyFilterConfig.builder().tier(free).tier(standard).fallbackTier("free").build();
-        ApiKeyFilterConfig withDefault = ApiKeyFilterConfig.builder().tier(free).tier(Tier.of("default", 1, Duration.ofSeconds(1), 1)).build();
+        Tier fallback = Tier.of("default", 1, Duration.ofSeconds(1), 1);
+        ApiKeyFilterConfig withDefault = ApiKeyFilterConfig.builder().tier(free).tier(fallback).build();
         ApiKeyFilterConfig optedOut = ApiKeyFilterConfig.builder().tier(free).tier(standard).unknownTiersUnlimited().build();
 
         assertThat(withFallback.tierFor("default")).contains(free);

@@ -45,8 +45,8 @@ public final class InitParams {
     public static final String CONFIG_ATTRIBUTE = "config-attribute";
 
     public static final Set<String> CONFIG_NAMES = Set.of(REALM, AUTHORIZATION_HEADER, API_KEY_HEADER, RULES, UNMATCHED,
-            TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, TRUSTED_PROXIES, FAILURE_LIMIT, MAX_CREDENTIAL_LENGTH, RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS,
-            ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH);
+            TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, TRUSTED_PROXIES, FAILURE_LIMIT, MAX_CREDENTIAL_LENGTH,
+            RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS, ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH);
     private static final String NONE = "none";
     private static final Pattern TIER = Pattern.compile(
             "([a-z0-9][a-z0-9_.-]{0,31})\\s+(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);

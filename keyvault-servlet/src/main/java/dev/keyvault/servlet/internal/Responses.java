@@ -35,7 +35,8 @@ public final class Responses {
     private static final byte[] EMPTY_BODY = problem(400, "Bad Request", EMPTY);
     private static final byte[] TOO_LARGE_BODY = problem(431, "Request Header Fields Too Large", "The credential header is too large");
     private static final byte[] FORBIDDEN_BODY = problem(403, "Forbidden", "The API key does not grant access to this resource");
-    private static final byte[] TOO_MANY_FAILURES_BODY = problem(429, "Too Many Requests", "Too many failed API key attempts from this client");
+    private static final byte[] TOO_MANY_FAILURES_BODY =
+            problem(429, "Too Many Requests", "Too many failed API key attempts from this client");
     private static final byte[] TOO_MANY_BODY = problem(429, "Too Many Requests", "The API key's rate limit is exhausted");
     private static final byte[] UNAVAILABLE_BODY = problem(503, "Service Unavailable", "API keys cannot be checked right now");
     private static final byte[] NOT_CANONICAL_BODY = problem(400, "Bad Request", "The request path is not in canonical form");
