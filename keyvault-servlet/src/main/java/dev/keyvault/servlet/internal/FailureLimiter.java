@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Failed key verifications per client address, in this JVM: a bucket4j bucket per address that
  * has failed, in a {@link ConcurrentHashMap}. An address without failures has no entry, so asking
- * about it costs a map lookup — and nothing at all while no address has failed, when the filter
- * does not even resolve the client address.
+ * about it costs a map lookup — and nothing at all while no address is tracked, when the filter
+ * does not even resolve the client address. An address is forgotten once its bucket has refilled:
+ * when it is next looked up, or by the sweep a new address starts at most once per refill time.
  *
  * <p>IPv4 addresses count one by one; IPv6 addresses count by their /64 prefix, the block one
  * subscriber is usually given — otherwise a single host could take a fresh address for every few
@@ -37,6 +38,7 @@ public final class FailureLimiter {
     private final Clock clock;
     private final ClockTimeMeter time;
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    private volatile long lastSweep;
 
     public FailureLimiter(FailureLimit limit, int maximumAddresses, Clock clock) {
         this.limit = limit;
@@ -45,6 +47,7 @@ public final class FailureLimiter {
         this.time = new ClockTimeMeter(clock);
         double millis = Math.ceil((double) limit.burst() * limit.period().toMillis() / limit.failures());
         this.refillMillis = (long) Math.min(millis, (double) Long.MAX_VALUE / 4);
+        this.lastSweep = clock.millis();
     }
 
     /** Whether no address has failed lately: then no request needs its client address resolved. */
@@ -57,12 +60,16 @@ public final class FailureLimiter {
      * Takes nothing from its bucket.
      */
     public long secondsToWait(String address) {
-        Entry e = entries.get(key(address));
+        String key = key(address);
+        Entry e = entries.get(key);
         if (e == null) {
             return 0;
         }
         EstimationProbe probe = e.bucket.estimateAbilityToConsume(1);
         if (probe.canBeConsumed()) {
+            if (clock.millis() - e.lastFailure >= refillMillis) {
+                entries.remove(key, e); // refilled: forgetting it changes nothing
+            }
             return 0;
         }
         long nanos = probe.getNanosToWaitForRefill();
@@ -85,8 +92,11 @@ public final class FailureLimiter {
         }
         e.lastFailure = now;
         e.bucket.tryConsume(1);
-        if (added && entries.size() > maximumAddresses) {
-            sweep(now);
+        if (added) {
+            boolean overBound = entries.size() > maximumAddresses;
+            if (overBound || now - lastSweep >= refillMillis) {
+                sweep(now, overBound);
+            }
         }
     }
 
@@ -95,12 +105,17 @@ public final class FailureLimiter {
         return entries.size();
     }
 
-    private void sweep(long now) {
+    /** Drops refilled addresses; {@code overBound}: then makes room down to 90 % of the bound. */
+    private void sweep(long now, boolean overBound) {
         if (!sweeping.compareAndSet(false, true)) {
             return;
         }
         try {
+            lastSweep = now;
             entries.values().removeIf(e -> now - e.lastFailure >= refillMillis);
+            if (!overBound) {
+                return;
+            }
             int target = maximumAddresses - Math.max(1, maximumAddresses / 10);
             for (Iterator<Entry> it = entries.values().iterator(); it.hasNext() && entries.size() > target; ) {
                 if (it.next().bucket.estimateAbilityToConsume(1).canBeConsumed()) {

@@ -31,6 +31,24 @@ class FailureLimiterTest {
     }
 
     @Test
+    void whenAnAddressHasRefilledThenItIsForgottenAndTheLimiterIdlesAgain() {
+        FailureLimiter limiter = new FailureLimiter(limit, 100, clock);
+        limiter.failed("203.0.113.7");
+        limiter.failed("203.0.113.7");
+        limiter.failed("198.51.100.1");
+
+        clock.advance(Duration.ofSeconds(20)); // both full again
+        assertThat(limiter.secondsToWait("203.0.113.7")).isZero(); // looked up: forgotten
+        assertThat(limiter.size()).isEqualTo(1);
+        limiter.failed("192.0.2.1"); // a new address, a refill time after the last sweep: sweeps
+
+        assertThat(limiter.size()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(limiter.secondsToWait("192.0.2.1")).isZero();
+        assertThat(limiter.isIdle()).isTrue();
+    }
+
+    @Test
     void whenTenThousandAddressesFailThenAtMostTheBoundIsTracked() {
         FailureLimiter limiter = new FailureLimiter(FailureLimit.DEFAULT, 1_000, clock);
 
