@@ -327,7 +327,8 @@ public class ApiKeyFilter implements Filter {
             chain.doFilter(wrapped, response);
             return;
         }
-        LOG.debug("{} dispatch refused: {}", type, key == null ? "no verified key" : "key " + key.id() + " lacks the scopes of the target");
+        LOG.debug("{} dispatch refused: {}", type,
+                key == null ? "no verified key" : "key " + key.id() + " lacks the scopes of the target");
         // In an include the container ignores status and headers set through the response it passes:
         // the refusal goes to the response underneath, and replaces what the including resource wrote.
         HttpServletResponse target = type == DispatcherType.INCLUDE ? underlying(response) : response;

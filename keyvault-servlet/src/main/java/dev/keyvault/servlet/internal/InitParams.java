@@ -50,7 +50,8 @@ public final class InitParams {
     private static final String NONE = "none";
     private static final Pattern TIER = Pattern.compile(
             "([a-z0-9][a-z0-9_.-]{0,31})\\s+(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern FAILURES = Pattern.compile("(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FAILURES = Pattern.compile(
+            "(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{0,9})(ms|s|m|h|d)");
 
     private InitParams() {}

@@ -23,8 +23,10 @@ public final class RequestPaths {
      * request's own is then the best there is (the route it came in on).
      */
     public static String dispatchTarget(HttpServletRequest request, DispatcherType type) {
-        if (type == DispatcherType.INCLUDE && request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) instanceof String servletPath) {
-            return join(servletPath, request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO) instanceof String info ? info : null);
+        if (type == DispatcherType.INCLUDE
+                && request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) instanceof String servletPath) {
+            Object pathInfo = request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
+            return join(servletPath, pathInfo instanceof String info ? info : null);
         }
         return inApplication(request);
     }
