@@ -10,9 +10,11 @@ import dev.keyvault.servlet.internal.Buckets;
 import dev.keyvault.servlet.internal.ClientAddresses;
 import dev.keyvault.servlet.internal.Credential;
 import dev.keyvault.servlet.internal.CredentialResolver;
+import dev.keyvault.servlet.internal.FailureLimiter;
 import dev.keyvault.servlet.internal.InitParams;
 import dev.keyvault.servlet.internal.IpRange;
 import dev.keyvault.servlet.internal.Probe;
+import dev.keyvault.servlet.internal.RequestPaths;
 import dev.keyvault.servlet.internal.Responses;
 import dev.keyvault.servlet.internal.Route;
 import dev.keyvault.servlet.internal.RuleSet;
@@ -27,12 +29,14 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Installing it</h2>
  * <b>Programmatically</b>, with {@code new ApiKeyFilter(keyManager, config)} — register the
- * instance with {@code ServletContext.addFilter} or the container's API. <b>Declaratively</b>, in
+ * instance with {@code ServletContext.addFilter} or the container's API. <b>Map it for every
+ * dispatcher type</b> ({@code EnumSet.allOf(DispatcherType.class)}; in {@code web.xml} a
+ * {@code <dispatcher>} element for each of REQUEST, FORWARD, INCLUDE, ASYNC and ERROR): a filter
+ * sees only the dispatches it is mapped for, and one mapped for REQUEST alone cannot hold a
+ * forward or include to the rule of the path it goes to. <b>Declaratively</b>, in
  * {@code web.xml} or as the superclass of a {@code @WebFilter} class, with the no-argument
  * constructor: the filter then takes the {@code KeyManager} from the {@code ServletContext}
  * attribute {@value #KEY_MANAGER_ATTRIBUTE} (a {@code ServletContextListener} sets it; init-param
@@ -67,7 +75,14 @@ import org.slf4j.LoggerFactory;
  *       free     60/m  burst 10
  *       standard 600/m burst 100
  *   </param-value></init-param>
+ *   <init-param><param-name>fallback-tier</param-name><param-value>free</param-value></init-param>
  * </filter>
+ * <filter-mapping>
+ *   <filter-name>api-keys</filter-name>
+ *   <url-pattern>/*</url-pattern>
+ *   <dispatcher>REQUEST</dispatcher><dispatcher>FORWARD</dispatcher><dispatcher>INCLUDE</dispatcher>
+ *   <dispatcher>ASYNC</dispatcher><dispatcher>ERROR</dispatcher>
+ * </filter-mapping>
  * }</pre>
  *
  * Init-params: {@code realm}; {@code authorization-header} and {@code api-key-header} (a header
@@ -76,14 +91,22 @@ import org.slf4j.LoggerFactory;
  * {@code authenticated}, {@code permitAll}); {@code tiers} (one per line or {@code ;}:
  * {@code NAME REQUESTS/PERIOD burst BURST}, the period {@code s}, {@code m}, {@code h}, {@code d},
  * a number with one of {@code ms/s/m/h/d}, or ISO-8601); {@code fallback-tier};
- * {@code trusted-proxies} (addresses or CIDR blocks); {@code max-credential-length};
- * {@code record-usage}; {@code unavailable-retry-after} (seconds); {@code max-buckets}. Each means
- * what the {@link ApiKeyFilterConfig.Builder} setter of that name means and has its default. An
- * unknown or malformed init-param fails {@code init}: a typo must not leave routes open.
+ * {@code unknown-tiers-unlimited} ({@code true} or {@code false}); {@code trusted-proxies}
+ * (addresses or CIDR blocks); {@code failure-limit} ({@code FAILURES/PERIOD burst BURST}, or
+ * {@code none}); {@code max-credential-length}; {@code record-usage};
+ * {@code unavailable-retry-after} (seconds); {@code max-buckets}; {@code allow-path-parameters}
+ * (names); {@code allow-encoded-slash}. Each means what the {@link ApiKeyFilterConfig.Builder}
+ * setter of that name means and has its default. An unknown or malformed init-param fails
+ * {@code init}: a typo must not leave routes open — and so do tiers that would leave keys of
+ * another tier unlimited without {@code fallback-tier} or {@code unknown-tiers-unlimited}.
  *
  * <h2>What it answers</h2>
  * Per RFC 6750 §3, bodies {@code application/problem+json} (RFC 9457):
  * <ul>
+ *   <li>a path that could be read in more than one way (encoded {@code . / \ % ;}, {@code ;}
+ *       parameters, {@code .}/{@code ..} segments, {@code //}, control or non-ASCII characters, a
+ *       decoded URI other than what the container mapped) → 400 with one fixed body, for every
+ *       request including {@code permitAll} routes: see {@link RequestFirewall};</li>
  *   <li>no key → 401, {@code WWW-Authenticate: Bearer realm="<realm>"};</li>
  *   <li>a malformed, unknown, wrong, revoked or expired key → 401 with {@code error="invalid_token"}
  *       and one description for all, so nobody can probe which keys exist;</li>
@@ -91,6 +114,10 @@ import org.slf4j.LoggerFactory;
  *       {@code error="invalid_request"}; a credential header over the maximum length → 431;</li>
  *   <li>a valid key without the route's scopes → 403 {@code error="insufficient_scope"} with
  *       {@code scope="<the route's scopes>"};</li>
+ *   <li>a client address with too many failed verifications (malformed, unknown or wrong keys) →
+ *       429 with {@code Retry-After} and one fixed body, for every request with a key from it —
+ *       a valid one too — without verifying it, until its allowance refills (by default 20
+ *       failures, then 20 a minute: see {@link ApiKeyFilterConfig.Builder#failureLimit});</li>
  *   <li>over the key's tier → 429 with {@code Retry-After} and {@code RateLimit-Limit},
  *       {@code RateLimit-Remaining}, {@code RateLimit-Reset} (requests let through carry the
  *       {@code RateLimit-*} headers too);</li>
@@ -113,10 +140,21 @@ import org.slf4j.LoggerFactory;
  * never change the response. Nothing is logged with key material or the {@code Authorization}
  * header.
  *
- * <p>Order of checks: route (a {@code permitAll} route skips everything), credential, key, the
- * key's tier (so a key over its limit gets 429 even on routes it may not use), scopes. A request is
- * checked once: once a request was let through with a key, its later dispatches (forward, include,
- * error, async) pass straight through.
+ * <p>Order of checks: the {@link RequestFirewall} (every request), route (a {@code permitAll}
+ * route skips everything after it), credential, the client's failure limit, key, the key's tier
+ * (so a key over its limit gets 429 even on routes it may not use), scopes.
+ *
+ * <h2>Dispatches</h2>
+ * A key is verified, rate-limited and recorded once, when the request comes in (REQUEST). A
+ * FORWARD, INCLUDE, or ASYNC dispatch ({@code AsyncContext.dispatch}) is then held to the rule of
+ * the path it goes to — for an include, the one in {@code jakarta.servlet.include.servlet_path}
+ * and {@code path_info} — with that key: a key without the target's scopes gets 403, a request
+ * that came in without one (on a {@code permitAll} route, which reads no credentials) gets 401
+ * for a protected target, and the target does not run. A refused include replaces the whole
+ * response with the refusal and closes it; if the response was already committed, nothing can be
+ * answered, and the included resource just does not run. ERROR dispatches pass unchanged: they
+ * render the status of a request that was already answered, and applying the error page's rule
+ * would turn, say, a 404 into a 401.
  *
  * <p>The {@code KeyManager} belongs to the application: the filter never closes it. Thread-safe.
  * Not final only so a {@code @WebFilter} class can extend it; every method is final.
@@ -214,17 +252,21 @@ public class ApiKeyFilter implements Filter {
         if (e == null) {
             throw new ServletException("ApiKeyFilter used before init"); // a container bug, not a request problem
         }
-        if (request.getDispatcherType() != DispatcherType.REQUEST
-                && request.getAttribute(API_KEY_ATTRIBUTE) instanceof ApiKey already) {
-            // A forward, include, error or async dispatch of a request already let through: not checked
-            // (or counted) twice, but wrapped again, as an async dispatch may carry the unwrapped request.
-            chain.doFilter(request instanceof ApiKeyRequest ? request : new ApiKeyRequest(request, already), response);
+        DispatcherType type = request.getDispatcherType();
+        if (type != DispatcherType.REQUEST) {
+            dispatch(e, request, response, chain, type);
             return;
         }
         Route route;
         ApiKey key;
         try {
-            route = e.rules.match(request.getMethod(), pathInApplication(request));
+            Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
+            if (rejected.isPresent()) {
+                LOG.debug("request refused by the firewall: {}", rejected.get());
+                e.responses.notCanonical(response);
+                return;
+            }
+            route = e.rules.match(request.getMethod(), RequestPaths.inApplication(request));
             if (route.permitAll()) {
                 key = null;
             } else {
@@ -257,6 +299,66 @@ public class ApiKeyFilter implements Filter {
         }
     }
 
+    /**
+     * A later dispatch of a request this filter saw come in. ERROR passes unchanged: it renders the
+     * status of a request already answered, and rules would turn a 404 into a 401. FORWARD,
+     * INCLUDE and ASYNC are held to the rule of the path they go to, with the key verified when the
+     * request came in — not verified, rate-limited or recorded again; a request let in without a
+     * key (a {@code permitAll} route) has none, so a protected target answers 401.
+     */
+    private static void dispatch(Engine e, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            DispatcherType type) throws IOException, ServletException {
+        ApiKey key = request.getAttribute(API_KEY_ATTRIBUTE) instanceof ApiKey k ? k : null;
+        // Wrapped again: the container wraps dispatched requests, and an async dispatch may carry the unwrapped one.
+        HttpServletRequest wrapped = key == null || request instanceof ApiKeyRequest ? request : new ApiKeyRequest(request, key);
+        if (type == DispatcherType.ERROR) {
+            chain.doFilter(wrapped, response);
+            return;
+        }
+        Route route;
+        try {
+            route = e.rules.match(request.getMethod(), RequestPaths.dispatchTarget(request, type));
+        } catch (RuntimeException fault) {
+            LOG.debug("ApiKeyFilter fault: {}", fault.getClass().getName());
+            e.responses.internalError(response);
+            return;
+        }
+        if (route.permitAll() || (key != null && route.admits(key))) {
+            chain.doFilter(wrapped, response);
+            return;
+        }
+        LOG.debug("{} dispatch refused: {}", type,
+                key == null ? "no verified key" : "key " + key.id() + " lacks the scopes of the target");
+        // In an include the container ignores status and headers set through the response it passes:
+        // the refusal goes to the response underneath, and replaces what the including resource wrote.
+        HttpServletResponse target = type == DispatcherType.INCLUDE ? underlying(response) : response;
+        if (target.isCommitted()) {
+            return; // too late to answer; the target at least does not run
+        }
+        if (type == DispatcherType.INCLUDE) {
+            target.reset();
+        }
+        if (key == null) {
+            e.responses.missingCredential(target);
+        } else {
+            e.responses.insufficientScope(target, route);
+        }
+        if (type == DispatcherType.INCLUDE) {
+            // Sent and closed, so what the including resource writes after the include cannot follow the refusal.
+            target.flushBuffer();
+            Responses.close(target);
+        }
+    }
+
+    /** The response under every wrapper: the container's own. */
+    private static HttpServletResponse underlying(HttpServletResponse response) {
+        ServletResponse r = response;
+        while (r instanceof ServletResponseWrapper w) {
+            r = w.getResponse();
+        }
+        return r instanceof HttpServletResponse http ? http : response;
+    }
+
     /** If the request went async, records it when it completes (with its real status) and returns true. */
     private static boolean recordWhenAsyncCompletes(Engine e, HttpServletRequest request, HttpServletResponse response,
             ApiKey key, Route route) {
@@ -287,7 +389,19 @@ public class ApiKeyFilter implements Filter {
             return null;
         }
         Credential.Token token = (Credential.Token) credential;
+        String client = null;
+        if (e.failures != null && !e.failures.isIdle()) {
+            client = e.addresses.clientIp(request);
+            long wait = e.failures.secondsToWait(client);
+            if (wait > 0) {
+                // Before verify, so a flood of wrong keys from one address costs a map lookup, not a hash each.
+                LOG.debug("client over the failure limit");
+                e.responses.tooManyFailures(response, wait);
+                return null;
+            }
+        }
         if (!token.syntacticallyValid()) {
+            failed(e, request, client);
             e.responses.invalidToken(response);
             return null;
         }
@@ -302,6 +416,11 @@ public class ApiKeyFilter implements Filter {
         }
         if (result instanceof VerificationResult.Rejected rejected) {
             LOG.debug("API key rejected: {}", rejected.reason());
+            switch (rejected.reason()) {
+                // REVOKED and EXPIRED proved the secret (a forgotten consumer, not a guesser): not counted.
+                case MALFORMED, UNKNOWN, INVALID -> failed(e, request, client);
+                default -> { }
+            }
             // Present only for REVOKED and EXPIRED, i.e. the caller proved it holds that key's secret.
             rejected.keyId().ifPresent(id -> e.usage.record(request, id, route, 401));
             e.responses.invalidToken(response);
@@ -335,14 +454,11 @@ public class ApiKeyFilter implements Filter {
         return key;
     }
 
-    /** The path inside the application as the container decoded and normalized it. */
-    private static String pathInApplication(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        if (pathInfo == null) {
-            return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
+    /** Counts a failed verification against the request's client address, resolving it unless already done. */
+    private static void failed(Engine e, HttpServletRequest request, String client) {
+        if (e.failures != null) {
+            e.failures.failed(client != null ? client : e.addresses.clientIp(request));
         }
-        return servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
     }
 
     @Override
@@ -360,23 +476,30 @@ public class ApiKeyFilter implements Filter {
     private static final class Engine {
         final KeyManager keys;
         final ApiKeyFilterConfig config;
+        final RequestFirewall firewall;
         final RuleSet rules;
         final CredentialResolver credentials;
         final Responses responses;
         final Buckets buckets;
+        final ClientAddresses addresses;
+        final FailureLimiter failures;
         final UsageRecorder usage;
 
         Engine(KeyManager keys, ApiKeyFilterConfig config) {
             this.keys = keys;
             this.config = config;
+            this.firewall = config.requestFirewall();
             this.responses = new Responses(config.realm(), config.unavailableRetryAfter().toSeconds());
             this.rules = new RuleSet(config.rules(), config.unmatched(), responses);
             this.credentials = new CredentialResolver(config.authorizationHeader().orElse(null),
                     config.apiKeyHeader().orElse(null), config.maxCredentialLength());
             java.time.Clock clock = config.clock().orElseGet(keys::clock);
             this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(clock);
-            this.usage = new UsageRecorder(keys, clock,
-                    new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList()), config.recordUsage());
+            this.addresses = new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList());
+            this.failures = config.failureLimit()
+                    .map(limit -> new FailureLimiter(limit, FailureLimiter.DEFAULT_MAXIMUM_ADDRESSES, clock))
+                    .orElse(null);
+            this.usage = new UsageRecorder(keys, clock, addresses, config.recordUsage());
         }
     }
 

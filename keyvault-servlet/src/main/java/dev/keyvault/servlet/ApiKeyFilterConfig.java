@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * How an {@link ApiKeyFilter} treats requests: where it reads keys, which routes need which
- * scopes, the rate-limit tiers and where their buckets live. Build one with {@link #builder()}:
+ * scopes, the rate-limit tiers and where their buckets live, how many failed verifications a
+ * client may have, and what the {@link RequestFirewall} may let through. Build one with
+ * {@link #builder()}:
  *
  * <pre>{@code
  * ApiKeyFilterConfig config = ApiKeyFilterConfig.builder()
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
  *         .rule(Rule.requireScopes("POST", "/articles/**", "kb:write"))
  *         .tier(Tier.of("free", 60, Duration.ofMinutes(1), 10))
  *         .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100))
+ *         .fallbackTier("free") // keys issued without a tier (tier "default") are limited as free
  *         .build();
  * }</pre>
  *
@@ -40,12 +43,15 @@ public final class ApiKeyFilterConfig {
     private final UnmatchedPolicy unmatched;
     private final Map<String, Tier> tiers;
     private final Optional<Tier> fallbackTier;
+    private final boolean unknownTiersUnlimited;
     private final RateLimitStore rateLimitStore;
     private final List<String> trustedProxies;
+    private final Optional<FailureLimit> failureLimit;
     private final Clock clock;
     private final int maxCredentialLength;
     private final boolean recordUsage;
     private final Duration unavailableRetryAfter;
+    private final RequestFirewall requestFirewall;
 
     private ApiKeyFilterConfig(Builder b) {
         this.realm = b.realm;
@@ -55,12 +61,15 @@ public final class ApiKeyFilterConfig {
         this.unmatched = b.unmatched;
         this.tiers = Collections.unmodifiableMap(new LinkedHashMap<>(b.tiers));
         this.fallbackTier = Optional.ofNullable(b.tiers.get(b.fallbackTier));
+        this.unknownTiersUnlimited = b.unknownTiersUnlimited;
         this.rateLimitStore = b.rateLimitStore;
         this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.failureLimit = b.failureLimit;
         this.clock = b.clock;
         this.maxCredentialLength = b.maxCredentialLength;
         this.recordUsage = b.recordUsage;
         this.unavailableRetryAfter = b.unavailableRetryAfter;
+        this.requestFirewall = b.firewall.build();
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -99,8 +108,9 @@ public final class ApiKeyFilterConfig {
     }
 
     /**
-     * The tier of a key whose own tier is not configured: the configured tier of that name, else
-     * the fallback tier, else empty (not limited).
+     * The tier a key of tier {@code tierName} is limited by: the configured tier of that name, else
+     * the fallback tier; empty (not limited) only when no tiers are configured, or when
+     * {@link Builder#unknownTiersUnlimited()} was chosen.
      */
     public Optional<Tier> tierFor(String tierName) {
         return Optional.ofNullable(tierOrNull(tierName));
@@ -117,6 +127,11 @@ public final class ApiKeyFilterConfig {
         return fallbackTier;
     }
 
+    /** Whether keys of unconfigured tiers were explicitly left unlimited ({@link Builder#unknownTiersUnlimited()}). */
+    public boolean unknownTiersUnlimited() {
+        return unknownTiersUnlimited;
+    }
+
     /** Where the buckets live. */
     public RateLimitStore rateLimitStore() {
         return rateLimitStore;
@@ -127,7 +142,18 @@ public final class ApiKeyFilterConfig {
         return trustedProxies;
     }
 
-    /** The clock of rate-limit buckets and usage timestamps, if one was set; otherwise the filter uses its {@code KeyManager}'s. */
+    /**
+     * How many failed key verifications a client address may have before its keys are answered
+     * 429 unverified; empty if switched off with {@link Builder#withoutFailureLimit()}.
+     */
+    public Optional<FailureLimit> failureLimit() {
+        return failureLimit;
+    }
+
+    /**
+     * The clock of rate-limit buckets, the failure limit and usage timestamps, if one was set;
+     * otherwise the filter uses its {@code KeyManager}'s.
+     */
     public Optional<Clock> clock() {
         return Optional.ofNullable(clock);
     }
@@ -147,12 +173,23 @@ public final class ApiKeyFilterConfig {
         return unavailableRetryAfter;
     }
 
+    /**
+     * The request firewall every request passes first, permitAll routes included: strict unless
+     * {@link Builder#allowPathParameters} or {@link Builder#allowEncodedSlash} relaxed it.
+     */
+    public RequestFirewall requestFirewall() {
+        return requestFirewall;
+    }
+
     @Override
     public String toString() {
         return "ApiKeyFilterConfig[realm=" + realm + ", authorizationHeader=" + authorizationHeader
                 + ", apiKeyHeader=" + apiKeyHeader + ", rules=" + rules + ", unmatched=" + unmatched
                 + ", tiers=" + tiers.values() + ", fallbackTier=" + fallbackTier.map(Tier::name)
-                + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies + "]";
+                + (unknownTiersUnlimited ? ", unknownTiersUnlimited" : "")
+                + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies
+                + ", failureLimit=" + failureLimit.map(Object::toString).orElse("none")
+                + ", requestFirewall=" + requestFirewall + "]";
     }
 
     /**
@@ -175,12 +212,15 @@ public final class ApiKeyFilterConfig {
         private UnmatchedPolicy unmatched = UnmatchedPolicy.DENY;
         private final Map<String, Tier> tiers = new LinkedHashMap<>();
         private String fallbackTier = "default";
+        private boolean unknownTiersUnlimited;
         private RateLimitStore rateLimitStore = RateLimitStore.local();
         private List<String> trustedProxies = List.of();
+        private Optional<FailureLimit> failureLimit = Optional.of(FailureLimit.DEFAULT);
         private Clock clock;
         private int maxCredentialLength = 1024;
         private boolean recordUsage = true;
         private Duration unavailableRetryAfter = Duration.ofSeconds(5);
+        private final RequestFirewall.Builder firewall = RequestFirewall.builder();
         private final Set<String> set = new HashSet<>();
 
         private Builder() {}
@@ -272,8 +312,10 @@ public final class ApiKeyFilterConfig {
 
         /**
          * Adds a rate-limit tier; keys name theirs ({@link dev.keyvault.ApiKey#tier()}). Adding two
-         * tiers of one name is an {@link IllegalStateException}. Default: no tiers, so nothing is
-         * rate-limited.
+         * tiers of one name is an {@link IllegalStateException}. Once tiers are added, keys of
+         * every other tier need one too — a tier named {@code default}, a {@link #fallbackTier},
+         * or {@link #unknownTiersUnlimited()} — or {@link #build()} fails. Default: no tiers, so
+         * nothing is rate-limited.
          */
         public Builder tier(Tier tier) {
             requireNonNull(tier, "tier");
@@ -285,13 +327,33 @@ public final class ApiKeyFilterConfig {
 
         /**
          * The tier of keys whose tier is not configured here; it must be added with {@link #tier}.
-         * Default: {@code default} — the tier keyvault gives keys issued without one — if such a
-         * tier is added; if not, keys of unconfigured tiers are not limited.
+         * Default: the tier named {@code default} — the tier keyvault gives keys issued without
+         * one — if such a tier is added. When tiers are configured and neither exists,
+         * {@link #build()} fails rather than leave those keys unlimited, unless
+         * {@link #unknownTiersUnlimited()} says so.
          */
         public Builder fallbackTier(String name) {
             requireNonNull(name, "name");
+            if (unknownTiersUnlimited) {
+                throw new IllegalStateException("fallbackTier contradicts unknownTiersUnlimited already set");
+            }
             once("fallbackTier");
             this.fallbackTier = name;
+            return this;
+        }
+
+        /**
+         * Leaves keys whose tier is not configured unlimited, on purpose: without this, or a
+         * {@link #fallbackTier}, or a tier named {@code default}, {@link #build()} fails when tiers
+         * are configured — a key issued without a tier must not escape every limit by accident.
+         * Contradicts {@link #fallbackTier}. Default: off.
+         */
+        public Builder unknownTiersUnlimited() {
+            if (set.contains("fallbackTier")) {
+                throw new IllegalStateException("unknownTiersUnlimited contradicts the fallbackTier already set");
+            }
+            once("unknownTiersUnlimited");
+            this.unknownTiersUnlimited = true;
             return this;
         }
 
@@ -305,7 +367,8 @@ public final class ApiKeyFilterConfig {
 
         /**
          * The reverse proxies (addresses or CIDR blocks, such as {@code 10.0.0.0/8} or {@code ::1})
-         * whose {@code X-Forwarded-For} is believed when usage records the client address.
+         * whose {@code X-Forwarded-For} is believed when usage records the client address and when
+         * failed verifications are counted per client ({@link #failureLimit}).
          * Default: none — the connection's remote address is the client.
          */
         public Builder trustedProxies(String... proxies) {
@@ -321,7 +384,36 @@ public final class ApiKeyFilterConfig {
         }
 
         /**
-         * The clock of rate-limit buckets and usage timestamps. With PostgreSQL buckets every node's
+         * How many failed key verifications — a malformed, unknown or wrong key, answered 401 — a
+         * client address may have before its requests with a key are answered 429 with
+         * {@code Retry-After}, without being verified, until its allowance refills. The address is
+         * the one usage records ({@code X-Forwarded-For} only from {@link #trustedProxies}); IPv6
+         * addresses count by /64. While an address is limited even a valid key from it gets 429:
+         * verifying it would cost what the limit saves, and a client that keeps failing is not
+         * told which of its keys are good. Requests that succeed, carry no key, or are refused
+         * otherwise never count. At most 10,000 addresses are tracked; beyond that, addresses
+         * whose allowance refilled are forgotten first, then unlimited ones, then any.
+         * Default: {@link FailureLimit#DEFAULT} — 20 failures at once, then 20 a minute.
+         */
+        public Builder failureLimit(FailureLimit limit) {
+            requireNonNull(limit, "limit");
+            once("failureLimit");
+            this.failureLimit = Optional.of(limit);
+            return this;
+        }
+
+        /**
+         * Switches failure limiting off: every request with a key is verified, however many wrong
+         * keys its address sent. Default: on, see {@link #failureLimit}.
+         */
+        public Builder withoutFailureLimit() {
+            once("failureLimit");
+            this.failureLimit = Optional.empty();
+            return this;
+        }
+
+        /**
+         * The clock of rate-limit buckets, the failure limit and usage timestamps. With PostgreSQL buckets every node's
          * clock must agree (NTP). Default: the {@code KeyManager}'s clock ({@code KeyManager.clock()}),
          * so a test that moves the manager's clock moves the buckets too.
          */
@@ -367,10 +459,41 @@ public final class ApiKeyFilterConfig {
         }
 
         /**
+         * Lets path parameters of these names through the {@link RequestFirewall} — such as
+         * {@code jsessionid}, for an application that keeps session ids in URLs — each
+         * {@code [A-Za-z0-9_-]{1,64}}, with values of letters, digits and {@code . _ ~ -}. A dot
+         * segment carrying one is still refused. Default: none — a {@code ;} anywhere in the path
+         * is answered 400.
+         */
+        public Builder allowPathParameters(String... names) {
+            requireNonNull(names, "names");
+            if (set.contains("allowPathParameters")) {
+                throw new IllegalStateException("allowPathParameters was already set");
+            }
+            firewall.allowPathParameters(names);
+            set.add("allowPathParameters");
+            return this;
+        }
+
+        /**
+         * Whether the {@link RequestFirewall} lets {@code %2F} through, for an application whose
+         * resource names hold slashes (the container must let it through too). It still separates
+         * segments for the dot and empty segment checks. Default: false — answered 400.
+         */
+        public Builder allowEncodedSlash(boolean allow) {
+            once("allowEncodedSlash");
+            firewall.allowEncodedSlash(allow);
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
-         * @throws IllegalStateException if neither credential header is accepted, or the fallback
-         *                               tier was set to a tier that was not added
+         * @throws IllegalStateException if neither credential header is accepted; if the fallback
+         *                               tier was set to a tier that was not added; or if tiers are
+         *                               added but keys of other tiers would not be limited (no
+         *                               fallback tier, no tier named {@code default}, and no
+         *                               {@link #unknownTiersUnlimited()})
          */
         public ApiKeyFilterConfig build() {
             if (authorizationHeader.isEmpty() && apiKeyHeader.isEmpty()) {
@@ -382,6 +505,13 @@ public final class ApiKeyFilterConfig {
             }
             if (set.contains("fallbackTier") && !tiers.containsKey(fallbackTier)) {
                 throw new IllegalStateException("the fallback tier " + fallbackTier + " was not added with tier(...)");
+            }
+            if (!tiers.isEmpty() && !tiers.containsKey(fallbackTier) && !unknownTiersUnlimited) {
+                throw new IllegalStateException("tiers " + tiers.keySet() + " are configured, but keys of a tier that is not"
+                        + " configured (such as 'default', the tier of keys issued without one) would not be rate-limited:"
+                        + " add a tier named 'default', or name the tier they get with fallbackTier(...) (init-param"
+                        + " fallback-tier), or leave them unlimited on purpose with unknownTiersUnlimited() (init-param"
+                        + " unknown-tiers-unlimited=true)");
             }
             return new ApiKeyFilterConfig(this);
         }

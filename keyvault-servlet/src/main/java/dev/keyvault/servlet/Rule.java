@@ -15,12 +15,13 @@ import java.util.TreeSet;
  * match decides. Requests no rule matches get the {@link UnmatchedPolicy}.
  *
  * <p>The path matched is the request's path inside the application (servlet path plus path info),
- * as the container decoded and normalized it, so {@code /a/../admin} or {@code %2e%2e} cannot
- * step around a rule. Patterns are {@code /}-separated segments: a literal, {@code *} for any
- * one segment (or part of one, as in {@code *.json}), and {@code **} as a whole segment for any
- * number of segments, including none ({@code /articles/**} matches {@code /articles} and
- * {@code /articles/1/comments}). Empty segments are ignored, so {@code /articles/} is
- * {@code /articles}. Matching is case-sensitive.
+ * as the container decoded it. Paths that could be read in more than one way ({@code /a/../admin},
+ * {@code %2e%2e}, {@code ;} parameters, {@code //}…) never get here: the {@link RequestFirewall}
+ * refuses them first, so the path a rule sees is the path the application routes on. Patterns are
+ * {@code /}-separated segments: a literal, {@code *} for any one segment (or part of one, as in
+ * {@code *.json}), and {@code **} as a whole segment for any number of segments, including none
+ * ({@code /articles/**} matches {@code /articles} and {@code /articles/1/comments}). Empty segments
+ * are ignored, so {@code /articles/} is {@code /articles}. Matching is case-sensitive.
  *
  * <p>The method is an HTTP method or {@code *} for every method; a rule for {@code GET} also
  * covers {@code HEAD}, which containers answer with the GET handler.
@@ -28,8 +29,9 @@ import java.util.TreeSet;
  * @param method    {@code *} or an HTTP method matching {@code [A-Z][A-Z0-9_-]{0,15}}
  * @param pattern   the path pattern, starting with {@code /}, at most 200 characters (it is also
  *                  the endpoint label usage is recorded under, so it never holds raw ids)
- * @param permitAll {@code true}: the request passes without a key and the filter does nothing
- *                  (credentials are not even read)
+ * @param permitAll {@code true}: the request passes without a key; only the request firewall
+ *                  applies (credentials are not even read, so a forward from such a route to a
+ *                  protected one is answered 401)
  * @param scopes    the scopes a key must all be granted (see {@link dev.keyvault.ApiKey#grants});
  *                  empty with {@code permitAll == false} means any valid key; sorted, immutable
  */

@@ -3,194 +3,28 @@ package dev.keyvault.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyvault.IssuedKey;
-import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.memory.InMemoryKeyStore;
-import dev.keyvault.spi.KeyStore;
-import dev.keyvault.support.FailingKeyStore;
-import dev.keyvault.testing.MutableClock;
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The filter over real HTTP on a real container: each subclass runs every test here against its
- * container. Nothing is mocked: a real {@link KeyManager} on an in-memory store (HMAC hashing for
- * speed), the JDK {@link HttpClient}, and a raw socket for requests the client will not send.
+ * container — credentials, keys, scopes, tiers, store failures, usage, hostile headers, and the
+ * declarative installation.
  */
-abstract class AbstractApiKeyFilterTest {
-    static final String REALM = "kb";
-    static final String BARE = "Bearer realm=\"kb\"";
-    static final String INVALID_TOKEN = "Bearer realm=\"kb\", error=\"invalid_token\", "
-            + "error_description=\"The API key is invalid, revoked or expired\"";
-    static final String CONFLICTING = "Bearer realm=\"kb\", error=\"invalid_request\", "
-            + "error_description=\"The request carries two different API keys\"";
-    static final String REPEATED = "Bearer realm=\"kb\", error=\"invalid_request\", "
-            + "error_description=\"The request repeats a credential header\"";
-    static final String EMPTY = "Bearer realm=\"kb\", error=\"invalid_request\", "
-            + "error_description=\"The credential header is empty\"";
-    static final String PROBLEM_JSON = "application/problem+json";
-    static final String INVALID_BODY = "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
-            + "\"detail\":\"The API key is invalid, revoked or expired\"}";
-    /** Every token any test issued, in any container: none may appear in the log. */
-    static final Set<String> ISSUED_TOKENS = ConcurrentHashMap.newKeySet();
-    static final Path LOG_FILE = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/servlet-tests.log"));
-    static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-
-    MutableClock clock;
-    FailingKeyStore store;
-    KeyManager keys;
-    final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-    /** Starts the container of this subclass with {@code app}, accepting request headers up to 64 KiB. */
-    abstract TestServer start(TestApp app) throws Exception;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.create();
-        store = new FailingKeyStore(InMemoryKeyStore.create());
-        keys = manager(store);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        store.up();
-        List<AutoCloseable> reversed = new ArrayList<>(closeAfter);
-        java.util.Collections.reverse(reversed);
-        for (AutoCloseable c : reversed) {
-            c.close();
-        }
-        keys.close();
-    }
-
-    @AfterAll
-    static void noKeyMaterialWasLogged() throws IOException {
-        assertNoTokenLogged();
-    }
-
-    // ------------------------------------------------------------------------------------- fixtures
-
-    KeyManager manager(KeyStore keyStore) {
-        return KeyManager.builder()
-                .store(keyStore)
-                .clock(clock)
-                .hasher(KeyHashers.hmacSha256())
-                .usageFlushInterval(Duration.ZERO)
-                .changeFeedPollInterval(Duration.ZERO)
-                .build();
-    }
-
-    ApiKeyFilterConfig.Builder config() {
-        return ApiKeyFilterConfig.builder()
-                .realm(REALM)
-                .clock(clock)
-                .rule(Rule.permitAll("GET", "/health"))
-                .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
-                .rule(Rule.requireScopes("POST", "/articles/**", "kb:write"))
-                .rule(Rule.requireScopes("GET", "/admin/**", "kb:read", "admin"))
-                .rule(Rule.authenticated("GET", "/me"))
-                .rule(Rule.authenticated("*", "/async/**"))
-                .rule(Rule.authenticated("GET", "/fail/**"))
-                .tier(Tier.of("default", 1_000, Duration.ofSeconds(1), 1_000))
-                .tier(Tier.of("tiny", 2, Duration.ofMinutes(1), 2));
-    }
-
-    TestServer serve(ApiKeyFilterConfig config) throws Exception {
-        return serve(keys, config);
-    }
-
-    TestServer serve(KeyManager manager, ApiKeyFilterConfig config) throws Exception {
-        TestServer server = start(TestApp.programmatic(new ApiKeyFilter(manager, config)));
-        closeAfter.add(server);
-        return server;
-    }
-
-    TestServer serve() throws Exception {
-        return serve(config().build());
-    }
-
-    IssuedKey issue(KeyManager manager, KeySpec spec) {
-        IssuedKey issued = manager.issue(spec);
-        ISSUED_TOKENS.add(issued.token());
-        return issued;
-    }
-
-    IssuedKey issue(String... scopes) {
-        return issue(keys, KeySpec.builder("acme", "key " + ISSUED_TOKENS.size()).scopes(scopes).build());
-    }
-
-    static HttpResponse<String> get(TestServer server, String path, String... headers) throws Exception {
-        return send(server, "GET", path, headers);
-    }
-
-    static HttpResponse<String> send(TestServer server, String method, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    static String bearer(IssuedKey key) {
-        return "Bearer " + key.token();
-    }
-
-    static String header(HttpResponse<?> response, String name) {
-        return response.headers().firstValue(name).orElse(null);
-    }
-
-    /** Flushes usage and returns the key's rollups of the last and next day. */
-    List<UsageRollup> usage(KeyManager manager, String keyId) {
-        manager.flush();
-        Instant now = clock.instant();
-        return manager.usage(keyId, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)));
-    }
-
-    static void assertChallenge(HttpResponse<String> response, int status, String challenge) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly(challenge);
-        assertThat(header(response, "Content-Type")).startsWith(PROBLEM_JSON);
-        assertThat(response.body()).contains("\"status\":" + status).doesNotContain("owner=");
-    }
-
-    static void assertChallenge(RawHttp.Response response, int status, String challenge) {
-        assertThat(response.status()).as(response.raw()).isEqualTo(status);
-        assertThat(response.headers("WWW-Authenticate")).containsExactly(challenge);
-        assertThat(response.header("Content-Type")).startsWith(PROBLEM_JSON);
-        assertThat(response.body()).contains("\"status\":" + status).doesNotContain("owner=");
-    }
-
-    static void assertNoTokenLogged() throws IOException {
-        String log = Files.exists(LOG_FILE) ? Files.readString(LOG_FILE, StandardCharsets.ISO_8859_1) : "";
-        for (String token : ISSUED_TOKENS) {
-            assertThat(log).as("the log holds a key").doesNotContain(token);
-            // the secret part alone, in case something logs a token cut up
-            assertThat(log).as("the log holds a secret").doesNotContain(token.substring(token.length() - 38, token.length() - 6));
-        }
-    }
+abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
 
     // --------------------------------------------------------------------------------- credentials
 
@@ -405,9 +239,10 @@ abstract class AbstractApiKeyFilterTest {
         assertChallenge(get(server, "/internal/export"), 401, BARE);
         assertChallenge(get(server, "/internal/export", "Authorization", bearer(all)), 403,
                 "Bearer realm=\"kb\", error=\"insufficient_scope\"");
-        // a dot-segment does not walk around a rule: /articles/../internal is /internal
-        assertChallenge(get(server, "/articles/../internal/export", "Authorization", bearer(all)), 403,
-                "Bearer realm=\"kb\", error=\"insufficient_scope\"");
+        // a dot-segment does not walk around a rule: the request firewall refuses it before any rule is matched
+        HttpResponse<String> dotted = get(server, "/articles/../internal/export", "Authorization", bearer(all));
+        assertThat(dotted.statusCode()).isEqualTo(400);
+        assertThat(dotted.body()).isEqualTo(FIREWALL_BODY);
     }
 
     @Test
@@ -489,6 +324,37 @@ abstract class AbstractApiKeyFilterTest {
         assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
         assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
         assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void whenKeyWasIssuedWithoutATierThenTheFallbackTierLimitsIt() throws Exception {
+        TestServer server = serve(ApiKeyFilterConfig.builder().realm(REALM).clock(clock)
+                .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
+                .tier(Tier.of("free", 1, Duration.ofMinutes(1), 1))
+                .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100))
+                .fallbackTier("free")
+                .build());
+        IssuedKey untiered = issue("kb:read");
+        assertThat(untiered.key().tier()).isEqualTo("default");
+
+        assertThat(get(server, "/articles/1", "X-API-Key", untiered.token()).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "X-API-Key", untiered.token()).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void whenUnknownTiersAreDeclaredUnlimitedThenAKeyOfAnUnknownTierIsNotLimited() throws Exception {
+        TestServer server = serve(ApiKeyFilterConfig.builder().realm(REALM).clock(clock)
+                .rule(Rule.requireScopes("GET", "/articles/**", "kb:read"))
+                .tier(Tier.of("free", 1, Duration.ofMinutes(1), 1))
+                .unknownTiersUnlimited()
+                .build());
+        IssuedKey untiered = issue("kb:read");
+
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> response = get(server, "/articles/1", "X-API-Key", untiered.token());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("RateLimit-Limit")).isEmpty();
+        }
     }
 
     static void assertRateLimit(HttpResponse<String> response, String limit, String remaining, String reset) {
@@ -829,6 +695,7 @@ abstract class AbstractApiKeyFilterTest {
                         POST /articles/** kb:write
                         """,
                 "tiers", "tiny 2/m burst 2",
+                "fallback-tier", "tiny",
                 "api-key-header", "X-Kb-Key"),
                 Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys)));
         closeAfter.add(server);
@@ -867,6 +734,14 @@ abstract class AbstractApiKeyFilterTest {
         TestApp app = TestApp.declarative(Map.of("rulez", "GET /** permitAll"), Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys));
 
         assertRefusedToStart(() -> closeAfter.add(start(app)), "init-param 'rulez': unknown parameter");
+    }
+
+    @Test
+    void whenDeclarativeFilterHasTiersButNoFallbackThenTheApplicationDoesNotStart() {
+        TestApp app = TestApp.declarative(Map.of("tiers", "free 60/m burst 10; standard 600/m burst 100"),
+                Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys));
+
+        assertRefusedToStart(() -> closeAfter.add(start(app)), "keys of a tier that is not configured");
     }
 
     @Test

@@ -25,6 +25,43 @@ class ApiKeyFilterConfigTest {
         assertThat(config.maxCredentialLength()).isEqualTo(1024);
         assertThat(config.recordUsage()).isTrue();
         assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.failureLimit()).contains(FailureLimit.of(20, Duration.ofMinutes(1), 20)).contains(FailureLimit.DEFAULT);
+        assertThat(config.unknownTiersUnlimited()).isFalse();
+        assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
+        assertThat(config.requestFirewall().allowedPathParameters()).isEmpty();
+        assertThat(config.requestFirewall().allowsEncodedSlash()).isFalse();
+    }
+
+    @Test
+    void whenTheFirewallIsRelaxedThenOnlyWhatWasNamed() {
+        ApiKeyFilterConfig config = ApiKeyFilterConfig.builder()
+                .allowPathParameters("jsessionid", "JSESSIONID")
+                .allowEncodedSlash(true)
+                .build();
+
+        assertThat(config.requestFirewall().allowedPathParameters()).containsExactly("JSESSIONID", "jsessionid");
+        assertThat(config.requestFirewall().allowsEncodedSlash()).isTrue();
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters("a").allowPathParameters("b"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("allowPathParameters was already set");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowEncodedSlash(true).allowEncodedSlash(false))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters("a=b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().allowPathParameters())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestFirewall.strict().check(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void whenTheFailureLimitIsSetOrSwitchedOffThenThatHolds() {
+        assertThat(ApiKeyFilterConfig.builder().failureLimit(FailureLimit.of(5, Duration.ofMinutes(10), 5)).build().failureLimit())
+                .contains(FailureLimit.of(5, Duration.ofMinutes(10), 5));
+        assertThat(ApiKeyFilterConfig.builder().withoutFailureLimit().build().failureLimit()).isEmpty();
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().withoutFailureLimit().failureLimit(FailureLimit.DEFAULT))
+                .isInstanceOf(IllegalStateException.class).hasMessage("failureLimit was already set");
+        assertThatThrownBy(() -> FailureLimit.of(0, Duration.ofMinutes(1), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FailureLimit.of(1, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FailureLimit.of(1, Duration.ofMinutes(1), 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -33,6 +70,41 @@ class ApiKeyFilterConfigTest {
         ApiKeyFilterConfig config = ApiKeyFilterConfig.builder().tier(standard).build();
 
         assertThat(config.tierFor("unconfigured")).contains(standard);
+    }
+
+    @Test
+    void whenTiersAreConfiguredWithoutAFallbackThenBuildFailsNamingTheFix() {
+        ApiKeyFilterConfig.Builder b = ApiKeyFilterConfig.builder()
+                .tier(Tier.of("free", 60, Duration.ofMinutes(1), 10))
+                .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100));
+
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("keys of a tier that is not configured")
+                .hasMessageContaining("'default'")
+                .hasMessageContaining("fallbackTier")
+                .hasMessageContaining("unknownTiersUnlimited");
+    }
+
+    @Test
+    void whenTiersAreConfiguredWithADefaultTierAFallbackOrAnExplicitOptOutThenTheyBuild() {
+        Tier free = Tier.of("free", 60, Duration.ofMinutes(1), 10);
+        Tier standard = Tier.of("standard", 600, Duration.ofMinutes(1), 100);
+
+        ApiKeyFilterConfig withFallback = ApiKeyFilterConfig.builder().tier(free).tier(standard).fallbackTier("free").build();
+        Tier fallback = Tier.of("default", 1, Duration.ofSeconds(1), 1);
+        ApiKeyFilterConfig withDefault = ApiKeyFilterConfig.builder().tier(free).tier(fallback).build();
+        ApiKeyFilterConfig optedOut = ApiKeyFilterConfig.builder().tier(free).tier(standard).unknownTiersUnlimited().build();
+
+        assertThat(withFallback.tierFor("default")).contains(free);
+        assertThat(withDefault.tierFor("gold")).map(Tier::name).contains("default");
+        assertThat(optedOut.tierFor("default")).isEmpty();
+        assertThat(optedOut.unknownTiersUnlimited()).isTrue();
+        assertThat(withFallback.unknownTiersUnlimited()).isFalse();
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().fallbackTier("free").unknownTiersUnlimited())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().unknownTiersUnlimited().fallbackTier("free"))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -6,6 +6,9 @@ import java.net.URI;
 interface TestServer extends AutoCloseable {
     int port();
 
+    /** The application this server serves. */
+    TestApp app();
+
     default URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }

@@ -12,18 +12,30 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
 
 /** Embedded Tomcat 11, loopback, ephemeral port. */
 final class TomcatServer implements TestServer {
     private final Tomcat tomcat;
     private final Connector connector;
+    private final TestApp app;
 
-    private TomcatServer(Tomcat tomcat, Connector connector) {
+    private TomcatServer(Tomcat tomcat, Connector connector, TestApp app) {
         this.tomcat = tomcat;
         this.connector = connector;
+        this.app = app;
     }
 
     static TomcatServer start(TestApp app, int maxHttpHeaderSize) throws Exception {
+        return start(app, maxHttpHeaderSize, false);
+    }
+
+    /**
+     * @param lenient let through what Tomcat can be told to accept — encoded slashes and
+     *                backslashes (decoded), raw backslashes as separators — as a host that needs one
+     *                of them might configure it
+     */
+    static TomcatServer start(TestApp app, int maxHttpHeaderSize, boolean lenient) throws Exception {
         Path base = Files.createTempDirectory("tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -32,6 +44,12 @@ final class TomcatServer implements TestServer {
         connector.setProperty("address", "127.0.0.1");
         connector.setProperty("maxHttpHeaderSize", Integer.toString(maxHttpHeaderSize));
         connector.setProperty("maxHttpRequestHeaderSize", Integer.toString(maxHttpHeaderSize));
+        if (lenient) {
+            connector.setEncodedSolidusHandling("decode");
+            connector.setEncodedReverseSolidusHandling("decode");
+            connector.setAllowBackslash(true);
+            connector.setProperty("relaxedPathChars", "\\\"<>[]^`{|}");
+        }
         tomcat.setConnector(connector);
         // Tomcat's default error page quotes the rejected header line (key included) and a stack trace
         // when the connector refuses a malformed request; production deployments switch that off too.
@@ -40,6 +58,10 @@ final class TomcatServer implements TestServer {
         errors.setShowServerInfo(false);
         tomcat.getHost().getPipeline().addValve(errors);
         Context context = tomcat.addContext("", base.toString());
+        ErrorPage notFound = new ErrorPage();
+        notFound.setErrorCode(404);
+        notFound.setLocation(TestApp.ERROR_PAGE);
+        context.addErrorPage(notFound);
         context.addServletContainerInitializer(app, null);
         // Tomcat logs why a context failed (a filter's init exception, say) instead of throwing it: collect it.
         List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -71,12 +93,17 @@ final class TomcatServer implements TestServer {
             failures.forEach(e::addSuppressed);
             throw e;
         }
-        return new TomcatServer(tomcat, connector);
+        return new TomcatServer(tomcat, connector, app);
     }
 
     @Override
     public int port() {
         return connector.getLocalPort();
+    }
+
+    @Override
+    public TestApp app() {
+        return app;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.keyvault.servlet.internal;
 
 import dev.keyvault.servlet.ApiKeyFilterConfig;
+import dev.keyvault.servlet.FailureLimit;
 import dev.keyvault.servlet.RateLimitStore;
 import dev.keyvault.servlet.Rule;
 import dev.keyvault.servlet.Tier;
@@ -30,20 +31,27 @@ public final class InitParams {
     public static final String UNMATCHED = "unmatched";
     public static final String TIERS = "tiers";
     public static final String FALLBACK_TIER = "fallback-tier";
+    public static final String UNKNOWN_TIERS_UNLIMITED = "unknown-tiers-unlimited";
     public static final String TRUSTED_PROXIES = "trusted-proxies";
+    public static final String FAILURE_LIMIT = "failure-limit";
     public static final String MAX_CREDENTIAL_LENGTH = "max-credential-length";
     public static final String RECORD_USAGE = "record-usage";
     public static final String UNAVAILABLE_RETRY_AFTER = "unavailable-retry-after";
     public static final String MAX_BUCKETS = "max-buckets";
+    public static final String ALLOW_PATH_PARAMETERS = "allow-path-parameters";
+    public static final String ALLOW_ENCODED_SLASH = "allow-encoded-slash";
     /** Not configuration of the filter's behaviour: where to find things in the ServletContext. */
     public static final String KEY_MANAGER_ATTRIBUTE = "key-manager-attribute";
     public static final String CONFIG_ATTRIBUTE = "config-attribute";
 
     public static final Set<String> CONFIG_NAMES = Set.of(REALM, AUTHORIZATION_HEADER, API_KEY_HEADER, RULES, UNMATCHED,
-            TIERS, FALLBACK_TIER, TRUSTED_PROXIES, MAX_CREDENTIAL_LENGTH, RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS);
+            TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, TRUSTED_PROXIES, FAILURE_LIMIT, MAX_CREDENTIAL_LENGTH,
+            RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS, ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH);
     private static final String NONE = "none";
     private static final Pattern TIER = Pattern.compile(
             "([a-z0-9][a-z0-9_.-]{0,31})\\s+(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FAILURES = Pattern.compile(
+            "(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{0,9})(ms|s|m|h|d)");
 
     private InitParams() {}
@@ -90,11 +98,25 @@ public final class InitParams {
             case UNMATCHED -> b.unmatched(unmatched(value));
             case TIERS -> lines(value).forEach(line -> b.tier(tier(line)));
             case FALLBACK_TIER -> b.fallbackTier(value);
+            case UNKNOWN_TIERS_UNLIMITED -> {
+                if (bool(value)) {
+                    b.unknownTiersUnlimited();
+                }
+            }
             case TRUSTED_PROXIES -> b.trustedProxies(value.split("[\\s,]+"));
+            case FAILURE_LIMIT -> {
+                if (value.equalsIgnoreCase(NONE)) {
+                    b.withoutFailureLimit();
+                } else {
+                    b.failureLimit(failureLimit(value));
+                }
+            }
             case MAX_CREDENTIAL_LENGTH -> b.maxCredentialLength(integer(value, Integer::parseInt));
             case RECORD_USAGE -> b.recordUsage(bool(value));
             case UNAVAILABLE_RETRY_AFTER -> b.unavailableRetryAfter(Duration.ofSeconds(integer(value, Long::parseLong)));
             case MAX_BUCKETS -> b.rateLimitStore(RateLimitStore.local(integer(value, Long::parseLong)));
+            case ALLOW_PATH_PARAMETERS -> b.allowPathParameters(value.split("[\\s,]+"));
+            case ALLOW_ENCODED_SLASH -> b.allowEncodedSlash(bool(value));
             default -> throw new IllegalArgumentException("unknown parameter; known: " + String.join(", ", CONFIG_NAMES.stream().sorted().toList()));
         }
     }
@@ -145,6 +167,15 @@ public final class InitParams {
             throw new IllegalArgumentException("a tier is 'NAME REQUESTS/PERIOD burst BURST' such as 'free 60/m burst 10', got '" + line + "'");
         }
         return Tier.of(m.group(1), Long.parseLong(m.group(2)), duration(m.group(3)), Long.parseLong(m.group(4)));
+    }
+
+    /** {@code FAILURES/PERIOD burst BURST}, such as {@code 20/m burst 20}. */
+    static FailureLimit failureLimit(String value) {
+        Matcher m = FAILURES.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("a failure limit is 'FAILURES/PERIOD burst BURST' such as '20/m burst 20', or 'none'");
+        }
+        return FailureLimit.of(Long.parseLong(m.group(1)), duration(m.group(2)), Long.parseLong(m.group(3)));
     }
 
     static Duration duration(String s) {

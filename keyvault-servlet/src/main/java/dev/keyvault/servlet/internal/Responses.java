@@ -35,8 +35,11 @@ public final class Responses {
     private static final byte[] EMPTY_BODY = problem(400, "Bad Request", EMPTY);
     private static final byte[] TOO_LARGE_BODY = problem(431, "Request Header Fields Too Large", "The credential header is too large");
     private static final byte[] FORBIDDEN_BODY = problem(403, "Forbidden", "The API key does not grant access to this resource");
+    private static final byte[] TOO_MANY_FAILURES_BODY =
+            problem(429, "Too Many Requests", "Too many failed API key attempts from this client");
     private static final byte[] TOO_MANY_BODY = problem(429, "Too Many Requests", "The API key's rate limit is exhausted");
     private static final byte[] UNAVAILABLE_BODY = problem(503, "Service Unavailable", "API keys cannot be checked right now");
+    private static final byte[] NOT_CANONICAL_BODY = problem(400, "Bad Request", "The request path is not in canonical form");
     private static final byte[] INTERNAL_BODY = problem(500, "Internal Server Error", "The API key could not be checked");
 
     private final String missing;
@@ -89,6 +92,14 @@ public final class Responses {
         }
     }
 
+    /**
+     * The request firewall refused the path: 400 without a challenge (it is not about the key),
+     * and one body whatever the reason, so the path is never echoed.
+     */
+    public void notCanonical(HttpServletResponse response) throws IOException {
+        write(response, 400, null, NOT_CANONICAL_BODY);
+    }
+
     /** A valid key without the route's scopes: 403 {@code insufficient_scope}. */
     public void insufficientScope(HttpServletResponse response, Route route) throws IOException {
         write(response, 403, route.scopeChallenge(), FORBIDDEN_BODY);
@@ -110,6 +121,15 @@ public final class Responses {
         response.addHeader("Retry-After", Probe.text(probe.retryAfterSeconds()));
         rateLimitHeaders(response, probe);
         write(response, 429, null, TOO_MANY_BODY);
+    }
+
+    /**
+     * The client address failed too often: 429 with {@code Retry-After}, no challenge (the key
+     * was not looked at) and one fixed body.
+     */
+    public void tooManyFailures(HttpServletResponse response, long retryAfterSeconds) throws IOException {
+        response.setHeader("Retry-After", Probe.text(retryAfterSeconds));
+        write(response, 429, null, TOO_MANY_FAILURES_BODY);
     }
 
     /** The key store or the rate-limit store failed: 503, never 401 and never a pass-through. */
@@ -134,7 +154,22 @@ public final class Responses {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType(PROBLEM_JSON);
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        try {
+            response.getOutputStream().write(body);
+        } catch (IllegalStateException writerInUse) {
+            // A forward or include from a resource that took the writer: the body is ASCII either way.
+            response.getWriter().write(new String(body, StandardCharsets.US_ASCII));
+            response.getWriter().flush();
+        }
+    }
+
+    /** Closes the response's body, through whichever of the stream and the writer is in use. */
+    public static void close(HttpServletResponse response) throws IOException {
+        try {
+            response.getOutputStream().close();
+        } catch (IllegalStateException writerInUse) {
+            response.getWriter().close();
+        }
     }
 
     /** An RFC 9457 body; every argument is a constant of this class. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.servlet.ApiKeyFilterConfig;
+import dev.keyvault.servlet.FailureLimit;
+import dev.keyvault.servlet.RequestFirewall;
 import dev.keyvault.servlet.Rule;
 import dev.keyvault.servlet.Tier;
 import dev.keyvault.servlet.UnmatchedPolicy;
@@ -36,6 +38,9 @@ class InitParamsTest {
         params.put("record-usage", "false");
         params.put("unavailable-retry-after", "30");
         params.put("max-buckets", "5000");
+        params.put("failure-limit", "5/10m burst 8");
+        params.put("allow-path-parameters", "jsessionid, sid");
+        params.put("allow-encoded-slash", "true");
         params.put("key-manager-attribute", "my.keys");
 
         ApiKeyFilterConfig config = InitParams.parse(params);
@@ -59,6 +64,9 @@ class InitParamsTest {
         assertThat(config.recordUsage()).isFalse();
         assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.rateLimitStore().toString()).isEqualTo("RateLimitStore[local, maximumKeys=5000]");
+        assertThat(config.failureLimit()).contains(FailureLimit.of(5, Duration.ofMinutes(10), 8));
+        assertThat(config.requestFirewall().allowedPathParameters()).containsExactly("jsessionid", "sid");
+        assertThat(config.requestFirewall().allowsEncodedSlash()).isTrue();
     }
 
     @Test
@@ -71,6 +79,17 @@ class InitParamsTest {
         assertThat(config.rules()).isEmpty();
         assertThat(config.unmatched()).isEqualTo(UnmatchedPolicy.DENY);
         assertThat(config.tierFor("default")).isEqualTo(Optional.empty());
+        assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
+        assertThat(config.failureLimit()).contains(FailureLimit.DEFAULT);
+        assertThat(InitParams.parse(Map.of("failure-limit", "None")).failureLimit()).isEmpty();
+    }
+
+    @Test
+    void whenTiersHaveNoFallbackButUnknownTiersAreDeclaredUnlimitedThenTheyAreNotLimited() {
+        ApiKeyFilterConfig config = InitParams.parse(Map.of("tiers", "free 60/m burst 10", "unknown-tiers-unlimited", "true"));
+
+        assertThat(config.tierFor("default")).isEmpty();
+        assertThat(config.tierFor("free")).isPresent();
     }
 
     @Test
@@ -93,5 +112,16 @@ class InitParamsTest {
                 .hasMessageStartingWith("init-param 'trusted-proxies': not an IP address");
         assertThatThrownBy(() -> InitParams.parse(Map.of("max-credential-length", "lots")))
                 .hasMessageStartingWith("init-param 'max-credential-length': not a number");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("tiers", "free 60/m burst 10")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("init-param fallback-tier").hasMessageContaining("init-param unknown-tiers-unlimited=true");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("allow-path-parameters", "jsessionid=1")))
+                .hasMessageStartingWith("init-param 'allow-path-parameters': a path parameter name matches");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("failure-limit", "20 per minute")))
+                .hasMessageStartingWith("init-param 'failure-limit': a failure limit is 'FAILURES/PERIOD burst BURST'");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("failure-limit", "0/m burst 1")))
+                .hasMessageStartingWith("init-param 'failure-limit': failures must be at least 1");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("allow-encoded-slash", "yes")))
+                .hasMessageStartingWith("init-param 'allow-encoded-slash': true or false");
     }
 }
