@@ -35,8 +35,13 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  *   <init-param><param-name>tiers</param-name><param-value>
  *     free 5/m burst 5; standard 600/m burst 100
  *   </param-value></init-param>
+ *   <init-param><param-name>fallback-tier</param-name><param-value>free</param-value></init-param>
  * </filter>
- * <filter-mapping><filter-name>api-keys</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+ * <filter-mapping>
+ *   <filter-name>api-keys</filter-name><url-pattern>/*</url-pattern>
+ *   <dispatcher>REQUEST</dispatcher><dispatcher>FORWARD</dispatcher><dispatcher>INCLUDE</dispatcher>
+ *   <dispatcher>ASYNC</dispatcher><dispatcher>ERROR</dispatcher>
+ * </filter-mapping>
  * }</pre>
  */
 public final class ServletAppExample {
@@ -69,7 +74,8 @@ public final class ServletAppExample {
             filter.setInitParameter("realm", "kb");
             filter.setInitParameter("rules", "GET /health permitAll; GET /articles/** kb:read; POST /articles/** kb:write");
             filter.setInitParameter("tiers", "free 5/m burst 5; standard 600/m burst 100");
-            context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+            filter.setInitParameter("fallback-tier", "free");
+            context.addFilter(filter, "/*", EnumSet.allOf(DispatcherType.class));
             context.addServlet(new ServletHolder(new DemoApi.KnowledgeBase()), "/*");
 
             IssuedKey reader = keys.issue(KeySpec.builder("acme", "Docs site (read)").scopes("kb:read").tier("free").build());

@@ -54,7 +54,9 @@ class HostileValuesTest {
     private void run(TestDatabase db) {
         MutableClock clock = MutableClock.create();
         Map<String, int[]> outcomes = new TreeMap<>();
+        // every hostile value must reach the store verbatim: no folding of the many user agents and consumer labels
         try (KeyManager keys = KeyManager.builder().store(db.migratedStore()).clock(clock).hasher(KeyHashers.hmacSha256())
+                .maxUserAgentsPerKeyMinute(10_000)
                 .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build()) {
             IssuedKey target = keys.issue(KeySpec.builder("target", "usage target").build());
             List<UsageEvent> recorded = new ArrayList<>();

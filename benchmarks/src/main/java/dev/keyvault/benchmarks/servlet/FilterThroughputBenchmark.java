@@ -133,7 +133,7 @@ public class FilterThroughputBenchmark {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new Hello()), "/*");
         if (filter != null) {
-            context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addFilter(new FilterHolder(filter), "/*", EnumSet.allOf(DispatcherType.class));
         }
         server.setHandler(context);
         server.start();

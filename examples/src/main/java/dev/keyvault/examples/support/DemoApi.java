@@ -24,7 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A small knowledge-base API on embedded Jetty 12, protected by {@link ApiKeyFilter}:
  * {@code GET /articles/**} needs {@code kb:read}, {@code POST /articles/**} needs {@code kb:write},
- * {@code DELETE /admin/**} needs {@code kb:admin}; two tiers, {@code standard} and {@code free}.
+ * {@code DELETE /admin/**} needs {@code kb:admin}; two tiers, {@code standard} and {@code free}
+ * (also the fallback of keys of any other tier).
  * Listens on an ephemeral loopback port.
  */
 public final class DemoApi implements AutoCloseable {
@@ -46,6 +47,7 @@ public final class DemoApi implements AutoCloseable {
                 .rule(Rule.requireScopes("DELETE", "/admin/**", "kb:admin"))
                 .tier(Tier.of("standard", 600, Duration.ofMinutes(1), 100))
                 .tier(Tier.of("free", 60, Duration.ofMinutes(1), 10))
+                .fallbackTier("free") // keys of any other tier get the free tier's limits, never none
                 .trustedProxies("127.0.0.1", "::1")
                 .clock(clock)
                 .build();
@@ -63,7 +65,7 @@ public final class DemoApi implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.allOf(DispatcherType.class));
         context.addServlet(new ServletHolder(new KnowledgeBase()), "/*");
         server.setHandler(context);
         server.start();
