@@ -109,7 +109,7 @@ import org.slf4j.LoggerFactory;
  *       request including {@code permitAll} routes: see {@link RequestFirewall};</li>
  *   <li>no key → 401, {@code WWW-Authenticate: Bearer realm="<realm>"};</li>
  *   <li>a malformed, unknown, wrong, revoked or expired key → 401 with {@code error="invalid_token"}
- *       and one description for all, so nobody can probe which keys exist;</li>
+ *       and one description for all, so the answer never tells a key's state;</li>
  *   <li>a credential header repeated, empty ({@code Bearer} alone), or two different keys → 400
  *       {@code error="invalid_request"}; a credential header over the maximum length → 431;</li>
  *   <li>a valid key without the route's scopes → 403 {@code error="insufficient_scope"} with

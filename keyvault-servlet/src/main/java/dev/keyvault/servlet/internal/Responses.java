@@ -12,7 +12,8 @@ import java.util.Set;
  * echoed, so a hostile header can neither inject into the response nor have a key reflected.
  *
  * <p>One {@code error_description} serves every invalid key — malformed, unknown, wrong secret,
- * revoked, expired — so a caller cannot probe which keys exist or what state they are in.
+ * revoked, expired — so the answer never tells a caller a key's state. (The time it takes can tell
+ * that a key id exists: see the README's security model for what timing reveals, as measured.)
  *
  * <p>The status is set with {@code setStatus}, not {@code sendError}, so the container's error
  * page machinery does not replace the body; and the response is not reset, so headers set by
