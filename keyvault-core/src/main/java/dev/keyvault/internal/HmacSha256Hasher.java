@@ -2,6 +2,7 @@ package dev.keyvault.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.HashingException;
 import dev.keyvault.spi.KeyHasher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -73,7 +74,10 @@ public final class HmacSha256Hasher implements KeyHasher {
         try {
             stored = Base64.getUrlDecoder().decode(encoded.substring(prefix.length()));
         } catch (IllegalArgumentException e) {
-            return false;
+            throw new HashingException("a stored hmac-sha256 hash cannot be read: bad base64");
+        }
+        if (stored.length != 32) {
+            throw new HashingException("a stored hmac-sha256 hash cannot be read: it is not 32 bytes");
         }
         return MessageDigest.isEqual(stored, mac(secret));
     }

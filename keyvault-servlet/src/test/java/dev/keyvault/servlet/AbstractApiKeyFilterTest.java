@@ -428,6 +428,25 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         assertThat(get(server, "/articles/1", "Authorization", bearer(key)).statusCode()).isEqualTo(200);
     }
 
+    /** A stored hash that cannot be checked says nothing about the key: 503, never the 401 of a wrong secret. */
+    @Test
+    void whenTheStoredHashCannotBeCheckedThen503NeverA401() throws Exception {
+        TestServer server = serve();
+        IssuedKey key;
+        try (KeyManager admin = manager(store)) {
+            key = issue(admin, KeySpec.builder("acme", "corrupt").scopes("kb:read").build()); // not in the filter's cache
+        }
+        String hash = store.find(key.id()).orElseThrow().hash();
+        store.replaceHash(key.id(), hash, hash.substring(0, hash.lastIndexOf('$') + 1) + "!!not-base64!!",
+                new dev.keyvault.KeyEvent(key.id(), dev.keyvault.KeyEventType.NOTE, clock.instant(), "test", "corrupted"));
+
+        HttpResponse<String> response = get(server, "/articles/1", "Authorization", bearer(key));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(response.body()).doesNotContain(hash).doesNotContain(key.token());
+    }
+
     // ---------------------------------------------------------------------------------------- usage
 
     @Test
