@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.rotation.RiskClass;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param environment   such as {@code production}
  * @param tags          free labels for selection, such as {@code team:sync} (sorted, immutable)
  * @param riskClass     the risk class set explicitly at issue time, if any (otherwise derived from
- *                      the scopes by the {@link RiskClassifier})
+ *                      the scopes by the {@link dev.keyvault.rotation.RiskClassifier})
  * @param createdAt     when it was issued (a rotation issues a new key, so this is also the date
  *                      of the last rotation of the credential)
  * @param expiresAt     when it stops verifying by itself, if ever
@@ -103,29 +104,142 @@ public record ApiKey(
         return prefix + "_" + id + "_…";
     }
 
+    /**
+     * A builder for a key with the given identity; every other component starts at its default
+     * (no scopes, tier {@code default}, no environment, no tags, no expiry, never used, active, no
+     * links, not compromised). Stores and tests build keys with it; {@link KeyManager} issues them.
+     */
+    public static Builder builder(String id, String prefix, String owner, String name, Instant createdAt) {
+        return new Builder(id, prefix, owner, name, createdAt);
+    }
+
+    /** A builder holding every component of this key, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(id, prefix, owner, name, createdAt).scopes(scopes).tier(tier).environment(environment).tags(tags)
+                .riskClass(riskClass).expiresAt(expiresAt).lastUsedAt(lastUsedAt).revocation(revocation)
+                .predecessorId(predecessorId).successorId(successorId).compromised(compromised);
+    }
+
+    /**
+     * A builder for the key that replaces this one: the same prefix, owner, scopes, tier, environment,
+     * tags and risk class, named {@code name}, created at {@code createdAt}, and linked to this key as
+     * its predecessor; active, unused, with no expiry unless set.
+     */
+    public Builder successorBuilder(String successorId, String name, Instant createdAt) {
+        return new Builder(successorId, prefix, owner, name, createdAt).scopes(scopes).tier(tier).environment(environment)
+                .tags(tags).riskClass(riskClass).predecessorId(Optional.of(id));
+    }
+
     /** A copy with a new status and revocation (stores use this; it does not revoke anything). */
     public ApiKey withRevocation(Revocation revocation, boolean compromised) {
-        requireNonNull(revocation, "revocation");
-        return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
-                lastUsedAt, KeyStatus.REVOKED, Optional.of(revocation), predecessorId, successorId, compromised);
+        return toBuilder().revocation(Optional.of(requireNonNull(revocation, "revocation"))).compromised(compromised).build();
     }
 
     /** A copy with the given last use (stores use this). */
     public ApiKey withLastUsedAt(Instant lastUsed) {
-        requireNonNull(lastUsed, "lastUsed");
-        return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
-                Optional.of(lastUsed), status, revocation, predecessorId, successorId, compromised);
+        return toBuilder().lastUsedAt(Optional.of(requireNonNull(lastUsed, "lastUsed"))).build();
     }
 
     /** A copy linked to a successor and with a possibly earlier expiry (stores use this). */
     public ApiKey withSuccessor(String successorId, Optional<Instant> expiresAt) {
-        return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
-                lastUsedAt, status, revocation, predecessorId, Optional.of(successorId), compromised);
+        return toBuilder().successorId(Optional.of(successorId)).expiresAt(expiresAt).build();
     }
 
     /** A copy marked compromised (stores use this). */
     public ApiKey withCompromised() {
-        return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
-                lastUsedAt, status, revocation, predecessorId, successorId, true);
+        return toBuilder().compromised(true).build();
+    }
+
+    /**
+     * Builds an {@link ApiKey}; the record's checks run at {@link #build()}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String id;
+        private final String prefix;
+        private final String owner;
+        private final String name;
+        private final Instant createdAt;
+        private Set<String> scopes = Set.of();
+        private String tier = "default";
+        private String environment = KeySpec.NO_ENVIRONMENT;
+        private Set<String> tags = Set.of();
+        private Optional<RiskClass> riskClass = Optional.empty();
+        private Optional<Instant> expiresAt = Optional.empty();
+        private Optional<Instant> lastUsedAt = Optional.empty();
+        private Optional<Revocation> revocation = Optional.empty();
+        private Optional<String> predecessorId = Optional.empty();
+        private Optional<String> successorId = Optional.empty();
+        private boolean compromised;
+
+        private Builder(String id, String prefix, String owner, String name, Instant createdAt) {
+            this.id = id;
+            this.prefix = prefix;
+            this.owner = owner;
+            this.name = name;
+            this.createdAt = createdAt;
+        }
+
+        public Builder scopes(Set<String> scopes) {
+            this.scopes = requireNonNull(scopes, "scopes");
+            return this;
+        }
+
+        public Builder tier(String tier) {
+            this.tier = requireNonNull(tier, "tier");
+            return this;
+        }
+
+        public Builder environment(String environment) {
+            this.environment = requireNonNull(environment, "environment");
+            return this;
+        }
+
+        public Builder tags(Set<String> tags) {
+            this.tags = requireNonNull(tags, "tags");
+            return this;
+        }
+
+        public Builder riskClass(Optional<RiskClass> riskClass) {
+            this.riskClass = requireNonNull(riskClass, "riskClass");
+            return this;
+        }
+
+        public Builder expiresAt(Optional<Instant> expiresAt) {
+            this.expiresAt = requireNonNull(expiresAt, "expiresAt");
+            return this;
+        }
+
+        public Builder lastUsedAt(Optional<Instant> lastUsedAt) {
+            this.lastUsedAt = requireNonNull(lastUsedAt, "lastUsedAt");
+            return this;
+        }
+
+        /** Present: the key is {@code REVOKED}; empty: {@code ACTIVE}. */
+        public Builder revocation(Optional<Revocation> revocation) {
+            this.revocation = requireNonNull(revocation, "revocation");
+            return this;
+        }
+
+        public Builder predecessorId(Optional<String> predecessorId) {
+            this.predecessorId = requireNonNull(predecessorId, "predecessorId");
+            return this;
+        }
+
+        public Builder successorId(Optional<String> successorId) {
+            this.successorId = requireNonNull(successorId, "successorId");
+            return this;
+        }
+
+        public Builder compromised(boolean compromised) {
+            this.compromised = compromised;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if a component breaks the rules documented on {@link ApiKey} */
+        public ApiKey build() {
+            return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
+                    lastUsedAt, revocation.isPresent() ? KeyStatus.REVOKED : KeyStatus.ACTIVE, revocation, predecessorId,
+                    successorId, compromised);
+        }
     }
 }

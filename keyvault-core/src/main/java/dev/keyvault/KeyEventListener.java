@@ -1,9 +1,6 @@
 package dev.keyvault;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.keyvault.internal.Slf4jKeyEventListener;
-import java.util.List;
+import dev.keyvault.rotation.RotationDue;
 
 /**
  * Receives what happens to keys, so the host can route it to its audit log, metrics or alerts (the
@@ -13,6 +10,8 @@ import java.util.List;
  * <p>Callbacks run synchronously on the thread that caused them (a request thread for
  * {@link #onUsedAfterRevoke}), so they must be fast and thread-safe. An exception thrown by a
  * callback is logged at debug and otherwise ignored: a listener cannot break an operation.
+ *
+ * <p>{@link KeyEventListeners} has the built-in ones: logging to slf4j, composite, no-op.
  */
 public interface KeyEventListener {
 
@@ -36,7 +35,7 @@ public interface KeyEventListener {
 
     /**
      * A rotation window became safe to close: the successor is in use and the old key is quiet. Fired
-     * once per rotation, by {@link KeyManager#completeRotation} or a {@link RotationSupervisor}, when
+     * once per rotation, by {@link KeyManager#completeRotation} or a {@link dev.keyvault.rotation.RotationSupervisor}, when
      * it records {@link KeyEventType#ROTATION_SAFE} in the old key's history.
      */
     default void onRotationWindowSafe(ApiKey predecessor, ApiKey successor) {}
@@ -62,23 +61,4 @@ public interface KeyEventListener {
 
     /** A background store operation failed (usage flush, change-feed poll, status refresh). */
     default void onStoreFailure(String operation, KeyVaultException failure) {}
-
-    /** A listener that does nothing. */
-    static KeyEventListener noop() {
-        return NoopListener.INSTANCE;
-    }
-
-    /**
-     * A listener that writes each event to slf4j logger {@code dev.keyvault.events}: issue, rotate,
-     * revoke and rotation events at INFO, used-after-revoke, dropped usage and store failures at WARN.
-     */
-    static KeyEventListener logging() {
-        return new Slf4jKeyEventListener();
-    }
-
-    /** A listener that calls each of {@code listeners} in order. */
-    static KeyEventListener composite(KeyEventListener... listeners) {
-        List<KeyEventListener> all = List.of(requireNonNull(listeners, "listeners"));
-        return new CompositeListener(all);
-    }
 }

@@ -4,11 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.memory.InMemoryKeyStore;
+import dev.keyvault.rotation.RotationPolicy;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +32,7 @@ public final class KeyManagerBuilder {
     long cacheMaximumSize = 10_000;
     Duration statusRefreshInterval = Duration.ofSeconds(30);
     RotationPolicy rotationPolicy = RotationPolicy.defaults();
-    KeyEventListener listener = KeyEventListener.noop();
+    KeyEventListener listener = KeyEventListeners.noop();
     Duration usageFlushInterval = Duration.ofSeconds(1);
     int maxBufferedRollups = 100_000;
     long maxBufferedUsageBytes = 32L * 1024 * 1024;
@@ -39,9 +43,34 @@ public final class KeyManagerBuilder {
     int maxConcurrentHashes = Runtime.getRuntime().availableProcessors();
     Duration hashingTimeout = Duration.ofSeconds(5);
     Duration rotationQuietPeriod = Duration.ofHours(24);
+    boolean requireEnvironment;
     private final Set<String> set = new HashSet<>();
 
     KeyManagerBuilder() {}
+
+    /**
+     * A builder for unit tests of host applications, preset to: a fresh {@link InMemoryKeyStore}, the
+     * given (movable) clock, HMAC-SHA-256 under a random pepper (cheap: tests issue thousands of
+     * keys), and no background threads (usage is written by {@code flush()} and {@code close()},
+     * other managers' changes are seen after {@code pollChangeFeed()}). Everything else — the prefix,
+     * the rotation policy, a listener — can still be set once, as on any builder:
+     * {@code KeyManagerBuilder.forTests(clock).keyPrefix("kb_live").build()}.
+     */
+    public static KeyManagerBuilder forTests(Clock clock) {
+        requireNonNull(clock, "clock");
+        byte[] pepper = new byte[32];
+        new SecureRandom().nextBytes(pepper);
+        try {
+            return new KeyManagerBuilder()
+                    .store(InMemoryKeyStore.create())
+                    .clock(clock)
+                    .hasher(KeyHashers.hmacSha256(pepper, "test"))
+                    .usageFlushInterval(Duration.ZERO)
+                    .changeFeedPollInterval(Duration.ZERO);
+        } finally {
+            Arrays.fill(pepper, (byte) 0);
+        }
+    }
 
     private void once(String option) {
         if (!set.add(option)) {
@@ -203,6 +232,18 @@ public final class KeyManagerBuilder {
         Checks.range("maxRollupsPerKeyMinute", max, 10, 1_000_000);
         once("maxRollupsPerKeyMinute");
         this.maxRollupsPerKeyMinute = max;
+        return this;
+    }
+
+    /**
+     * Refuse to issue keys without an environment ({@code KeySpec.Builder.environment}): for hosts
+     * whose policies and reports are per environment, where a key in {@value KeySpec#NO_ENVIRONMENT}
+     * would fall outside all of them. Default: keys without one are issued in
+     * {@value KeySpec#NO_ENVIRONMENT}, and a compliance report filtered by environment lists them.
+     */
+    public KeyManagerBuilder requireEnvironment() {
+        once("requireEnvironment");
+        this.requireEnvironment = true;
         return this;
     }
 

@@ -3,6 +3,7 @@ package dev.keyvault;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.internal.Checks;
+import dev.keyvault.rotation.RiskClass;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,13 @@ public record KeySpec(
         Optional<RiskClass> riskClass,
         String actor) {
 
+    /**
+     * The environment of a key issued without one. Such a key falls outside every report or query
+     * that names an environment, so a compliance report filtered by environment lists them (and a
+     * manager can refuse them: {@code KeyManagerBuilder.requireEnvironment()}).
+     */
+    public static final String NO_ENVIRONMENT = "default";
+
     public KeySpec {
         Checks.text("owner", owner, Checks.MAX_OWNER);
         Checks.text("name", name, Checks.MAX_NAME);
@@ -63,6 +71,11 @@ public record KeySpec(
     }
 
     /** Starts a spec for a key of {@code owner} called {@code name}. */
+    /** Whether an environment was given (anything but {@link #NO_ENVIRONMENT}). */
+    public boolean hasEnvironment() {
+        return !environment.equals(NO_ENVIRONMENT);
+    }
+
     public static Builder builder(String owner, String name) {
         return new Builder(owner, name);
     }
@@ -73,7 +86,7 @@ public record KeySpec(
         private final String name;
         private Set<String> scopes = Set.of();
         private String tier = "default";
-        private String environment = "default";
+        private String environment = NO_ENVIRONMENT;
         private Set<String> tags = Set.of();
         private Optional<Instant> expiresAt = Optional.empty();
         private Optional<RiskClass> riskClass = Optional.empty();
@@ -101,7 +114,10 @@ public record KeySpec(
             return this;
         }
 
-        /** The environment, such as {@code production} or {@code staging}. Default: {@code default}. */
+        /**
+         * The environment, such as {@code production} or {@code staging}. Default:
+         * {@value KeySpec#NO_ENVIRONMENT}, which reports filtered by environment list as unassigned.
+         */
         public Builder environment(String environment) {
             this.environment = Checks.slug("environment", environment);
             return this;

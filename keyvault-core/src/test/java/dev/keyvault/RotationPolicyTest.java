@@ -2,6 +2,9 @@ package dev.keyvault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyvault.rotation.RiskClass;
+import dev.keyvault.rotation.RiskClassifier;
+import dev.keyvault.rotation.RotationPolicy;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

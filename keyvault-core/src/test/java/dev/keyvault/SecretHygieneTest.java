@@ -67,7 +67,7 @@ class SecretHygieneTest {
         KeyManager legacy = KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.argon2id(1024, 1, 1))
                 .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
         KeyManager keys = KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.hmacSha256(PEPPER, "p1"))
-                .additionalHashers(KeyHashers.argon2id(1024, 1, 1)).listener(KeyEventListener.logging())
+                .additionalHashers(KeyHashers.argon2id(1024, 1, 1)).listener(KeyEventListeners.logging())
                 .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
         forbidden.add(new String(PEPPER, StandardCharsets.US_ASCII));
 

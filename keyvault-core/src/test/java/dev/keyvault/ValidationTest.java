@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.memory.InMemoryKeyStore;
+import dev.keyvault.rotation.RiskClass;
+import dev.keyvault.rotation.RotationPolicy;
 import dev.keyvault.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

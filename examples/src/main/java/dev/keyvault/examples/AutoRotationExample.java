@@ -1,7 +1,5 @@
 package dev.keyvault.examples;
 
-import dev.keyvault.AutoRotationResult;
-import dev.keyvault.AutoRotator;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
@@ -9,6 +7,8 @@ import dev.keyvault.KeySpec;
 import dev.keyvault.examples.support.DemoApi;
 import dev.keyvault.examples.support.Http;
 import dev.keyvault.memory.InMemoryKeyStore;
+import dev.keyvault.rotation.AutoRotationResult;
+import dev.keyvault.rotation.AutoRotator;
 import dev.keyvault.sink.PropertiesFileSecretsSink;
 import dev.keyvault.testing.MutableClock;
 import java.io.PrintStream;
@@ -44,7 +44,7 @@ public final class AutoRotationExample {
             out.println("issued 'Deploy bot' (write: rotate every 180 days) and 'Read-only dashboard' (365 days)");
 
             clock.advance(Duration.ofDays(170));
-            out.println("day 170: " + keys.rotationDue(clock.instant()).size() + " key(s) due within the 14-day warning window");
+            out.println("day 170: " + keys.rotationDue(clock.instant()).upcoming().size() + " key(s) due within the 14-day warning window");
 
             AutoRotator rotator = AutoRotator.builder(keys, PropertiesFileSecretsSink.of(secrets))
                     .probe(successor -> http.call("GET", "/articles/1", successor.token(), "10.9.0.1", "auto-rotator/1.0").status() == 200)
@@ -69,7 +69,7 @@ public final class AutoRotationExample {
             out.println("old token during the 2-day overlap: " + http.call("GET", "/articles/1", deploy.token(), "10.9.0.2", "deployer/1.0").status());
             clock.advance(Duration.ofDays(2));
             out.println("old token after the overlap:        " + http.call("GET", "/articles/1", deploy.token(), "10.9.0.2", "deployer/1.0").status());
-            out.println("keys due now: " + keys.rotationDue(clock.instant()).size());
+            out.println("keys due now: " + keys.rotationDue(clock.instant()).entries().size());
         }
     }
 }

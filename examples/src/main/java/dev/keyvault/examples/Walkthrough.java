@@ -1,9 +1,6 @@
 package dev.keyvault.examples;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.CompletionResult;
-import dev.keyvault.ComplianceReport;
-import dev.keyvault.EmergencyRotation;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyHashers;
@@ -11,13 +8,16 @@ import dev.keyvault.KeyManager;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeySpec;
 import dev.keyvault.RotateOptions;
-import dev.keyvault.RotationDue;
-import dev.keyvault.RotationStatus;
-import dev.keyvault.UsageAudit;
 import dev.keyvault.examples.support.DemoApi;
 import dev.keyvault.examples.support.Http;
 import dev.keyvault.examples.support.Table;
 import dev.keyvault.jdbc.JdbiKeyStore;
+import dev.keyvault.rotation.CompletionResult;
+import dev.keyvault.rotation.ComplianceReport;
+import dev.keyvault.rotation.EmergencyRotation;
+import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationStatus;
+import dev.keyvault.rotation.UsageAudit;
 import dev.keyvault.testing.MutableClock;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -133,9 +133,9 @@ public final class Walkthrough {
         say("nightly-sync gets the new key; editor-bot's config was missed");
         call(http, "nightly-sync", "GET", "/articles/42", v2, NIGHTLY_IP, NIGHTLY);
         call(http, "editor-bot", "POST", "/articles", v1, EDITOR_IP, EDITOR);
-        RotationStatus status = keys.rotationStatus(v1.id());
+        RotationStatus status = keys.rotation().status(v1.id());
         printStatus(status);
-        CompletionResult early = keys.completeRotation(v1.id(), "alice@acme");
+        CompletionResult early = keys.rotation().complete(v1.id(), "alice@acme");
         say("completeRotation → %s: %s", early.outcome(), String.join("; ", early.reasons()));
 
         clock.advance(Duration.ofMinutes(30));
@@ -146,9 +146,9 @@ public final class Walkthrough {
             http.call("GET", "/articles/" + (hour + 100), v2.token(), EDITOR_IP, EDITOR);
             clock.advance(Duration.ofHours(1));
         }
-        status = keys.rotationStatus(v1.id());
+        status = keys.rotation().status(v1.id());
         printStatus(status);
-        CompletionResult done = keys.completeRotation(v1.id(), "alice@acme");
+        CompletionResult done = keys.rotation().complete(v1.id(), "alice@acme");
         say("completeRotation → %s: v1 is revoked for good (record and history kept)", done.outcome());
         Http.Response refused = call(http, "a forgotten cron job", "GET", "/articles/42", v1, "10.1.0.77", "cron/1.0");
         say("WWW-Authenticate: %s", refused.challenge());
@@ -172,7 +172,7 @@ public final class Walkthrough {
         say("(60 reads and 5 DELETE /admin/users/… from %s in one hour; the 5 got 403)", ATTACKER_IP);
         clock.advance(Duration.ofMinutes(20));
 
-        EmergencyRotation er = keys.emergencyRotate(v2Id, "token posted in a public gist", "security@acme");
+        EmergencyRotation er = keys.rotation().emergencyRotate(v2Id, "token posted in a public gist", "security@acme");
         say("emergencyRotate → v2 %s and marked compromised, before anything else", er.revocation().outcome());
         say("replacement issued: '%s' (id %s), same scopes and tier", er.replacement().name(), er.replacement().id());
         tokens.put(er.replacement().id(), er.successor().orElseThrow().token());
@@ -181,7 +181,7 @@ public final class Walkthrough {
                 week.totalRequests(), week.refusedForScope(), week.baselinePerHour());
         printHours(week);
         // The same audit over the last hours: addresses are compared with the key's earlier history.
-        UsageAudit recent = keys.usageAudit(v2Id, clock.instant().minus(Duration.ofHours(2)), clock.instant().plusSeconds(60));
+        UsageAudit recent = keys.rotation().usageAudit(v2Id, clock.instant().minus(Duration.ofHours(2)), clock.instant().plusSeconds(60));
         say("usageAudit(v2, last 2 hours): who used it, compared with everything the key saw before");
         printAddresses(recent);
 
@@ -192,7 +192,7 @@ public final class Walkthrough {
         }
         call(http, "nightly-sync", "GET", "/articles/42", v2, NIGHTLY_IP, NIGHTLY);
         keys.flush();
-        UsageAudit later = keys.usageAudit(v2Id, clock.instant().minus(Duration.ofHours(2)), clock.instant().plusSeconds(60));
+        UsageAudit later = keys.rotation().usageAudit(v2Id, clock.instant().minus(Duration.ofHours(2)), clock.instant().plusSeconds(60));
         say("who is still using the revoked key (usageAudit after the revocation):");
         Table t = Table.of("client", "address", "requests", "last seen");
         for (UsageAudit.LateUse u : later.afterRevocation()) {
@@ -208,12 +208,12 @@ public final class Walkthrough {
         clock.set(Instant.parse("2026-03-02T09:00:00Z").plus(Duration.ofDays(100)));
         section("4. Day 100: what is due, and is every production key younger than 90 days?");
         Table due = Table.of("key", "risk class", "due", "urgency", "why");
-        for (RotationDue d : keys.rotationDue(clock.instant())) {
+        for (RotationDue d : keys.rotationDue(clock.instant()).entries()) {
             due.row(d.key().name(), d.riskClass(), WHEN.format(d.dueAt()), d.urgency(), d.reason());
         }
         say("rotationDue(now), warning 14 days ahead:");
         due.print(out);
-        ComplianceReport report = keys.complianceReport(Duration.ofDays(90), KeyQuery.all().withEnvironment("production"));
+        ComplianceReport report = keys.rotation().complianceReport(Duration.ofDays(90), KeyQuery.all().withEnvironment("production"));
         say("complianceReport(90 days, environment=production): %s — %d keys checked, %d failing",
                 report.compliant() ? "compliant" : "NOT compliant", report.keysChecked(), report.failing().size());
         Table findings = Table.of("key", "owner", "age", "risk class", "issues");

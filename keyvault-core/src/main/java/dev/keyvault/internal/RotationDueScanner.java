@@ -3,10 +3,10 @@ package dev.keyvault.internal;
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStatus;
-import dev.keyvault.RiskClass;
-import dev.keyvault.RotationDue;
-import dev.keyvault.RotationDue.Urgency;
-import dev.keyvault.RotationPolicy;
+import dev.keyvault.rotation.RiskClass;
+import dev.keyvault.rotation.RotationDue.Urgency;
+import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationPolicy;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.StoredKey;
 import java.time.Duration;
@@ -50,6 +50,6 @@ public final class RotationDueScanner {
         long days = Duration.between(at, dueAt).toDays();
         String when = days > 0 ? "due in " + days + " days" : days < 0 ? (-days) + " days overdue" : "due today";
         return why + ": rotate every " + policy.cadence(risk).toDays() + " days; issued " + key.createdAt()
-                + ", " + when;
+                + ", " + when + (risk == RiskClass.FULL_ACCESS ? "; it " + RotationDue.FULL_ACCESS_ADVICE : "");
     }
 }

@@ -3,13 +3,13 @@ package dev.keyvault.internal;
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyVaultException;
-import dev.keyvault.RotationDue;
 import dev.keyvault.UsageEvent;
+import dev.keyvault.rotation.RotationDue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link KeyEventListener#logging()}: an audit trail in slf4j. Logs ids, owners, names and reasons;
+ * {@code KeyEventListeners.logging()}: an audit trail in slf4j. Logs ids, owners, names and reasons;
  * never a token, secret or hash (the value types it receives do not hold any).
  */
 public final class Slf4jKeyEventListener implements KeyEventListener {
@@ -68,6 +68,6 @@ public final class Slf4jKeyEventListener implements KeyEventListener {
 
     @Override
     public String toString() {
-        return "KeyEventListener.logging()";
+        return "KeyEventListeners.logging()";
     }
 }

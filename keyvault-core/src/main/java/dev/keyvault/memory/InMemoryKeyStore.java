@@ -161,10 +161,7 @@ public final class InMemoryKeyStore implements KeyStore {
             ApiKey k = s.key();
             changed = k.expiresAt().map(e -> expiresAt.isBefore(e)).orElse(true);
             if (changed) {
-                ApiKey shortened = new ApiKey(k.id(), k.prefix(), k.owner(), k.name(), k.scopes(), k.tier(), k.environment(),
-                        k.tags(), k.riskClass(), k.createdAt(), Optional.of(expiresAt), k.lastUsedAt(), k.status(),
-                        k.revocation(), k.predecessorId(), k.successorId(), k.compromised());
-                put(s.withKey(shortened));
+                put(s.withKey(k.toBuilder().expiresAt(Optional.of(expiresAt)).build()));
                 append(List.of(event));
             }
         }

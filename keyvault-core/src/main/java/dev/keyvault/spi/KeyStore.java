@@ -1,9 +1,7 @@
 package dev.keyvault.spi;
 
-import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyQuery;
-import dev.keyvault.KeyStoreException;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import java.time.Instant;
@@ -18,8 +16,8 @@ import java.util.Optional;
  * feed, in the same transaction as the change.
  *
  * <p>Implementations are thread-safe and may be shared by several managers (nodes). Failures of
- * the underlying storage are thrown as {@link KeyStoreException} naming the operation; nothing
- * else is thrown except the documented {@link DuplicateKeyException}. The core test-jar's
+ * the underlying storage are thrown as {@link dev.keyvault.KeyStoreException} naming the operation; nothing
+ * else is thrown except the documented {@link dev.keyvault.DuplicateKeyException}. The core test-jar's
  * {@code KeyStoreContract} is the executable form of this contract.
  */
 public interface KeyStore {
@@ -27,7 +25,7 @@ public interface KeyStore {
     /**
      * Inserts a new key (its status must be ACTIVE) and appends {@code issued}.
      *
-     * @throws DuplicateKeyException {@code KEY_ID} if the id exists; {@code ACTIVE_NAME} if the
+     * @throws dev.keyvault.DuplicateKeyException {@code KEY_ID} if the id exists; {@code ACTIVE_NAME} if the
      *                               owner has another ACTIVE key with the same name (checked
      *                               atomically, for example by a unique index over active keys)
      */
@@ -46,7 +44,7 @@ public interface KeyStore {
      * @return whether the rotation was applied; {@code false} if the predecessor is missing, its
      *         successor link differs (someone else rotated it first), or it is revoked while
      *         {@code condition} is {@link PredecessorCondition#MUST_BE_ACTIVE}
-     * @throws DuplicateKeyException as {@link #insert}
+     * @throws dev.keyvault.DuplicateKeyException as {@link #insert}
      */
     boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
             Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,

@@ -4,7 +4,7 @@ import dev.keyvault.ApiKey;
 import dev.keyvault.IssuedKey;
 
 /**
- * Where the {@link dev.keyvault.AutoRotator} puts a new secret so that the key's consumers pick it
+ * Where the {@link dev.keyvault.rotation.AutoRotator} puts a new secret so that the key's consumers pick it
  * up: a secrets manager, a vault, a file that a deployment mounts. keyvault ships
  * {@link dev.keyvault.sink.PropertiesFileSecretsSink}; an adapter for another system is a few
  * lines, see below.

@@ -17,16 +17,16 @@ import dev.keyvault.KeyStateException;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.RejectionReason;
 import dev.keyvault.RevocationResult;
-import dev.keyvault.RevokeSelector;
-import dev.keyvault.RiskClass;
 import dev.keyvault.RotateOptions;
-import dev.keyvault.RotationDue;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.VerificationResult.Rejected;
 import dev.keyvault.VerificationResult.Verified;
 import dev.keyvault.VerificationResult;
+import dev.keyvault.rotation.RevokeSelector;
+import dev.keyvault.rotation.RiskClass;
+import dev.keyvault.rotation.RotationDue;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.support.DelegatingKeyStore;
@@ -409,7 +409,7 @@ public abstract class KeyManagerContract {
             @Override
             protected void before(String operation) {
                 if (operation.equals("insertSuccessor") && revokedInBetween.compareAndSet(false, true)) {
-                    offboarding.revokeAll(RevokeSelector.owner("acme"), "owner off-boarded", "hr", false);
+                    offboarding.rotation().revokeAll(RevokeSelector.owner("acme"), "owner off-boarded", "hr", false);
                 }
             }
         };
@@ -436,7 +436,7 @@ public abstract class KeyManagerContract {
         keys.revoke(v1.id(), "leaked", "alice");
 
         assertThatThrownBy(() -> keys.rotate(v1.id())).isInstanceOf(KeyStateException.class);
-        assertThat(keys.emergencyRotate(v1.id(), "leaked", "alice").successor()).isPresent();
+        assertThat(keys.rotation().emergencyRotate(v1.id(), "leaked", "alice").successor()).isPresent();
     }
 
     // ------------------------------------------------------------------------------------- prefix
@@ -472,7 +472,7 @@ public abstract class KeyManagerContract {
         assertThat(live.get(v2.id()).orElseThrow().prefix()).isEqualTo("kb_test");
         assertThat(test.verify(v2.token())).isInstanceOf(Verified.class);
         assertThat(live.verify(v2.token()).isVerified()).isFalse();
-        IssuedKey v3 = live.emergencyRotate(v2.id(), "leaked", "alice").successor().orElseThrow();
+        IssuedKey v3 = live.rotation().emergencyRotate(v2.id(), "leaked", "alice").successor().orElseThrow();
         assertThat(v3.token()).startsWith("kb_test_");
     }
 
@@ -582,13 +582,13 @@ public abstract class KeyManagerContract {
         keys.revoke(revoked.id(), "unused", "alice");
         Instant t0 = clock.instant();
 
-        assertThat(keys.rotationDue(t0)).isEmpty();
-        assertThat(keys.rotationDue(t0.plus(Duration.ofDays(76)))).extracting(d -> d.key().id(), RotationDue::urgency)
+        assertThat(keys.rotationDue(t0).entries()).isEmpty();
+        assertThat(keys.rotationDue(t0.plus(Duration.ofDays(76))).entries()).extracting(d -> d.key().id(), RotationDue::urgency)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(broad.id(), RotationDue.Urgency.UPCOMING),
                         org.assertj.core.groups.Tuple.tuple(full.id(), RotationDue.Urgency.UPCOMING),
                         org.assertj.core.groups.Tuple.tuple(explicit.id(), RotationDue.Urgency.UPCOMING));
-        List<RotationDue> at180 = keys.rotationDue(t0.plus(Duration.ofDays(180)));
+        List<RotationDue> at180 = keys.rotationDue(t0.plus(Duration.ofDays(180))).entries();
         assertThat(at180).extracting(d -> d.key().id(), RotationDue::riskClass, RotationDue::urgency).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple(broad.id(), RiskClass.BROAD, RotationDue.Urgency.OVERDUE),
                 org.assertj.core.groups.Tuple.tuple(full.id(), RiskClass.FULL_ACCESS, RotationDue.Urgency.OVERDUE),
@@ -598,7 +598,7 @@ public abstract class KeyManagerContract {
         assertThat(at180.get(3).key().id()).isEqualTo(write.id());
         assertThat(at180.get(3).dueAt()).isEqualTo(t0.plus(Duration.ofDays(180)));
         assertThat(at180.get(3).reason()).contains("WRITE").contains("180 days");
-        assertThat(keys.rotationDue(t0.plus(Duration.ofDays(366)))).extracting(d -> d.key().id()).contains(read.id())
+        assertThat(keys.rotationDue(t0.plus(Duration.ofDays(366))).entries()).extracting(d -> d.key().id()).contains(read.id())
                 .doesNotContain(revoked.id());
     }
 
@@ -609,8 +609,8 @@ public abstract class KeyManagerContract {
         IssuedKey v2 = keys.rotate(v1.id());
         keys.revoke(v1.id(), "rotated", "alice");
 
-        assertThat(keys.rotationDue(clock.instant().plus(Duration.ofDays(20)))).isEmpty();
-        assertThat(keys.rotationDue(clock.instant().plus(Duration.ofDays(170)))).extracting(d -> d.key().id()).containsExactly(v2.id());
+        assertThat(keys.rotationDue(clock.instant().plus(Duration.ofDays(20))).entries()).isEmpty();
+        assertThat(keys.rotationDue(clock.instant().plus(Duration.ofDays(170))).entries()).extracting(d -> d.key().id()).containsExactly(v2.id());
     }
 
     // ----------------------------------------------------------------------------------- hashing

@@ -10,10 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.AutoRotationResult;
-import dev.keyvault.AutoRotationResult.Outcome;
-import dev.keyvault.AutoRotator;
-import dev.keyvault.CompletionResult;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
@@ -22,9 +18,9 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.KeyStoreException;
-import dev.keyvault.RotationSupervisor;
-import dev.keyvault.VerificationResult;
 import dev.keyvault.VerificationResult.Verified;
+import dev.keyvault.VerificationResult;
+import dev.keyvault.rotation.AutoRotationResult.Outcome;
 import dev.keyvault.sink.PropertiesFileSecretsSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -433,10 +429,10 @@ public abstract class AutoRotatorContract extends RotationFixture {
         RotationSupervisor.Report report = RotationSupervisor.builder(node).build().runOnce();
         assertThat(report.completed()).isEmpty();
         assertThat(report.stillOpen()).extracting(s -> s.predecessor().id()).containsExactly(old.id());
-        CompletionResult byHand = node.completeRotation(old.id(), "alice");
+        CompletionResult byHand = node.rotation().complete(old.id(), "alice");
         assertThat(byHand.outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
         assertThat(byHand.reasons()).singleElement().satisfies(s -> assertThat(s).contains("not been delivered"));
-        assertThat(node.forceCompleteRotation(old.id(), "I insist", "alice").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
+        assertThat(node.rotation().forceComplete(old.id(), "I insist", "alice").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
         assertUntouched(old);
 
         assertThat(restart(Duration.ZERO).runOnce()).singleElement()

@@ -7,7 +7,6 @@ import static dev.keyvault.KeyEventType.ROTATION_COMPLETED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keyvault.CompletionResult;
 import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
@@ -16,9 +15,9 @@ import dev.keyvault.KeyStateException;
 import dev.keyvault.RejectionReason;
 import dev.keyvault.RevocationResult;
 import dev.keyvault.RotateOptions;
-import dev.keyvault.RotationStatus.ClientMigration;
-import dev.keyvault.RotationStatus.State;
 import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.rotation.RotationStatus.ClientMigration;
+import dev.keyvault.rotation.RotationStatus.State;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -38,12 +37,12 @@ public abstract class CommonMistakesContract extends RotationFixture {
         request(next.token(), APP, "/products");
         request(old.token(), CRON, "/products");
 
-        CompletionResult refused = keys.completeRotation(old.id(), "bob");
+        CompletionResult refused = keys.rotation().complete(old.id(), "bob");
         assertThat(refused.outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
         assertThat(refused.blockingClients()).extracting(ClientMigration::client).containsExactly("10.1.0.2 (cron/1.0)");
         assertThat(keys.verify(old.token()).isVerified()).isTrue();
 
-        CompletionResult forced = keys.forceCompleteRotation(old.id(), "vendor contract ended today", "bob");
+        CompletionResult forced = keys.rotation().forceComplete(old.id(), "vendor contract ended today", "bob");
         assertThat(forced.outcome()).isEqualTo(CompletionResult.Outcome.FORCED);
         assertThat(forced.isRevoked()).isTrue();
         assertThat(forced.blockingClients()).extracting(ClientMigration::client).containsExactly("10.1.0.2 (cron/1.0)");
@@ -68,9 +67,22 @@ public abstract class CommonMistakesContract extends RotationFixture {
         assertThat(r.outcome()).as("revoke stays the unconditional emergency primitive").isEqualTo(RevocationResult.Outcome.REVOKED);
         assertThat(historyOf(old.id(), NOTE)).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo("bob");
-            assertThat(e.detail()).contains("open rotation to " + next.id()).contains("without completeRotation")
+            assertThat(e.detail()).contains("open rotation to " + next.id()).contains("without completing it")
                     .contains("10.1.0.2 (cron/1.0)").contains("401");
         });
+    }
+
+    /** The flag must see what this node has buffered too, not only what was flushed. */
+    @Test
+    void whenPlainRevokeIsUsedMidRotationWhileThisNodeHoldsUnflushedUsageThenTheHistoryStillFlagsIt() {
+        IssuedKey old = issue("Storefront", "shop:read");
+        IssuedKey next = keys.rotate(old.id());
+        request(old.token(), CRON, "/products"); // buffered on this node, not flushed
+
+        keys.revoke(old.id(), "cleaning up", "bob");
+
+        assertThat(historyOf(old.id(), NOTE)).singleElement().satisfies(e -> assertThat(e.detail())
+                .contains("open rotation to " + next.id()).contains("10.1.0.2 (cron/1.0)"));
     }
 
     @Test
@@ -120,7 +132,7 @@ public abstract class CommonMistakesContract extends RotationFixture {
         keys.rotate(old.id());
         clock.advance(Duration.ofDays(3));
 
-        CompletionResult r = keys.completeRotation(old.id(), "bob");
+        CompletionResult r = keys.rotation().complete(old.id(), "bob");
         assertThat(r.outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
         assertThat(r.reasons()).containsExactly("the successor " + stored(old.id()).successorId().orElseThrow() + " has not been used yet");
         assertThat(r.status().oldKeyQuietFor()).isEqualTo(Duration.ofDays(3));
@@ -133,16 +145,16 @@ public abstract class CommonMistakesContract extends RotationFixture {
         IssuedKey next = keys.rotate(old.id());
         keys.revoke(next.id(), "issued by mistake", "bob");
 
-        assertThat(keys.rotationStatus(old.id()).state()).isEqualTo(State.ABANDONED);
-        assertThat(keys.completeRotation(old.id(), "bob").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
-        CompletionResult forced = keys.forceCompleteRotation(old.id(), "just do it", "bob");
+        assertThat(keys.rotation().status(old.id()).state()).isEqualTo(State.ABANDONED);
+        assertThat(keys.rotation().complete(old.id(), "bob").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
+        CompletionResult forced = keys.rotation().forceComplete(old.id(), "just do it", "bob");
         assertThat(forced.outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
         assertThat(forced.reasons()).singleElement().satisfies(s -> assertThat(s).contains("nothing to complete into"));
         assertThat(keys.verify(old.token()).isVerified()).isTrue();
 
         IssuedKey again = keys.rotate(old.id());
         assertThat(again.key().name()).isEqualTo("Storefront v2");
-        assertThat(keys.rotationStatus(old.id()).successor().id()).isEqualTo(again.id());
+        assertThat(keys.rotation().status(old.id()).successor().id()).isEqualTo(again.id());
     }
 
     @Test
@@ -153,8 +165,8 @@ public abstract class CommonMistakesContract extends RotationFixture {
         clock.advance(Duration.ofDays(7));
 
         assertThat(request(old.token(), CRON, "/products")).isEqualTo(new Rejected(RejectionReason.EXPIRED, Optional.of(old.id())));
-        assertThat(keys.rotationStatus(old.id()).state()).isEqualTo(State.DEADLINE_PASSED);
-        CompletionResult r = keys.completeRotation(old.id(), "bob");
+        assertThat(keys.rotation().status(old.id()).state()).isEqualTo(State.DEADLINE_PASSED);
+        CompletionResult r = keys.rotation().complete(old.id(), "bob");
         assertThat(r.outcome()).isEqualTo(CompletionResult.Outcome.COMPLETED);
         assertThat(r.blockingClients()).extracting(ClientMigration::client).containsExactly("10.1.0.2 (cron/1.0)");
         assertThat(keys.verify(next.token()).isVerified()).isTrue();
@@ -164,17 +176,17 @@ public abstract class CommonMistakesContract extends RotationFixture {
     void whenAnOverlapLaterThanTheOldExpiryIsAskedThenTheOldExpiryIsTheDeadline() {
         IssuedKey old = keys.issue(KeySpec.builder("acme", "Short lived").expiresAt(clock.instant().plus(Duration.ofDays(2))).build());
         keys.rotate(old.id(), RotateOptions.defaults().withOverlapUntil(clock.instant().plus(Duration.ofDays(7))));
-        assertThat(keys.rotationStatus(old.id()).deadline()).contains(clock.instant().plus(Duration.ofDays(2)));
+        assertThat(keys.rotation().status(old.id()).deadline()).contains(clock.instant().plus(Duration.ofDays(2)));
     }
 
     @Test
     void whenAnyStepIsTakenThenItIsInTheKeysHistory() {
         IssuedKey old = issue("Storefront", "shop:read");
         IssuedKey next = keys.rotate(old.id(), RotateOptions.defaults().withActor("alice").withReason("quarterly"));
-        keys.completeRotation(old.id(), "bob");
+        keys.rotation().complete(old.id(), "bob");
         request(next.token(), APP, "/products");
         clock.advance(Duration.ofDays(1));
-        keys.completeRotation(old.id(), "carol");
+        keys.rotation().complete(old.id(), "carol");
 
         assertThat(keys.history(old.id())).extracting(KeyEvent::type, KeyEvent::actor).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(dev.keyvault.KeyEventType.ISSUED, "system"),

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.EmergencyRotation;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
@@ -17,11 +16,10 @@ import dev.keyvault.KeyStoreException;
 import dev.keyvault.RejectionReason;
 import dev.keyvault.RevocationResult;
 import dev.keyvault.UnknownKeyException;
-import dev.keyvault.UsageAudit;
-import dev.keyvault.UsageAudit.ClientIpUsage;
-import dev.keyvault.UsageAudit.HourlyVolume;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.rotation.UsageAudit.ClientIpUsage;
+import dev.keyvault.rotation.UsageAudit.HourlyVolume;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,7 +61,7 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         assertThat(other.verify(leaked.token()).isVerified()).isTrue(); // now cached on the other node
         events.clear();
 
-        EmergencyRotation er = keys.emergencyRotate(leaked.id(), "token found in a public GitHub repository", "sec-oncall");
+        EmergencyRotation er = keys.rotation().emergencyRotate(leaked.id(), "token found in a public GitHub repository", "sec-oncall");
 
         // Revoked first, compromised, effective here at once and on the other node through the feed.
         assertThat(er.revocation().outcome()).isEqualTo(RevocationResult.Outcome.REVOKED);
@@ -126,7 +124,7 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         clock.advance(Duration.ofMinutes(10));
         assertThat(request(keys, leaked.token(), ATTACKER, "GET", "/docs/**", 200).isVerified()).isFalse();
         assertThat(events.calls("usedAfterRevoke")).containsExactly("usedAfterRevoke " + leaked.id() + " 203.0.113.66 401");
-        UsageAudit later = keys.usageAudit(leaked.id(), audit.from(), clock.instant().plus(Duration.ofMinutes(1)));
+        UsageAudit later = keys.rotation().usageAudit(leaked.id(), audit.from(), clock.instant().plus(Duration.ofMinutes(1)));
         assertThat(later.afterRevocation()).singleElement().satisfies(l -> {
             assertThat(l.clientIp()).isEqualTo("203.0.113.66");
             assertThat(l.client()).isEqualTo("203.0.113.66 (python-requests/2.31)");
@@ -139,7 +137,7 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         IssuedKey leaked = issue("Docs search", "docs:read");
         IssuedKey next = keys.rotate(leaked.id());
 
-        EmergencyRotation er = keys.emergencyRotate(leaked.id(), "pasted in a support ticket", "sec-oncall");
+        EmergencyRotation er = keys.rotation().emergencyRotate(leaked.id(), "pasted in a support ticket", "sec-oncall");
         assertThat(er.successor()).isEmpty();
         assertThat(er.existingSuccessor()).map(ApiKey::id).contains(next.id());
         assertThat(er.replacement().id()).isEqualTo(next.id());
@@ -151,8 +149,8 @@ public abstract class EmergencyRotationContract extends RotationFixture {
     @Test
     void whenEmergencyRotateIsRunAgainThenNothingMoreIsIssued() {
         IssuedKey leaked = issue("Docs search", "docs:read");
-        EmergencyRotation first = keys.emergencyRotate(leaked.id(), "leaked", "sec-oncall");
-        EmergencyRotation again = keys.emergencyRotate(leaked.id(), "leaked", "sec-oncall");
+        EmergencyRotation first = keys.rotation().emergencyRotate(leaked.id(), "leaked", "sec-oncall");
+        EmergencyRotation again = keys.rotation().emergencyRotate(leaked.id(), "leaked", "sec-oncall");
 
         assertThat(again.revocation().outcome()).isEqualTo(RevocationResult.Outcome.ALREADY_REVOKED);
         assertThat(again.successor()).isEmpty();
@@ -167,7 +165,7 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         IssuedKey leaked = issue("Docs search", "docs:read");
         keys.revoke(leaked.id(), "no longer needed", "bob");
 
-        EmergencyRotation er = keys.emergencyRotate(leaked.id(), "found in a paste", "sec-oncall");
+        EmergencyRotation er = keys.rotation().emergencyRotate(leaked.id(), "found in a paste", "sec-oncall");
         assertThat(er.revocation().outcome()).isEqualTo(RevocationResult.Outcome.ALREADY_REVOKED);
         assertThat(stored(leaked.id()).compromised()).isTrue();
         assertThat(stored(leaked.id()).revocation()).hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo("no longer needed"));
@@ -179,16 +177,16 @@ public abstract class EmergencyRotationContract extends RotationFixture {
     void whenTheNextVersionNameIsTakenThenTheReplacementTakesTheOneAfter() {
         IssuedKey leaked = issue("Docs search", "docs:read");
         issue("Docs search v2", "docs:read");
-        EmergencyRotation er = keys.emergencyRotate(leaked.id(), "leaked", "sec-oncall");
+        EmergencyRotation er = keys.rotation().emergencyRotate(leaked.id(), "leaked", "sec-oncall");
         assertThat(er.successor().orElseThrow().key().name()).isEqualTo("Docs search v3");
     }
 
     @Test
     void whenTheKeyIsUnknownThenNothingChanges() {
-        assertThatThrownBy(() -> keys.emergencyRotate("AAAAAAAAAAAA", "leaked", "sec-oncall"))
+        assertThatThrownBy(() -> keys.rotation().emergencyRotate("AAAAAAAAAAAA", "leaked", "sec-oncall"))
                 .isInstanceOf(UnknownKeyException.class);
         assertThat(keys.list("acme")).isEmpty();
-        assertThatThrownBy(() -> keys.emergencyRotate("AAAAAAAAAAAA", " ", "sec-oncall")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().emergencyRotate("AAAAAAAAAAAA", " ", "sec-oncall")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -198,7 +196,7 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         IssuedKey leaked = node.issue(KeySpec.builder("acme", "Docs search").scopes("docs:read").build());
         faulty.failOnce("usage", id -> id.equals(leaked.id()), () -> new KeyStoreException("usage", new RuntimeException("timeout")));
 
-        EmergencyRotation er = node.emergencyRotate(leaked.id(), "leaked", "sec-oncall");
+        EmergencyRotation er = node.rotation().emergencyRotate(leaked.id(), "leaked", "sec-oncall");
         assertThat(faulty.fired()).isTrue();
         assertThat(er.audit()).isEmpty();
         assertThat(er.auditFailure()).hasValueSatisfying(f -> assertThat(f).contains("usageAudit"));
@@ -211,7 +209,7 @@ public abstract class EmergencyRotationContract extends RotationFixture {
     void whenUsageIsRecordedDirectlyWithTheEventApiThenTheAuditSeesItWithoutAnExplicitFlush() {
         IssuedKey key = issue("Docs search", "docs:read");
         keys.recordUsage(key.id(), UsageEvent.of(clock.instant(), "GET", "/docs/**", "192.0.2.1", 200));
-        UsageAudit audit = keys.usageAudit(key.id(), clock.instant().minus(Duration.ofHours(1)), clock.instant().plus(Duration.ofHours(1)));
+        UsageAudit audit = keys.rotation().usageAudit(key.id(), clock.instant().minus(Duration.ofHours(1)), clock.instant().plus(Duration.ofHours(1)));
         assertThat(audit.totalRequests()).isEqualTo(1);
     }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.ComplianceReport;
-import dev.keyvault.ComplianceReport.Finding;
-import dev.keyvault.ComplianceReport.Issue;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyManager;
@@ -14,10 +11,8 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.KeyStoreException;
-import dev.keyvault.RevokeAllResult;
-import dev.keyvault.RevokeSelector;
-import dev.keyvault.RiskClass;
-import dev.keyvault.RotationDue;
+import dev.keyvault.rotation.ComplianceReport.Finding;
+import dev.keyvault.rotation.ComplianceReport.Issue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -41,11 +36,24 @@ public abstract class PolicyContract extends RotationFixture {
         IssuedKey reader = issueAt(t0, "acme", "Reader", "production", "kb:read");
         clock.set(t0.plus(Duration.ofDays(80)));
 
-        var due = keys.rotationDue(clock.instant());
-        assertThat(due).extracting(d -> d.key().id(), RotationDue::riskClass)
+        RotationDueReport due = keys.rotationDue(clock.instant());
+        assertThat(due.entries()).extracting(d -> d.key().id(), RotationDue::riskClass)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(admin.id(), RiskClass.FULL_ACCESS));
+        // a warning, not a deadline: the report says so without the caller filtering by urgency
+        assertThat(due.upcoming()).hasSize(1);
+        assertThat(due.due()).isEmpty();
+        assertThat(due.overdue()).isEmpty();
+        assertThat(due.actionRequired()).isFalse();
+        // the guide's advice for a full-access key, as the compliance report gives it
+        assertThat(due.upcoming().get(0).advice()).contains(RotationDue.FULL_ACCESS_ADVICE);
+        assertThat(due.upcoming().get(0).reason()).contains("replace it by keys with narrower scopes");
         assertThat(events.calls("rotationDue")).containsExactly("rotationDue " + admin.id() + " UPCOMING");
         assertThat(reader.key().isActive()).isTrue();
+
+        clock.set(t0.plus(Duration.ofDays(92)));
+        RotationDueReport later = keys.rotationDue(clock.instant());
+        assertThat(later.overdue()).extracting(d -> d.key().id()).containsExactly(admin.id());
+        assertThat(later.actionRequired()).isTrue();
     }
 
     @Test
@@ -60,7 +68,7 @@ public abstract class PolicyContract extends RotationFixture {
         clock.set(t0.plus(Duration.ofDays(100)));
         KeyQuery production = KeyQuery.all().withEnvironment("production");
 
-        ComplianceReport report = keys.complianceReport(Duration.ofDays(90), production);
+        ComplianceReport report = keys.rotation().complianceReport(Duration.ofDays(90), production);
         assertThat(report.compliant()).isFalse();
         assertThat(report.keysChecked()).isEqualTo(3);
         assertThat(report.failing()).singleElement().satisfies(f -> {
@@ -82,12 +90,12 @@ public abstract class PolicyContract extends RotationFixture {
 
         // Rotating the old key: in progress until the old key is revoked; then the store proves compliance.
         IssuedKey next = keys.rotate(old.id());
-        assertThat(keys.complianceReport(Duration.ofDays(90), production).failing()).singleElement()
+        assertThat(keys.rotation().complianceReport(Duration.ofDays(90), production).failing()).singleElement()
                 .satisfies(f -> assertThat(f.rotationInProgress()).contains(next.id()));
         keys.recordUsage(next.id(), event(Client.ip("192.0.2.1"), "GET", "/kb", 200));
         clock.advance(Duration.ofDays(1));
-        keys.completeRotation(old.id(), "ops");
-        ComplianceReport after = keys.complianceReport(Duration.ofDays(90), production);
+        keys.rotation().complete(old.id(), "ops");
+        ComplianceReport after = keys.rotation().complianceReport(Duration.ofDays(90), production);
         assertThat(after.compliant()).isTrue();
         assertThat(after.findings()).extracting(f -> f.key().id()).containsExactly(god.id());
         ApiKey successor = stored(next.id());
@@ -102,17 +110,17 @@ public abstract class PolicyContract extends RotationFixture {
         Instant t0 = clock.instant();
         IssuedKey expiring = keys.issue(KeySpec.builder("acme", "Expiring").expiresAt(t0.plus(Duration.ofDays(1))).build());
         IssuedKey leaked = issue("Leaked", "kb:read");
-        keys.emergencyRotate(leaked.id(), "leak", "sec");
+        keys.rotation().emergencyRotate(leaked.id(), "leak", "sec");
         clock.set(t0.plus(Duration.ofDays(2)));
-        ComplianceReport report = keys.complianceReport(Duration.ofDays(90), KeyQuery.all());
+        ComplianceReport report = keys.rotation().complianceReport(Duration.ofDays(90), KeyQuery.all());
         assertThat(report.findings()).isEmpty();
         assertThat(report.keysChecked()).as("the expired key and the revoked leaked key are not judged").isEqualTo(1);
         assertThat(expiring.key().isActive()).isTrue();
 
-        assertThatThrownBy(() -> keys.complianceReport(Duration.ofDays(90), KeyQuery.all().withStatus(KeyStatus.REVOKED)))
+        assertThatThrownBy(() -> keys.rotation().complianceReport(Duration.ofDays(90), KeyQuery.all().withStatus(KeyStatus.REVOKED)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> keys.complianceReport(Duration.ZERO, KeyQuery.all())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> keys.complianceReport(Duration.ofDays(1), null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> keys.rotation().complianceReport(Duration.ZERO, KeyQuery.all())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().complianceReport(Duration.ofDays(1), null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test
@@ -124,7 +132,7 @@ public abstract class PolicyContract extends RotationFixture {
         keys.revoke(gone.id(), "earlier", "ops");
         IssuedKey other = keys.issue(KeySpec.builder("globex", "G").build());
 
-        RevokeAllResult dry = keys.revokeAll(RevokeSelector.owner("acme"), "account closed", "alice", true);
+        RevokeAllResult dry = keys.rotation().revokeAll(RevokeSelector.owner("acme"), "account closed", "alice", true);
         assertThat(dry.dryRun()).isTrue();
         assertThat(dry.entries()).extracting(e -> e.key().id(), RevokeAllResult.Entry::outcome).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(b.id(), RevokeAllResult.Outcome.WOULD_REVOKE),
@@ -132,7 +140,7 @@ public abstract class PolicyContract extends RotationFixture {
         assertThat(keys.verify(a.token()).isVerified()).isTrue();
         assertThat(events.calls("revoked")).hasSize(1);
 
-        RevokeAllResult real = keys.revokeAll(RevokeSelector.owner("acme"), "account closed", "alice", false);
+        RevokeAllResult real = keys.rotation().revokeAll(RevokeSelector.owner("acme"), "account closed", "alice", false);
         assertThat(real.revokedCount()).isEqualTo(2);
         assertThat(keys.verify(a.token()).isVerified()).isFalse();
         assertThat(keys.verify(b.token()).isVerified()).isFalse();
@@ -141,7 +149,7 @@ public abstract class PolicyContract extends RotationFixture {
             assertThat(r.reason()).isEqualTo("account closed");
             assertThat(r.actor()).isEqualTo("alice");
         });
-        assertThat(keys.revokeAll(RevokeSelector.owner("acme"), "account closed", "alice", false).entries())
+        assertThat(keys.rotation().revokeAll(RevokeSelector.owner("acme"), "account closed", "alice", false).entries())
                 .as("a rerun finds nothing left").isEmpty();
     }
 
@@ -151,14 +159,14 @@ public abstract class PolicyContract extends RotationFixture {
         IssuedKey stage = keys.issue(KeySpec.builder("acme", "S").tags("team:sync").environment("staging").build());
         IssuedKey untagged = keys.issue(KeySpec.builder("acme", "U").environment("production").build());
 
-        RevokeAllResult r = keys.revokeAll(RevokeSelector.tag("team:sync").withEnvironment("production"), "team left", "ops", false);
+        RevokeAllResult r = keys.rotation().revokeAll(RevokeSelector.tag("team:sync").withEnvironment("production"), "team left", "ops", false);
         assertThat(r.with(RevokeAllResult.Outcome.REVOKED)).extracting(e -> e.key().id()).containsExactly(prod.id());
         assertThat(stored(stage.id()).isActive()).isTrue();
         assertThat(stored(untagged.id()).isActive()).isTrue();
 
         assertThatThrownBy(() -> new RevokeSelector(Optional.empty(), Optional.empty(), Optional.of("production")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("owner or by tag");
-        assertThatThrownBy(() -> keys.revokeAll(RevokeSelector.owner("acme"), " ", "ops", true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().revokeAll(RevokeSelector.owner("acme"), " ", "ops", true)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -170,19 +178,19 @@ public abstract class PolicyContract extends RotationFixture {
         IssuedKey c = node.issue(KeySpec.builder("acme", "C").build());
         faulty.failOnce("revoke", id -> id.equals(b.id()), () -> new KeyStoreException("revoke", new RuntimeException("deadlock")));
 
-        RevokeAllResult r = node.revokeAll(RevokeSelector.owner("acme"), "offboarding", "ops", false);
+        RevokeAllResult r = node.rotation().revokeAll(RevokeSelector.owner("acme"), "offboarding", "ops", false);
         assertThat(r.with(RevokeAllResult.Outcome.REVOKED)).extracting(e -> e.key().id()).containsExactlyInAnyOrder(a.id(), c.id());
         assertThat(r.with(RevokeAllResult.Outcome.FAILED)).singleElement().satisfies(e -> {
             assertThat(e.key().id()).isEqualTo(b.id());
             assertThat(e.failure()).isPresent();
         });
-        assertThat(node.revokeAll(RevokeSelector.owner("acme"), "offboarding", "ops", false).revokedCount()).isEqualTo(1);
+        assertThat(node.rotation().revokeAll(RevokeSelector.owner("acme"), "offboarding", "ops", false).revokedCount()).isEqualTo(1);
     }
 
     @Test
     void whenAFindingIsBuiltThenItsIssuesAreImmutable() {
         IssuedKey k = issue("K", "*");
-        ComplianceReport report = keys.complianceReport(Duration.ofDays(1), KeyQuery.all());
+        ComplianceReport report = keys.rotation().complianceReport(Duration.ofDays(1), KeyQuery.all());
         Finding f = report.findings().get(0);
         assertThat(f.key().id()).isEqualTo(k.id());
         assertThatThrownBy(() -> f.issues().add(Issue.TOO_OLD)).isInstanceOf(UnsupportedOperationException.class);

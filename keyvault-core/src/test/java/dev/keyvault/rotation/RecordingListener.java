@@ -2,7 +2,6 @@ package dev.keyvault.rotation;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyEventListener;
-import dev.keyvault.RotationDue;
 import dev.keyvault.UsageEvent;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.AutoRotationResult;
-import dev.keyvault.EmergencyRotation;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.RevocationResult;
-import dev.keyvault.RotationStatus;
-import dev.keyvault.UsageAudit;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.testing.MutableClock;
 import java.time.Duration;
@@ -71,7 +67,7 @@ class RotationValuesTest {
     @Test
     void whenAnEmergencyRotationIsPrintedThenTheNewTokenIsNot() {
         IssuedKey leaked = keys.issue(KeySpec.builder("acme", "Sync").build());
-        EmergencyRotation er = keys.emergencyRotate(leaked.id(), "leaked", "sec");
+        EmergencyRotation er = keys.rotation().emergencyRotate(leaked.id(), "leaked", "sec");
         String token = er.successor().orElseThrow().token();
         String secretPart = token.substring(token.lastIndexOf('_') + 1);
         assertThat(er.toString()).doesNotContain(secretPart).contains(er.replacement().hint());

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.keyvault.CompletionResult;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyManager;
@@ -20,14 +19,11 @@ import dev.keyvault.KeyStateException;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.RejectionReason;
 import dev.keyvault.RotateOptions;
-import dev.keyvault.RotationStatus;
-import dev.keyvault.RotationStatus.ClientMigration;
-import dev.keyvault.RotationStatus.State;
-import dev.keyvault.RotationSupervisor;
 import dev.keyvault.UnknownKeyException;
-import dev.keyvault.UsageAudit;
-import dev.keyvault.VerificationResult;
 import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.VerificationResult;
+import dev.keyvault.rotation.RotationStatus.ClientMigration;
+import dev.keyvault.rotation.RotationStatus.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -64,7 +60,7 @@ public abstract class StandardRotationContract extends RotationFixture {
         assertThat(historyTypes(old.id())).containsExactly(ISSUED, ROTATED, EXPIRY_CHANGED);
         assertThat(events.calls()).contains("rotated " + old.id() + " " + next.id());
 
-        RotationStatus fresh = keys.rotationStatus(old.id());
+        RotationStatus fresh = keys.rotation().status(old.id());
         assertThat(fresh.state()).isEqualTo(State.OPEN);
         assertThat(fresh.clients()).isEmpty();
         assertThat(fresh.successorUsed()).isFalse();
@@ -83,7 +79,7 @@ public abstract class StandardRotationContract extends RotationFixture {
 
         // 3. Verify: the status names the consumer that was missed, and completing is refused.
         clock.advance(Duration.ofHours(1));
-        RotationStatus status = keys.rotationStatus(old.id());
+        RotationStatus status = keys.rotation().status(old.id());
         assertThat(status.state()).isEqualTo(State.OPEN);
         assertThat(status.successorUsed()).isTrue();
         assertThat(status.safeToRevoke()).isFalse();
@@ -97,7 +93,7 @@ public abstract class StandardRotationContract extends RotationFixture {
         assertThat(status.predecessorLastUsedAt()).contains(nightlyRun);
         assertThat(status.successorLastUsedAt()).contains(rotatedAt.plus(Duration.ofMinutes(15)));
 
-        CompletionResult refused = keys.completeRotation(old.id(), "alice");
+        CompletionResult refused = keys.rotation().complete(old.id(), "alice");
         assertThat(refused.outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
         assertThat(refused.isRevoked()).isFalse();
         assertThat(refused.blockingClients()).extracting(ClientMigration::client)
@@ -114,19 +110,19 @@ public abstract class StandardRotationContract extends RotationFixture {
         // The team fixes the nightly job; its next run uses the new key. Not quiet long enough yet.
         clock.set(nightlyRun.plus(Duration.ofHours(23)));
         request(next.token(), NIGHTLY, "/sync");
-        RotationStatus almost = keys.rotationStatus(old.id());
+        RotationStatus almost = keys.rotation().status(old.id());
         assertThat(almost.notMigrated()).isEmpty();
         assertThat(almost.state()).isEqualTo(State.OPEN);
-        assertThat(keys.completeRotation(old.id(), "alice").reasons())
+        assertThat(keys.rotation().complete(old.id(), "alice").reasons())
                 .singleElement().satisfies(r -> assertThat(r).contains("quiet for 23h only"));
 
         // 4. Revoke, once safe.
         clock.advance(Duration.ofHours(1));
-        RotationStatus safe = keys.rotationStatus(old.id());
+        RotationStatus safe = keys.rotation().status(old.id());
         assertThat(safe.state()).isEqualTo(State.SAFE_TO_COMPLETE);
         assertThat(safe.safeToRevoke()).isTrue();
         assertThat(safe.blockingClients()).isEmpty();
-        CompletionResult done = keys.completeRotation(old.id(), "alice");
+        CompletionResult done = keys.rotation().complete(old.id(), "alice");
         assertThat(done.outcome()).isEqualTo(CompletionResult.Outcome.COMPLETED);
         assertThat(done.reasons()).isEmpty();
         assertThat(keys.verify(old.token())).isEqualTo(new Rejected(RejectionReason.REVOKED, Optional.of(old.id())));
@@ -134,7 +130,7 @@ public abstract class StandardRotationContract extends RotationFixture {
         assertThat(historyTypes(old.id())).endsWith(ROTATION_SAFE, REVOKED, ROTATION_COMPLETED);
         assertThat(events.calls("windowSafe")).containsExactly("windowSafe " + old.id() + " " + next.id());
         int historySize = keys.history(old.id()).size();
-        assertThat(keys.completeRotation(old.id(), "alice").outcome()).isEqualTo(CompletionResult.Outcome.ALREADY_COMPLETED);
+        assertThat(keys.rotation().complete(old.id(), "alice").outcome()).isEqualTo(CompletionResult.Outcome.ALREADY_COMPLETED);
         assertThat(keys.history(old.id())).hasSize(historySize);
 
         // The weekly report was missed entirely: it had not run since the rotation, so no status
@@ -146,7 +142,7 @@ public abstract class StandardRotationContract extends RotationFixture {
         assertThat(events.calls("usedAfterRevoke")).containsExactly("usedAfterRevoke " + old.id() + " 10.0.0.9 401");
 
         // ...and is found through the rotation status...
-        RotationStatus after = keys.rotationStatus(old.id());
+        RotationStatus after = keys.rotation().status(old.id());
         assertThat(after.state()).isEqualTo(State.COMPLETED);
         assertThat(after.safeToRevoke()).isFalse();
         assertThat(after.notMigrated()).singleElement().satisfies(c -> {
@@ -155,7 +151,7 @@ public abstract class StandardRotationContract extends RotationFixture {
         });
 
         // ...and in the old key's audit, with the 401 it got.
-        UsageAudit audit = keys.usageAudit(old.id(), rotatedAt, clock.instant().plus(Duration.ofMinutes(1)));
+        UsageAudit audit = keys.rotation().usageAudit(old.id(), rotatedAt, clock.instant().plus(Duration.ofMinutes(1)));
         assertThat(audit.afterRevocation()).singleElement().satisfies(late -> {
             assertThat(late.client()).isEqualTo("10.0.0.9 (weekly-report/1.0)");
             assertThat(late.clientIp()).isEqualTo("10.0.0.9");
@@ -228,10 +224,10 @@ public abstract class StandardRotationContract extends RotationFixture {
         clock.advance(Duration.ofHours(25));
         request(other, old.token(), NIGHTLY, "GET", "/sync", 200);
 
-        assertThat(keys.rotationStatus(old.id()).state())
+        assertThat(keys.rotation().status(old.id()).state())
                 .as("the other node's request is still in its buffer").isEqualTo(State.SAFE_TO_COMPLETE);
         other.flush();
-        RotationStatus status = keys.rotationStatus(old.id());
+        RotationStatus status = keys.rotation().status(old.id());
         assertThat(status.state()).isEqualTo(State.OPEN);
         assertThat(status.notMigrated()).extracting(ClientMigration::client).containsExactly("10.0.0.7 (sync-cron/2.1)");
     }
@@ -243,25 +239,25 @@ public abstract class StandardRotationContract extends RotationFixture {
         keys.recordUsage(next.id(), event(WEB, "GET", "/articles/**", 200));
         assertThat(keys.stats().unflushedRequests()).isEqualTo(1);
 
-        assertThat(keys.rotationStatus(old.id()).successorUsed()).isTrue();
+        assertThat(keys.rotation().status(old.id()).successorUsed()).isTrue();
         assertThat(keys.stats().unflushedRequests()).isZero();
     }
 
     @Test
     void whenQuietPeriodIsConfiguredThenTheWindowIsSafeAfterIt() {
         KeyManager quick = track(node(store).rotationQuietPeriod(Duration.ofHours(1)).build());
-        assertThat(quick.rotationQuietPeriod()).isEqualTo(Duration.ofHours(1));
-        assertThat(keys.rotationQuietPeriod()).isEqualTo(Duration.ofHours(24));
+        assertThat(quick.rotation().quietPeriod()).isEqualTo(Duration.ofHours(1));
+        assertThat(keys.rotation().quietPeriod()).isEqualTo(Duration.ofHours(24));
         IssuedKey old = quick.issue(dev.keyvault.KeySpec.builder("acme", "Sync").build());
         IssuedKey next = quick.rotate(old.id());
         request(quick, old.token(), NIGHTLY, "GET", "/sync", 200);
         request(quick, next.token(), NIGHTLY, "GET", "/sync", 200);
 
         clock.advance(Duration.ofMinutes(59));
-        assertThat(quick.rotationStatus(old.id()).state()).isEqualTo(State.OPEN);
+        assertThat(quick.rotation().status(old.id()).state()).isEqualTo(State.OPEN);
         clock.advance(Duration.ofMinutes(1));
-        assertThat(quick.rotationStatus(old.id()).state()).isEqualTo(State.SAFE_TO_COMPLETE);
-        assertThat(quick.completeRotation(old.id(), "ops").outcome()).isEqualTo(CompletionResult.Outcome.COMPLETED);
+        assertThat(quick.rotation().status(old.id()).state()).isEqualTo(State.SAFE_TO_COMPLETE);
+        assertThat(quick.rotation().complete(old.id(), "ops").outcome()).isEqualTo(CompletionResult.Outcome.COMPLETED);
 
         assertThatThrownBy(() -> KeyManager.builder().rotationQuietPeriod(Duration.ofHours(1)).rotationQuietPeriod(Duration.ofHours(2)))
                 .isInstanceOf(IllegalStateException.class);
@@ -289,25 +285,25 @@ public abstract class StandardRotationContract extends RotationFixture {
         full.flush();
 
         clock.advance(Duration.ofHours(23).plusMinutes(1));              // 24 h after the rotation
-        RotationStatus status = keys.rotationStatus(old.id());
+        RotationStatus status = keys.rotation().status(old.id());
         assertThat(status.state()).isEqualTo(State.OPEN);
         assertThat(status.oldKeyQuietSince()).isEqualTo(dropped);
-        assertThat(keys.completeRotation(old.id(), "ops").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
+        assertThat(keys.rotation().complete(old.id(), "ops").outcome()).isEqualTo(CompletionResult.Outcome.REFUSED);
 
         clock.advance(Duration.ofMinutes(59));                           // 24 h after the dropped request
-        assertThat(keys.rotationStatus(old.id()).state()).isEqualTo(State.SAFE_TO_COMPLETE);
+        assertThat(keys.rotation().status(old.id()).state()).isEqualTo(State.SAFE_TO_COMPLETE);
     }
 
     @Test
     void whenKeyWasNeverRotatedOrIsUnknownThenStatusAndCompletionSaySo() {
         IssuedKey lone = issue("Lone", "kb:read");
-        assertThatThrownBy(() -> keys.rotationStatus(lone.id())).isInstanceOf(KeyStateException.class)
+        assertThatThrownBy(() -> keys.rotation().status(lone.id())).isInstanceOf(KeyStateException.class)
                 .hasMessageContaining("has not been rotated");
-        assertThatThrownBy(() -> keys.completeRotation(lone.id(), "ops")).isInstanceOf(KeyStateException.class);
-        assertThatThrownBy(() -> keys.rotationStatus("AAAAAAAAAAAA")).isInstanceOf(UnknownKeyException.class);
-        assertThatThrownBy(() -> keys.completeRotation("AAAAAAAAAAAA", "ops")).isInstanceOf(UnknownKeyException.class);
-        assertThatThrownBy(() -> keys.rotationStatus("not a key id")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> keys.completeRotation(lone.id(), " ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().complete(lone.id(), "ops")).isInstanceOf(KeyStateException.class);
+        assertThatThrownBy(() -> keys.rotation().status("AAAAAAAAAAAA")).isInstanceOf(UnknownKeyException.class);
+        assertThatThrownBy(() -> keys.rotation().complete("AAAAAAAAAAAA", "ops")).isInstanceOf(UnknownKeyException.class);
+        assertThatThrownBy(() -> keys.rotation().status("not a key id")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().complete(lone.id(), " ")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -6,10 +6,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.keyvault.IssuedKey;
 import dev.keyvault.UnknownKeyException;
-import dev.keyvault.UsageAudit;
-import dev.keyvault.UsageAudit.ClientIpUsage;
-import dev.keyvault.UsageAudit.EndpointUsage;
-import dev.keyvault.UsageAudit.HourlyVolume;
+import dev.keyvault.rotation.UsageAudit.ClientIpUsage;
+import dev.keyvault.rotation.UsageAudit.EndpointUsage;
+import dev.keyvault.rotation.UsageAudit.HourlyVolume;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ public abstract class UsageAuditContract extends RotationFixture {
         at(ten.minusSeconds(1), key, A, "GET", "/a", 200, 1); // before the window
         at(ten.plus(Duration.ofHours(2)), key, A, "GET", "/a", 200, 1); // at its exclusive end
 
-        UsageAudit audit = keys.usageAudit(key.id(), ten, ten.plus(Duration.ofHours(2)));
+        UsageAudit audit = keys.rotation().usageAudit(key.id(), ten, ten.plus(Duration.ofHours(2)));
         assertThat(audit.totalRequests()).isEqualTo(6);
         assertThat(audit.hourly()).containsExactly(new HourlyVolume(ten, 5), new HourlyVolume(ten.plus(Duration.ofHours(1)), 1));
         assertThat(audit.endpoints()).containsExactly(
@@ -64,7 +63,7 @@ public abstract class UsageAuditContract extends RotationFixture {
         at(window, key, A, "GET", "/a", 200, 20); // exactly 5x: not a spike
         at(window.plus(Duration.ofHours(1)), key, A, "GET", "/a", 200, 21);
 
-        UsageAudit audit = keys.usageAudit(key.id(), window, window.plus(Duration.ofHours(2)));
+        UsageAudit audit = keys.rotation().usageAudit(key.id(), window, window.plus(Duration.ofHours(2)));
         assertThat(audit.baselinePerHour()).isEqualTo(4.0);
         assertThat(audit.spikes()).containsExactly(new HourlyVolume(window.plus(Duration.ofHours(1)), 21));
 
@@ -73,7 +72,7 @@ public abstract class UsageAuditContract extends RotationFixture {
             at(start.plus(Duration.ofHours(h)), quiet, A, "GET", "/a", 200, 1);
         }
         at(window, quiet, A, "GET", "/a", 200, 9);
-        UsageAudit small = keys.usageAudit(quiet.id(), window, window.plus(Duration.ofHours(1)));
+        UsageAudit small = keys.rotation().usageAudit(quiet.id(), window, window.plus(Duration.ofHours(1)));
         assertThat(small.baselinePerHour()).isEqualTo(1.0);
         assertThat(small.spikes()).as("9 requests is 9x the baseline but below the minimum of 10").isEmpty();
     }
@@ -87,7 +86,7 @@ public abstract class UsageAuditContract extends RotationFixture {
         for (int h = 0; h < 3; h++) {
             at(window.plus(Duration.ofHours(h)), key, A, "GET", "/a", 200, 2);
         }
-        UsageAudit audit = keys.usageAudit(key.id(), window, window.plus(Duration.ofDays(1)));
+        UsageAudit audit = keys.rotation().usageAudit(key.id(), window, window.plus(Duration.ofDays(1)));
         assertThat(audit.newClientIps()).isEmpty();
         assertThat(audit.baselinePerHour()).isEqualTo(2.0);
     }
@@ -104,7 +103,7 @@ public abstract class UsageAuditContract extends RotationFixture {
         at(minute.plusSeconds(50), key, A, "GET", "/a", 200, 1);  // A's 200 rollup straddles: before (a stale node)
         at(minute.plus(Duration.ofMinutes(5)), key, A, "GET", "/a", 401, 2);
 
-        UsageAudit audit = keys.usageAudit(key.id(), minute, minute.plus(Duration.ofHours(1)));
+        UsageAudit audit = keys.rotation().usageAudit(key.id(), minute, minute.plus(Duration.ofHours(1)));
         assertThat(audit.afterRevocation()).extracting(l -> l.client(), l -> l.requests())
                 .containsExactly(tuple("192.0.2.1 (ua-one)", 2L), tuple("billing", 2L));
         assertThat(audit.requestsAfterRevocation()).isEqualTo(4);
@@ -115,10 +114,10 @@ public abstract class UsageAuditContract extends RotationFixture {
     void whenArgumentsAreWrongThenItSaysSo() {
         IssuedKey key = issue("Reports", "reports:read");
         Instant now = clock.instant();
-        assertThatThrownBy(() -> keys.usageAudit("AAAAAAAAAAAA", now, now)).isInstanceOf(UnknownKeyException.class);
-        assertThatThrownBy(() -> keys.usageAudit(key.id(), now, now.minusSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> keys.usageAudit(key.id(), null, now)).isInstanceOf(NullPointerException.class);
-        UsageAudit empty = keys.usageAudit(key.id(), now, now);
+        assertThatThrownBy(() -> keys.rotation().usageAudit("AAAAAAAAAAAA", now, now)).isInstanceOf(UnknownKeyException.class);
+        assertThatThrownBy(() -> keys.rotation().usageAudit(key.id(), now, now.minusSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().usageAudit(key.id(), null, now)).isInstanceOf(NullPointerException.class);
+        UsageAudit empty = keys.rotation().usageAudit(key.id(), now, now);
         assertThat(empty.totalRequests()).isZero();
         assertThat(empty.baselinePerHour()).isZero();
         assertThat(empty.spikes()).isEmpty();

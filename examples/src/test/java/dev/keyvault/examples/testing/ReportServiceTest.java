@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
-import dev.keyvault.RotationDue;
 import dev.keyvault.UsageRollup;
+import dev.keyvault.rotation.RotationDue;
 import dev.keyvault.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +78,7 @@ class ReportServiceTest {
 
         clock.advance(Duration.ofDays(360));
 
-        assertThat(keys.rotationDue(clock.instant())).extracting(d -> d.key().id(), RotationDue::urgency)
+        assertThat(keys.rotationDue(clock.instant()).entries()).extracting(d -> d.key().id(), RotationDue::urgency)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(key.id(), RotationDue.Urgency.UPCOMING));
     }
 }

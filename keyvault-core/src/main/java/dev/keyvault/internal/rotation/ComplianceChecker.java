@@ -1,12 +1,12 @@
 package dev.keyvault.internal.rotation;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.ComplianceReport;
-import dev.keyvault.ComplianceReport.Finding;
-import dev.keyvault.ComplianceReport.Issue;
 import dev.keyvault.KeyQuery;
-import dev.keyvault.RiskClass;
-import dev.keyvault.RotationPolicy;
+import dev.keyvault.rotation.ComplianceReport.Finding;
+import dev.keyvault.rotation.ComplianceReport.Issue;
+import dev.keyvault.rotation.ComplianceReport;
+import dev.keyvault.rotation.RiskClass;
+import dev.keyvault.rotation.RotationPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

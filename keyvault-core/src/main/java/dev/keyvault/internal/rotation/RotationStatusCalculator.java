@@ -2,10 +2,10 @@ package dev.keyvault.internal.rotation;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.Revocation;
-import dev.keyvault.RotationStatus;
-import dev.keyvault.RotationStatus.ClientMigration;
-import dev.keyvault.RotationStatus.State;
 import dev.keyvault.UsageRollup;
+import dev.keyvault.rotation.RotationStatus.ClientMigration;
+import dev.keyvault.rotation.RotationStatus.State;
+import dev.keyvault.rotation.RotationStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

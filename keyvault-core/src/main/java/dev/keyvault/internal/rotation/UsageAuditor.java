@@ -2,12 +2,12 @@ package dev.keyvault.internal.rotation;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.Revocation;
-import dev.keyvault.UsageAudit;
-import dev.keyvault.UsageAudit.ClientIpUsage;
-import dev.keyvault.UsageAudit.EndpointUsage;
-import dev.keyvault.UsageAudit.HourlyVolume;
-import dev.keyvault.UsageAudit.LateUse;
 import dev.keyvault.UsageRollup;
+import dev.keyvault.rotation.UsageAudit.ClientIpUsage;
+import dev.keyvault.rotation.UsageAudit.EndpointUsage;
+import dev.keyvault.rotation.UsageAudit.HourlyVolume;
+import dev.keyvault.rotation.UsageAudit.LateUse;
+import dev.keyvault.rotation.UsageAudit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.Revocation;
-import dev.keyvault.RiskClass;
 import dev.keyvault.UsageRollup;
+import dev.keyvault.rotation.RiskClass;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.StoredKey;
 import java.sql.ResultSet;
@@ -41,24 +41,20 @@ public final class Rows {
                 ? Optional.of(new Revocation(revokedAt.orElseThrow(), rs.getString("revoked_reason"), rs.getString("revoked_by")))
                 : Optional.empty();
         String risk = rs.getString("risk_class");
-        ApiKey key = new ApiKey(
-                rs.getString("id"),
-                rs.getString("prefix"),
-                rs.getString("owner"),
-                rs.getString("name"),
-                split(rs.getString("scopes")),
-                rs.getString("tier"),
-                rs.getString("environment"),
-                split(rs.getString("tags")),
-                risk == null ? Optional.empty() : Optional.of(RiskClass.valueOf(risk)),
-                Instant.ofEpochMilli(rs.getLong("created_at_ms")),
-                instant(rs, "expires_at_ms"),
-                instant(rs, "last_used_at_ms"),
-                status,
-                revocation,
-                Optional.ofNullable(rs.getString("predecessor_id")),
-                Optional.ofNullable(rs.getString("successor_id")),
-                rs.getBoolean("compromised"));
+        ApiKey key = ApiKey.builder(rs.getString("id"), rs.getString("prefix"), rs.getString("owner"), rs.getString("name"),
+                        Instant.ofEpochMilli(rs.getLong("created_at_ms")))
+                .scopes(split(rs.getString("scopes")))
+                .tier(rs.getString("tier"))
+                .environment(rs.getString("environment"))
+                .tags(split(rs.getString("tags")))
+                .riskClass(risk == null ? Optional.empty() : Optional.of(RiskClass.valueOf(risk)))
+                .expiresAt(instant(rs, "expires_at_ms"))
+                .lastUsedAt(instant(rs, "last_used_at_ms"))
+                .revocation(revocation)
+                .predecessorId(Optional.ofNullable(rs.getString("predecessor_id")))
+                .successorId(Optional.ofNullable(rs.getString("successor_id")))
+                .compromised(rs.getBoolean("compromised"))
+                .build();
         return new StoredKey(key, rs.getString("hash"));
     }
 

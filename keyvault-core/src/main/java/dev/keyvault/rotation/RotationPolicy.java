@@ -1,7 +1,8 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.ApiKey;
 import dev.keyvault.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,8 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.ApiKey;
 import dev.keyvault.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +14,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Where a rotation stands, from {@link KeyManager#rotationStatus(String)}: who is still on the old
+ * Where a rotation stands, from {@link dev.keyvault.KeyManager#rotationStatus(String)}: who is still on the old
  * key, who has moved to the successor, and whether the old key may be revoked without breaking
  * anyone. This is the page an operator looks at between "update consumers" and "revoke".
  *
  * <p>A rotation window is <em>safe to close</em> when the successor has been used and the old key
- * has been quiet (no recorded request at all) for the {@linkplain KeyManagerBuilder#rotationQuietPeriod
+ * has been quiet (no recorded request at all) for the {@linkplain dev.keyvault.KeyManagerBuilder#rotationQuietPeriod
  * quiet period}, counted from the later of the rotation and the old key's last use. Once the old key's
  * own expiry (the hard deadline) has passed it no longer verifies, so revoking it is safe as well.
  *
@@ -32,7 +33,7 @@ import java.util.TreeSet;
  * @param state            the phase of the rotation
  * @param clients          every client seen on the old key since the rotation (its consumer label
  *                         if the host gave one, otherwise IP and user agent, see
- *                         {@link UsageRollup#client()}), those not yet migrated first, then by last
+ *                         {@link dev.keyvault.UsageRollup#client()}), those not yet migrated first, then by last
  *                         use on the old key, latest first
  * @param oldKeyQuietSince the later of the rotation and the old key's last recorded use
  * @param quietPeriod      how long the old key must be quiet before the window is safe to close
@@ -139,7 +140,7 @@ public record RotationStatus(
     /**
      * One client seen on the old key since the rotation.
      *
-     * @param client                  the consumer label, or IP and user agent (see {@link UsageRollup#client()})
+     * @param client                  the consumer label, or IP and user agent (see {@link dev.keyvault.UsageRollup#client()})
      * @param clientIps               the addresses it came from (sorted)
      * @param requestsOnOldKey        its requests with the old key since the rotation
      * @param firstSeenOnOldKey       its first such request

@@ -1,13 +1,25 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.AutoRotationResult.Outcome;
+import dev.keyvault.ApiKey;
+import dev.keyvault.IssuedKey;
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventType;
+import dev.keyvault.KeyManager;
+import dev.keyvault.KeyQuery;
+import dev.keyvault.KeyStateException;
+import dev.keyvault.KeyStatus;
+import dev.keyvault.RevocationResult;
+import dev.keyvault.RotateOptions;
 import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.RotationDueScanner;
 import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.internal.rotation.Texts;
+import dev.keyvault.internal.rotation.Workflows;
+import dev.keyvault.rotation.AutoRotationResult.Outcome;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.SecretsSink;
@@ -75,7 +87,8 @@ public final class AutoRotator {
         boolean check(IssuedKey successor) throws Exception;
     }
 
-    private final KeyManager keys;
+    private final Workflows flows;
+    private final KeyOperations ops;
     private final SecretsSink sink;
     private final Probe probe;
     private final Duration overlap;
@@ -85,7 +98,9 @@ public final class AutoRotator {
     private final Object lock = new Object();
 
     private AutoRotator(Builder b) {
-        this.keys = b.keys;
+        this.flows = Workflows.of(b.keys.rotation());
+        this.ops = flows.operations();
+        KeyManager keys = b.keys;
         this.sink = b.sink;
         this.probe = b.probe != null ? b.probe : issued -> keys.verify(issued.token()).isVerified();
         this.overlap = b.overlap;
@@ -109,10 +124,10 @@ public final class AutoRotator {
      */
     public List<AutoRotationResult> runOnce() {
         synchronized (lock) {
-            keys.ensureOpen();
-            Instant now = keys.now();
+            ops.ensureOpen();
+            Instant now = ops.now();
             Map<String, ApiKey> candidates = new LinkedHashMap<>();
-            for (RotationDue due : RotationDueScanner.scan(store(), keys.rotationPolicy(), now)) {
+            for (RotationDue due : RotationDueScanner.scan(store(), ops.policy(), now)) {
                 if (filter.matches(due.key())) {
                     candidates.put(due.key().id(), due.key());
                 }
@@ -122,7 +137,7 @@ public final class AutoRotator {
             for (StoredKey s : Paging.all(store(), active)) {
                 Optional<String> successor = s.key().successorId();
                 if (successor.isPresent() && !candidates.containsKey(s.id())
-                        && RotationWorkflows.isAutomated(store().history(s.id()), successor.get())) {
+                        && Workflows.isAutomated(store().history(s.id()), successor.get())) {
                     candidates.put(s.id(), s.key());
                 }
             }
@@ -137,14 +152,14 @@ public final class AutoRotator {
     /**
      * Rotates {@code keyId} now, due or not (or resumes its unfinished automated rotation).
      *
-     * @throws UnknownKeyException      if there is no such key
+     * @throws dev.keyvault.UnknownKeyException      if there is no such key
      * @throws IllegalArgumentException if {@code keyId} is not a key id
      */
     public AutoRotationResult rotate(String keyId) {
         TokenFormat.checkKeyId(keyId);
         synchronized (lock) {
-            keys.ensureOpen();
-            keys.workflows().find(keyId);
+            ops.ensureOpen();
+            flows.find(keyId);
             return guarded(keyId);
         }
     }
@@ -164,7 +179,6 @@ public final class AutoRotator {
     }
 
     private AutoRotationResult rotateOne(String keyId, List<String> steps) {
-        RotationWorkflows flows = keys.workflows();
         ApiKey old = flows.find(keyId);
         if (!old.isActive()) {
             steps.add("the key is revoked; nothing to rotate");
@@ -174,22 +188,22 @@ public final class AutoRotator {
             String successorId = old.successorId().get();
             Optional<ApiKey> successor = store().find(successorId).map(StoredKey::key).filter(ApiKey::isActive);
             if (successor.isPresent()) {
-                Optional<Instant> delivered = RotationWorkflows.deliveredAt(store().history(successorId));
+                Optional<Instant> delivered = Workflows.deliveredAt(store().history(successorId));
                 if (delivered.isPresent()) {
                     steps.add("resumed: successor " + successorId + " was delivered at " + delivered.get());
                     return retireOld(old, successor.get(), delivered.get(), steps);
                 }
-                if (!RotationWorkflows.isAutomated(store().history(keyId), successorId)) {
+                if (!Workflows.isAutomated(store().history(keyId), successorId)) {
                     steps.add("a rotation to " + successorId + " started by hand is in progress; finish it with completeRotation");
                     return result(keyId, Outcome.SKIPPED, Optional.empty(), steps);
                 }
-                Duration age = Duration.between(successor.get().createdAt(), keys.now());
+                Duration age = Duration.between(successor.get().createdAt(), ops.now());
                 if (age.compareTo(staleAfter) < 0) {
                     steps.add("successor " + successorId + " was issued " + Texts.human(age) + " ago and may still be in"
                             + " flight in another run; left alone until it is " + Texts.human(staleAfter) + " old");
                     return result(keyId, Outcome.SKIPPED, Optional.empty(), steps);
                 }
-                keys.revoke(successorId, "auto-rotation: the run that issued this key was interrupted before its secret"
+                ops.revoke(successorId, "auto-rotation: the run that issued this key was interrupted before its secret"
                         + " was delivered; it is replaced", actor, false);
                 steps.add("revoked successor " + successorId + ", left undelivered by an interrupted run");
                 old = flows.find(keyId);
@@ -199,7 +213,7 @@ public final class AutoRotator {
         IssuedKey issued;
         try {
             issued = flows.rotateWithFreeName(old, RotateOptions.defaults().withActor(actor)
-                    .withReason(RotationWorkflows.AUTO_ROTATION_REASON), PredecessorCondition.MUST_BE_ACTIVE);
+                    .withReason(Workflows.AUTO_ROTATION_REASON), PredecessorCondition.MUST_BE_ACTIVE);
         } catch (KeyStateException e) {
             steps.add("someone else rotated or revoked the key at the same time: " + e.getMessage());
             return result(keyId, Outcome.SKIPPED, Optional.empty(), steps);
@@ -227,7 +241,7 @@ public final class AutoRotator {
                     + Texts.describe(e, issued.token(), issued.key().hint(), MAX_FAILURE_TEXT), steps);
             return result(keyId, Outcome.SINK_FAILED, Optional.of(issued.key()), steps);
         }
-        Instant deliveredAt = keys.now();
+        Instant deliveredAt = ops.now();
         store().appendEvent(new KeyEvent(issued.id(), KeyEventType.SECRET_DELIVERED, deliveredAt, actor,
                 "delivered to " + sinkName() + " as the replacement of " + keyId));
         steps.add("delivered to " + sinkName());
@@ -236,7 +250,7 @@ public final class AutoRotator {
 
     private void revokeNew(IssuedKey issued, String why, List<String> steps) {
         String reason = Texts.clip("auto-rotation: " + why + "; the old key is untouched", Checks.MAX_REASON);
-        keys.revoke(issued.id(), reason, actor, false);
+        ops.revoke(issued.id(), reason, actor, false);
         steps.add(Texts.clip(why, 400));
         steps.add("revoked the new key " + issued.id() + "; the old key is untouched");
     }
@@ -254,20 +268,20 @@ public final class AutoRotator {
             steps.add("the old key was already revoked");
             return result(keyId, Outcome.ROTATED, successor, steps);
         }
-        Instant now = keys.now();
+        Instant now = ops.now();
         Instant windowEnd = deliveredAt.plus(overlap);
         if (overlap.isZero() || !now.isBefore(windowEnd) || old.isExpiredAt(now)) {
             String why = overlap.isZero() ? "replaced by " + delivered.id() : "the rotation window to " + delivered.id() + " ended";
-            RevocationResult r = keys.revoke(keyId, "auto-rotation: " + why, actor, false);
+            RevocationResult r = ops.revoke(keyId, "auto-rotation: " + why, actor, false);
             if (r.outcome() == RevocationResult.Outcome.REVOKED) {
-                store().appendEvent(new KeyEvent(keyId, KeyEventType.ROTATION_COMPLETED, keys.now(), actor,
+                store().appendEvent(new KeyEvent(keyId, KeyEventType.ROTATION_COMPLETED, ops.now(), actor,
                         "replaced by " + delivered.id() + " (automated; secret delivered at " + deliveredAt + ")"));
             }
             steps.add("revoked the old key (" + why + ")");
             return result(keyId, Outcome.ROTATED, successor, steps);
         }
         if (old.expiresAt().isEmpty() || old.expiresAt().get().isAfter(windowEnd)) {
-            keys.shortenExpiry(keyId, windowEnd, new KeyEvent(keyId, KeyEventType.EXPIRY_CHANGED, now, actor,
+            ops.shortenExpiry(keyId, windowEnd, new KeyEvent(keyId, KeyEventType.EXPIRY_CHANGED, now, actor,
                     "rotation window: expires at " + windowEnd + " (automated rotation to " + delivered.id() + ")"));
             steps.add("the old key now expires at " + windowEnd + ", the end of the rotation window");
         } else {
@@ -292,7 +306,7 @@ public final class AutoRotator {
     }
 
     private KeyStore store() {
-        return keys.store();
+        return ops.store();
     }
 
     @Override

@@ -1,11 +1,16 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.KeyManager;
+import dev.keyvault.KeyQuery;
+import dev.keyvault.KeyStatus;
 import dev.keyvault.internal.Background;
 import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.rotation.Texts;
+import dev.keyvault.internal.rotation.Workflows;
 import dev.keyvault.spi.StoredKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * of the {@linkplain Builder#filter filter} that has an active successor and:
  * <ul>
  *   <li>if the window became safe (successor in use, old key quiet for the
- *       {@linkplain KeyManagerBuilder#rotationQuietPeriod quiet period}), fires
- *       {@link KeyEventListener#onRotationWindowSafe}, appends {@link KeyEventType#ROTATION_SAFE} and
- *       completes the rotation (revokes the old key, appends {@link KeyEventType#ROTATION_COMPLETED});</li>
+ *       {@linkplain dev.keyvault.KeyManagerBuilder#rotationQuietPeriod quiet period}), fires
+ *       {@link dev.keyvault.KeyEventListener#onRotationWindowSafe}, appends {@link dev.keyvault.KeyEventType#ROTATION_SAFE} and
+ *       completes the rotation (revokes the old key, appends {@link dev.keyvault.KeyEventType#ROTATION_COMPLETED});</li>
  *   <li>if the old key's deadline (its expiry) has passed, completes the rotation as well: the key
  *       no longer verifies, and revoking it makes that final in its record and on every node;</li>
  *   <li>otherwise leaves the window open and reports it.</li>
@@ -40,14 +45,14 @@ import org.slf4j.LoggerFactory;
 public final class RotationSupervisor implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RotationSupervisor.class);
 
-    private final KeyManager keys;
+    private final Workflows flows;
     private final String actor;
     private final KeyQuery filter;
     private final Object lock = new Object();
     private ScheduledExecutorService executor;
 
     private RotationSupervisor(Builder b) {
-        this.keys = b.keys;
+        this.flows = Workflows.of(b.keys.rotation());
         this.actor = b.actor;
         this.filter = b.filter;
     }
@@ -62,20 +67,20 @@ public final class RotationSupervisor implements Runnable, AutoCloseable {
      * is reported and does not stop the others.
      *
      * @throws IllegalStateException if the manager is closed
-     * @throws KeyStoreException     if the store fails before any window could be checked
+     * @throws dev.keyvault.KeyStoreException     if the store fails before any window could be checked
      */
     public Report runOnce() {
-        keys.ensureOpen();
-        keys.flush();
-        Instant at = keys.now();
-        RotationWorkflows flows = keys.workflows();
+        KeyOperations ops = flows.operations();
+        ops.ensureOpen();
+        ops.flush();
+        Instant at = ops.now();
         KeyQuery active = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), filter.environment(), filter.tag(),
                 Optional.empty(), KeyQuery.MAX_LIMIT);
         int checked = 0;
         List<CompletionResult> completed = new ArrayList<>();
         List<RotationStatus> open = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (StoredKey s : Paging.all(keys.store(), active)) {
+        for (StoredKey s : Paging.all(ops.store(), active)) {
             if (s.key().successorId().isEmpty()) {
                 continue;
             }

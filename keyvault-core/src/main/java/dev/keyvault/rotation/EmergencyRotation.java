@@ -1,12 +1,15 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.ApiKey;
+import dev.keyvault.IssuedKey;
+import dev.keyvault.RevocationResult;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The outcome of {@link KeyManager#emergencyRotate(String, String, String)}: the leaked key revoked
+ * The outcome of {@link dev.keyvault.KeyManager#emergencyRotate(String, String, String)}: the leaked key revoked
  * and marked compromised, its replacement, and an audit of what the leaked key was used for.
  *
  * <p>The replacement is new unless the leaked key was already being rotated: a successor issued
@@ -20,7 +23,7 @@ import java.util.Optional;
  * @param existingSuccessor the active successor the key already had, if any (then no new one is issued)
  * @param audit             the leaked key's usage over the {@link #AUDIT_WINDOW} up to now, absent
  *                          only if reading it failed after the key was revoked and replaced (see
- *                          {@link #auditFailure()}; call {@link KeyManager#usageAudit} again)
+ *                          {@link #auditFailure()}; call {@link dev.keyvault.KeyManager#usageAudit} again)
  * @param auditFailure      why the audit is absent
  */
 public record EmergencyRotation(

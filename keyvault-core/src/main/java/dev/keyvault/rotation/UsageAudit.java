@@ -1,7 +1,8 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.ApiKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a key was used for in a time window, from {@link KeyManager#usageAudit(String, Instant, Instant)}:
+ * What a key was used for in a time window, from {@link dev.keyvault.KeyManager#usageAudit(String, Instant, Instant)}:
  * the investigation after a leak ("what did they do with it, from where, and is anyone still trying").
  * Works on revoked keys; usage history is never deleted. Built from the stored per-minute rollups,
  * so every time here has minute granularity for grouping and millisecond precision for first/last
@@ -171,7 +172,7 @@ public record UsageAudit(
     /**
      * Someone still using the key after it was revoked.
      *
-     * @param client    the consumer label, or IP and user agent (see {@link UsageRollup#client()})
+     * @param client    the consumer label, or IP and user agent (see {@link dev.keyvault.UsageRollup#client()})
      * @param clientIp  the address
      * @param requests  how many requests after the revocation
      * @param firstSeen the first of them

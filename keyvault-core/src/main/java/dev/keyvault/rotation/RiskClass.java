@@ -1,4 +1,4 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 /**
  * How much damage a key can do, which sets how often it must be rotated (see

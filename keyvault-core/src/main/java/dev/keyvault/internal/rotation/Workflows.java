@@ -1,77 +1,134 @@
-package dev.keyvault;
+package dev.keyvault.internal.rotation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.RotationStatus.ClientMigration;
-import dev.keyvault.RotationStatus.State;
+import dev.keyvault.ApiKey;
+import dev.keyvault.DuplicateKeyException;
+import dev.keyvault.IssuedKey;
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventType;
+import dev.keyvault.KeyQuery;
+import dev.keyvault.KeyStateException;
+import dev.keyvault.KeyStatus;
+import dev.keyvault.KeyStoreException;
+import dev.keyvault.Revocation;
+import dev.keyvault.RevocationResult;
+import dev.keyvault.RotateOptions;
+import dev.keyvault.UnknownKeyException;
+import dev.keyvault.UsageRollup;
 import dev.keyvault.internal.Checks;
+import dev.keyvault.internal.KeyOperations;
+import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.RotationNames;
 import dev.keyvault.internal.SafeListener;
 import dev.keyvault.internal.TokenFormat;
-import dev.keyvault.internal.rotation.ComplianceChecker;
-import dev.keyvault.internal.rotation.RotationStatusCalculator;
-import dev.keyvault.internal.rotation.Texts;
-import dev.keyvault.internal.rotation.UsageAuditor;
-import dev.keyvault.internal.rotation.UsageRules;
+import dev.keyvault.rotation.CompletionResult;
+import dev.keyvault.rotation.ComplianceReport;
+import dev.keyvault.rotation.EmergencyRotation;
+import dev.keyvault.rotation.RevokeAllResult;
+import dev.keyvault.rotation.RevokeSelector;
+import dev.keyvault.rotation.RotationPolicy;
+import dev.keyvault.rotation.RotationStatus.ClientMigration;
+import dev.keyvault.rotation.RotationStatus.State;
+import dev.keyvault.rotation.RotationStatus;
+import dev.keyvault.rotation.RotationWorkflows;
+import dev.keyvault.rotation.UsageAudit;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.StoredKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rotation guide's workflows on top of {@link KeyManager}'s primitives: status, completion,
- * emergency rotation, audit, compliance and bulk revocation. Every step that changes something goes
- * through the store's atomic primitives and leaves an entry in the key's history. Thread-safe (no
- * state of its own).
+ * The rotation workflows (see {@link RotationWorkflows}) on top of the manager's primitives
+ * ({@link KeyOperations}): status, completion, emergency rotation, audit, compliance and bulk
+ * revocation. Every step that changes something goes through the store's atomic primitives and
+ * leaves an entry in the key's history. Thread-safe (no state of its own). The {@code AutoRotator}
+ * and {@code RotationSupervisor} drive it through {@link #of}.
  */
-final class RotationWorkflows {
-    private static final Logger LOG = LoggerFactory.getLogger(RotationWorkflows.class);
-    /** The reason the {@link AutoRotator} rotates with; recognises its successors in the old key's history. */
-    static final String AUTO_ROTATION_REASON = "automated rotation";
+public final class Workflows implements RotationWorkflows {
+    private static final Logger LOG = LoggerFactory.getLogger(Workflows.class);
+    /** The reason the {@code AutoRotator} rotates with; recognises its successors in the old key's history. */
+    public static final String AUTO_ROTATION_REASON = "automated rotation";
     private static final int LISTED_CLIENTS = 10;
 
-    private final KeyManager keys;
+    private final KeyOperations ops;
 
-    RotationWorkflows(KeyManager keys) {
-        this.keys = keys;
+    public Workflows(KeyOperations ops) {
+        this.ops = ops;
+    }
+
+    /** The implementation behind a manager's {@code rotation()}. */
+    public static Workflows of(RotationWorkflows workflows) {
+        if (workflows instanceof Workflows w) {
+            return w;
+        }
+        throw new IllegalArgumentException("not the workflows of a KeyManager: " + workflows.getClass().getName());
+    }
+
+    /** The primitives these workflows run on. */
+    public KeyOperations operations() {
+        return ops;
+    }
+
+    @Override
+    public Duration quietPeriod() {
+        return ops.quietPeriod();
+    }
+
+    @Override
+    public RotationPolicy policy() {
+        return ops.policy();
     }
 
     // ------------------------------------------------------------------------------------- status
 
-    RotationStatus status(String oldKeyId) {
+    @Override
+    public RotationStatus status(String oldKeyId) {
         TokenFormat.checkKeyId(oldKeyId);
-        keys.flush();
+        ops.ensureOpen();
+        ops.flush();
         return statusOf(find(oldKeyId));
     }
 
     /** The status of {@code old} from the store as it is (no flush). */
-    RotationStatus statusOf(ApiKey old) {
+    public RotationStatus statusOf(ApiKey old) {
         String successorId = old.successorId().orElseThrow(() -> new KeyStateException(
                 "key " + old.id() + " has not been rotated; there is no rotation window to report on"));
         ApiKey successor = store().find(successorId).map(StoredKey::key).orElseThrow(() -> new KeyStateException(
                 "the successor " + successorId + " of key " + old.id() + " is missing from the store"));
-        Instant now = keys.now();
+        Instant now = ops.now();
         Instant from = UsageRollup.minuteOf(successor.createdAt());
         Instant to = UsageRules.endOfMinute(now.isAfter(from) ? now : from);
         List<UsageRollup> oldUsage = store().usage(old.id(), from, to);
         List<UsageRollup> newUsage = store().usage(successorId, from, to);
-        return RotationStatusCalculator.compute(old, successor, oldUsage, newUsage, keys.unattributedUsageDrop(), now,
-                keys.rotationQuietPeriod());
+        return RotationStatusCalculator.compute(old, successor, oldUsage, newUsage, ops.unattributedUsageDrop(), now,
+                ops.quietPeriod());
     }
 
     // --------------------------------------------------------------------------------- completion
 
-    CompletionResult complete(String oldKeyId, String actor, Optional<String> forceReason) {
+    @Override
+    public CompletionResult complete(String oldKeyId, String actor) {
+        return complete(oldKeyId, actor, Optional.empty());
+    }
+
+    @Override
+    public CompletionResult forceComplete(String oldKeyId, String reason, String actor) {
+        return complete(oldKeyId, actor, Optional.of(Checks.text("reason", reason, Checks.MAX_REASON)));
+    }
+
+    private CompletionResult complete(String oldKeyId, String actor, Optional<String> forceReason) {
         TokenFormat.checkKeyId(oldKeyId);
         Checks.text("actor", actor, Checks.MAX_ACTOR);
-        forceReason.ifPresent(r -> Checks.text("reason", r, Checks.MAX_REASON));
-        keys.flush();
+        ops.ensureOpen();
+        ops.flush();
         return completeWith(statusOf(find(oldKeyId)), actor, forceReason, true);
     }
 
@@ -80,7 +137,7 @@ final class RotationWorkflows {
      * passes {@code noteRefusal = false} so that a window it re-checks every few minutes does not
      * fill the history with the same refusal).
      */
-    CompletionResult completeWith(RotationStatus status, String actor, Optional<String> forceReason, boolean noteRefusal) {
+    public CompletionResult completeWith(RotationStatus status, String actor, Optional<String> forceReason, boolean noteRefusal) {
         ApiKey old = status.predecessor();
         ApiKey successor = status.successor();
         String oldId = old.id();
@@ -119,7 +176,7 @@ final class RotationWorkflows {
             revokeReason = "rotation to " + successorId + " completed: successor in use, old key quiet for "
                     + Texts.human(status.oldKeyQuietFor());
         }
-        RevocationResult revoked = keys.revoke(oldId, Texts.clip(revokeReason, Checks.MAX_REASON), actor, false);
+        RevocationResult revoked = ops.revoke(oldId, Texts.clip(revokeReason, Checks.MAX_REASON), actor, false);
         if (revoked.outcome() != RevocationResult.Outcome.REVOKED) {
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.ALREADY_COMPLETED, status, List.of(), List.of());
         }
@@ -127,8 +184,7 @@ final class RotationWorkflows {
         String detail = "replaced by " + successorId
                 + (forced ? "; forced by " + actor + " (" + String.join("; ", unsafe) + ")" : "")
                 + (blocking.isEmpty() ? "" : "; clients still on the old key: " + clientNames(blocking));
-        store().appendEvent(new KeyEvent(oldId, KeyEventType.ROTATION_COMPLETED, keys.now(), actor,
-                Texts.clip(detail, KeyEvent.MAX_DETAIL)));
+        ops.note(oldId, KeyEventType.ROTATION_COMPLETED, actor, detail);
         List<String> reasons = new ArrayList<>(unsafe);
         forceReason.filter(r -> forced).ifPresent(r -> reasons.add("forced by " + actor + ": " + r));
         return new CompletionResult(oldId, successorId, forced ? CompletionResult.Outcome.FORCED : CompletionResult.Outcome.COMPLETED,
@@ -136,17 +192,17 @@ final class RotationWorkflows {
     }
 
     /** Records (once) that the window became safe, and tells the listener. */
-    void markSafe(RotationStatus status, String actor) {
+    public void markSafe(RotationStatus status, String actor) {
         String oldId = status.predecessor().id();
         for (KeyEvent e : history(oldId)) {
             if (e.type() == KeyEventType.ROTATION_SAFE && e.detail().startsWith("successor " + status.successor().id())) {
                 return;
             }
         }
-        store().appendEvent(new KeyEvent(oldId, KeyEventType.ROTATION_SAFE, keys.now(), actor,
+        ops.note(oldId, KeyEventType.ROTATION_SAFE, actor,
                 "successor " + status.successor().id() + " in use since " + status.successorLastUsedAt().orElseThrow()
-                        + "; old key quiet for " + Texts.human(status.oldKeyQuietFor())));
-        SafeListener.call(keys.listener(), l -> l.onRotationWindowSafe(status.predecessor(), status.successor()));
+                        + "; old key quiet for " + Texts.human(status.oldKeyQuietFor()));
+        SafeListener.call(ops.listener(), l -> l.onRotationWindowSafe(status.predecessor(), status.successor()));
     }
 
     private static List<String> unsafeReasons(RotationStatus s) {
@@ -179,30 +235,31 @@ final class RotationWorkflows {
      * blocked), so revoking a key in an open rotation while it is still in use is flagged here instead:
      * a note in its history names the clients that will now get 401s.
      */
-    void flagRevokedMidRotation(RevocationResult result, String actor) {
+    public void flagRevokedMidRotation(RevocationResult result, String actor) {
         if (result.outcome() != RevocationResult.Outcome.REVOKED || result.key().isEmpty()
                 || result.key().get().successorId().isEmpty()) {
             return;
         }
         ApiKey old = result.key().get();
         try {
+            ops.flush(); // what this node has buffered counts too: a client seen here is still a client
             RotationStatus status = statusOf(store().find(old.id()).map(StoredKey::key).orElse(old));
             if (!status.successor().isActive()) {
                 return;
             }
-            Instant now = keys.now();
+            Instant now = ops.now();
             Optional<Instant> lastUse = status.predecessorLastUsedAt().filter(t -> t.plus(status.quietPeriod()).isAfter(now));
             List<ClientMigration> notMigrated = status.notMigrated();
             if (lastUse.isEmpty() && notMigrated.isEmpty()) {
                 return;
             }
             String detail = "revoked during the open rotation to " + status.successor().id()
-                    + " without completeRotation, while still in use"
+                    + " without completing it, while still in use"
                     + lastUse.map(t -> ": last used " + Texts.human(Duration.between(t, now)) + " ago (quiet period "
                             + Texts.human(status.quietPeriod()) + ")").orElse("")
                     + (notMigrated.isEmpty() ? "" : "; clients not yet on the successor: " + clientNames(notMigrated))
                     + "; they now get 401s (see rotationStatus and usageAudit)";
-            store().appendEvent(new KeyEvent(old.id(), KeyEventType.NOTE, now, actor, Texts.clip(detail, KeyEvent.MAX_DETAIL)));
+            ops.note(old.id(), KeyEventType.NOTE, actor, detail);
         } catch (RuntimeException e) {
             // The revocation itself succeeded; the flag is advice and must not turn it into a failure.
             LOG.debug("could not check the rotation of revoked key {}: {}", old.id(), e.toString());
@@ -211,13 +268,15 @@ final class RotationWorkflows {
 
     // ---------------------------------------------------------------------------------- emergency
 
-    EmergencyRotation emergency(String keyId, String reason, String actor) {
+    @Override
+    public EmergencyRotation emergencyRotate(String keyId, String reason, String actor) {
         TokenFormat.checkKeyId(keyId);
+        ops.ensureOpen();
         Checks.text("reason", reason, Checks.MAX_REASON);
         Checks.text("actor", actor, Checks.MAX_ACTOR);
         // Revoke before anything else: this node stops accepting the key when this returns, and the
         // change feed carries it to the others.
-        RevocationResult revocation = keys.revoke(keyId, Texts.clip("emergency: " + reason, Checks.MAX_REASON), actor, true);
+        RevocationResult revocation = ops.revoke(keyId, Texts.clip("emergency: " + reason, Checks.MAX_REASON), actor, true);
         if (revocation.outcome() == RevocationResult.Outcome.NOT_FOUND) {
             throw new UnknownKeyException(keyId);
         }
@@ -236,12 +295,12 @@ final class RotationWorkflows {
                 }
             }
         }
-        Instant revokedAt = revocation.key().flatMap(ApiKey::revocation).map(Revocation::at).orElseGet(keys::now);
+        Instant revokedAt = revocation.key().flatMap(ApiKey::revocation).map(Revocation::at).orElseGet(ops::now);
         Optional<UsageAudit> audit = Optional.empty();
         Optional<String> auditFailure = Optional.empty();
         try {
-            keys.flush();
-            audit = Optional.of(audit(keyId, revokedAt.minus(EmergencyRotation.AUDIT_WINDOW), UsageRules.endOfMinute(keys.now())));
+            ops.flush();
+            audit = Optional.of(audit(keyId, revokedAt.minus(EmergencyRotation.AUDIT_WINDOW), UsageRules.endOfMinute(ops.now())));
         } catch (RuntimeException e) {
             // The new token exists only in this result: never lose it to a failed read.
             auditFailure = Optional.of("the audit failed (" + e.getClass().getSimpleName() + "); run usageAudit again");
@@ -255,11 +314,11 @@ final class RotationWorkflows {
     }
 
     /** Rotates, moving on to the next version name if another active key of the owner holds one. */
-    IssuedKey rotateWithFreeName(ApiKey old, RotateOptions options, PredecessorCondition condition) {
+    public IssuedKey rotateWithFreeName(ApiKey old, RotateOptions options, PredecessorCondition condition) {
         String name = options.successorName().orElseGet(() -> RotationNames.next(old.name()));
         for (int attempt = 1; ; attempt++) {
             try {
-                return keys.rotateFrom(old, options.withSuccessorName(name), condition);
+                return ops.rotateFrom(old, options.withSuccessorName(name), condition);
             } catch (DuplicateKeyException e) {
                 if (e.conflict() != DuplicateKeyException.Conflict.ACTIVE_NAME || attempt == 5) {
                     throw e;
@@ -271,7 +330,15 @@ final class RotationWorkflows {
 
     // -------------------------------------------------------------------------------------- audit
 
-    UsageAudit audit(String keyId, Instant from, Instant to) {
+    @Override
+    public UsageAudit usageAudit(String keyId, Instant from, Instant to) {
+        TokenFormat.checkKeyId(keyId);
+        ops.ensureOpen();
+        ops.flush();
+        return audit(keyId, from, to);
+    }
+
+    private UsageAudit audit(String keyId, Instant from, Instant to) {
         TokenFormat.checkKeyId(keyId);
         requireNonNull(from, "from");
         requireNonNull(to, "to");
@@ -286,7 +353,9 @@ final class RotationWorkflows {
 
     // --------------------------------------------------------------------------------- compliance
 
-    ComplianceReport compliance(Duration maxAge, KeyQuery filter) {
+    @Override
+    public ComplianceReport complianceReport(Duration maxAge, KeyQuery filter) {
+        ops.ensureOpen();
         Checks.positive("maxAge", maxAge);
         requireNonNull(filter, "filter");
         if (filter.status().isPresent() && filter.status().get() != KeyStatus.ACTIVE) {
@@ -294,25 +363,35 @@ final class RotationWorkflows {
         }
         KeyQuery normalized = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), filter.environment(), filter.tag(),
                 Optional.empty(), KeyQuery.MAX_LIMIT);
-        List<ApiKey> candidates = keys.list(normalized);
-        return ComplianceChecker.check(candidates, keys.rotationPolicy(), maxAge, normalized, keys.now(),
+        List<ApiKey> candidates = new ArrayList<>();
+        for (StoredKey s : Paging.all(store(), normalized)) {
+            candidates.add(s.key());
+        }
+        return ComplianceChecker.check(candidates, ops.policy(), maxAge, normalized, ops.now(),
                 id -> store().find(id).map(StoredKey::key).filter(ApiKey::isActive));
     }
 
     // --------------------------------------------------------------------------------- revoke all
 
-    RevokeAllResult revokeAll(RevokeSelector selector, String reason, String actor, boolean dryRun) {
+    @Override
+    public RevokeAllResult revokeAll(RevokeSelector selector, String reason, String actor, boolean dryRun) {
+        ops.ensureOpen();
         requireNonNull(selector, "selector");
         Checks.text("reason", reason, Checks.MAX_REASON);
         Checks.text("actor", actor, Checks.MAX_ACTOR);
         List<RevokeAllResult.Entry> entries = new ArrayList<>();
-        for (ApiKey key : keys.list(selector.toQuery())) {
+        List<ApiKey> selected = new ArrayList<>();
+        for (StoredKey s : Paging.all(store(), selector.toQuery())) {
+            selected.add(s.key());
+        }
+        selected.sort(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id));
+        for (ApiKey key : selected) {
             if (dryRun) {
                 entries.add(new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.WOULD_REVOKE, Optional.empty()));
                 continue;
             }
             try {
-                RevocationResult r = keys.revoke(key.id(), reason, actor, false);
+                RevocationResult r = ops.revoke(key.id(), reason, actor, false);
                 entries.add(switch (r.outcome()) {
                     case REVOKED -> new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.REVOKED, Optional.empty());
                     case ALREADY_REVOKED -> new RevokeAllResult.Entry(key, RevokeAllResult.Outcome.ALREADY_REVOKED, Optional.empty());
@@ -338,8 +417,8 @@ final class RotationWorkflows {
                 status.blockingClients(), reasons);
     }
 
-    /** Whether {@code successorId} was issued by the {@link AutoRotator} (its ROTATED entry carries its reason). */
-    static boolean isAutomated(List<KeyEvent> oldHistory, String successorId) {
+    /** Whether {@code successorId} was issued by the {@code AutoRotator} (its ROTATED entry carries its reason). */
+    public static boolean isAutomated(List<KeyEvent> oldHistory, String successorId) {
         for (KeyEvent e : oldHistory) {
             if (e.type() == KeyEventType.ROTATED
                     && Texts.isRotationTo(e.detail(), successorId, AUTO_ROTATION_REASON)) {
@@ -350,7 +429,7 @@ final class RotationWorkflows {
     }
 
     /** When a secrets sink accepted the key's secret, if it did. */
-    static Optional<Instant> deliveredAt(List<KeyEvent> history) {
+    public static Optional<Instant> deliveredAt(List<KeyEvent> history) {
         for (KeyEvent e : history) {
             if (e.type() == KeyEventType.SECRET_DELIVERED) {
                 return Optional.of(e.at());
@@ -359,19 +438,19 @@ final class RotationWorkflows {
         return Optional.empty();
     }
 
-    void note(String keyId, String actor, String text) {
-        store().appendEvent(new KeyEvent(keyId, KeyEventType.NOTE, keys.now(), actor, Texts.clip(text, KeyEvent.MAX_DETAIL)));
+    public void note(String keyId, String actor, String text) {
+        ops.note(keyId, KeyEventType.NOTE, actor, text);
     }
 
-    List<KeyEvent> history(String keyId) {
-        return store().history(keyId);
+    public List<KeyEvent> history(String keyId) {
+        return ops.history(keyId);
     }
 
-    ApiKey find(String keyId) {
-        return store().find(keyId).map(StoredKey::key).orElseThrow(() -> new UnknownKeyException(keyId));
+    public ApiKey find(String keyId) {
+        return ops.find(keyId);
     }
 
     private KeyStore store() {
-        return keys.store();
+        return ops.store();
     }
 }

@@ -1,4 +1,4 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import java.util.Set;
 

@@ -1,18 +1,23 @@
-package dev.keyvault;
+package dev.keyvault.internal;
 
+import dev.keyvault.ApiKey;
+import dev.keyvault.KeyEventListener;
+import dev.keyvault.KeyVaultException;
+import dev.keyvault.UsageEvent;
+import dev.keyvault.rotation.RotationDue;
 import java.util.List;
 
 /** Calls several listeners in order; one failing does not stop the others. */
-final class CompositeListener implements KeyEventListener {
+public final class CompositeListener implements KeyEventListener {
     private final List<KeyEventListener> listeners;
 
-    CompositeListener(List<KeyEventListener> listeners) {
+    public CompositeListener(List<KeyEventListener> listeners) {
         this.listeners = listeners;
     }
 
     private void each(java.util.function.Consumer<KeyEventListener> call) {
         for (KeyEventListener l : listeners) {
-            dev.keyvault.internal.SafeListener.call(l, call);
+            SafeListener.call(l, call);
         }
     }
 

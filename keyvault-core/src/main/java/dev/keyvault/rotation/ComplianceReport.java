@@ -1,7 +1,9 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.ApiKey;
+import dev.keyvault.KeyQuery;
 import dev.keyvault.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +16,7 @@ import java.util.Set;
 
 /**
  * Whether every selected key was created or rotated recently enough, from
- * {@link KeyManager#complianceReport(Duration, KeyQuery)} — for example "every production key
+ * {@link dev.keyvault.KeyManager#complianceReport(Duration, KeyQuery)} — for example "every production key
  * rotated within 90 days", proven from the store: a rotation issues a new key, so a key's
  * {@link ApiKey#createdAt()} is the date its credential was last rotated, and the
  * predecessor/successor links and histories show the chain.

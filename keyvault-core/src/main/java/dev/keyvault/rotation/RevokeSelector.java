@@ -1,12 +1,14 @@
-package dev.keyvault;
+package dev.keyvault.rotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.KeyQuery;
+import dev.keyvault.KeyStatus;
 import dev.keyvault.internal.Checks;
 import java.util.Optional;
 
 /**
- * Which keys {@link KeyManager#revokeAll(RevokeSelector, String, String, boolean)} revokes: every
+ * Which keys {@link dev.keyvault.KeyManager#revokeAll(RevokeSelector, String, String, boolean)} revokes: every
  * active key of an owner, or carrying a tag, optionally narrowed by the other criteria and by
  * environment. An owner or a tag is required, so no selector can match every key in the store.
  * Immutable and thread-safe.

@@ -1,0 +1,411 @@
+package dev.keyvault.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.keyvault.ApiKey;
+import dev.keyvault.DuplicateKeyException;
+import dev.keyvault.IssuedKey;
+import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventListener;
+import dev.keyvault.KeyEventType;
+import dev.keyvault.KeySpec;
+import dev.keyvault.KeyStateException;
+import dev.keyvault.Revocation;
+import dev.keyvault.RevocationResult;
+import dev.keyvault.RotateOptions;
+import dev.keyvault.UnknownKeyException;
+import dev.keyvault.UsageEvent;
+import dev.keyvault.VerificationRequest;
+import dev.keyvault.VerificationResult;
+import dev.keyvault.internal.rotation.Texts;
+import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationPolicy;
+import dev.keyvault.spi.KeyHasher;
+import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PredecessorCondition;
+import dev.keyvault.spi.RevokeOutcome;
+import dev.keyvault.spi.StoredKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The primitives of one manager — issue, verify, rotate, revoke, record usage — and the state they
+ * share (store, clock, format, hashing, verification cache, usage buffer, policy, listener). The
+ * {@link dev.keyvault.KeyManager} facade and the rotation workflows are both built on this one
+ * object: it is the seam between them, so neither calls into the other. Thread-safe.
+ */
+public final class KeyOperations {
+    private static final long USED_AFTER_REVOKE_EVERY_MILLIS = 1_000;
+
+    /** What a manager is built from (the builder's settings, checked there). */
+    public record Settings(KeyStore store, Clock clock, String keyPrefix, KeyHasher hasher, List<KeyHasher> additionalHashers,
+            int maxConcurrentHashes, Duration hashingTimeout, long cacheMaximumSize, Duration statusRefreshInterval,
+            RotationPolicy rotationPolicy, Duration rotationQuietPeriod, KeyEventListener listener, int maxBufferedRollups,
+            long maxBufferedUsageBytes, int maxUserAgentsPerKeyMinute, int maxRollupsPerKeyMinute) {}
+
+    private final KeyStore store;
+    private final Clock clock;
+    private final TokenFormat format;
+    private final HashingPolicy hashing;
+    private final VerificationEngine engine;
+    private final UsageCoalescer usage;
+    private final RotationPolicy policy;
+    private final Duration quietPeriod;
+    private final KeyEventListener listener;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentHashMap<String, Long> usedAfterRevokeNotified = new ConcurrentHashMap<>();
+
+    public KeyOperations(Settings s) {
+        this.store = s.store();
+        this.clock = s.clock();
+        this.format = new TokenFormat(s.keyPrefix());
+        this.policy = s.rotationPolicy();
+        this.quietPeriod = s.rotationQuietPeriod();
+        this.listener = s.listener();
+        this.hashing = new HashingPolicy(s.hasher(), s.additionalHashers(),
+                new HashScheduler(s.maxConcurrentHashes(), s.hashingTimeout(), clock));
+        this.engine = new VerificationEngine(store, format, hashing, clock, listener, s.cacheMaximumSize(),
+                s.statusRefreshInterval());
+        this.usage = new UsageCoalescer(s.maxBufferedRollups(), s.maxBufferedUsageBytes(), s.maxUserAgentsPerKeyMinute(),
+                s.maxUserAgentsPerKeyMinute(), s.maxRollupsPerKeyMinute(), listener);
+    }
+
+    // ---------------------------------------------------------------------------------------- issue
+
+    public IssuedKey issue(KeySpec spec) {
+        requireNonNull(spec, "spec");
+        ensureOpen();
+        Instant now = now();
+        Optional<Instant> expiresAt = spec.expiresAt().map(KeyOperations::millis);
+        expiresAt.ifPresent(e -> future("expiresAt", e, now));
+        for (int attempt = 1; ; attempt++) {
+            ApiKey key = ApiKey.builder(TokenFormat.newKeyId(random), format.prefix(), spec.owner(), spec.name(), now)
+                    .scopes(spec.scopes()).tier(spec.tier()).environment(spec.environment()).tags(spec.tags())
+                    .riskClass(spec.riskClass()).expiresAt(expiresAt)
+                    .build();
+            try {
+                IssuedKey issued = store(key, spec.actor(), "issued", null);
+                SafeListener.call(listener, l -> l.onIssued(issued.key()));
+                return issued;
+            } catch (DuplicateKeyException e) {
+                if (e.conflict() != DuplicateKeyException.Conflict.KEY_ID || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Hashes a fresh secret, stores the key (plain insert, or as successor), primes the cache. */
+    private IssuedKey store(ApiKey key, String actor, String detail, Rotation rotation) {
+        byte[] secret = TokenFormat.newSecret(random);
+        try {
+            String hash = hashing.hashNew(secret);
+            StoredKey stored = new StoredKey(key, hash);
+            if (rotation == null) {
+                store.insert(stored, new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), actor, detail));
+            } else if (!store.insertSuccessor(rotation.predecessorId, rotation.expectedSuccessor, stored,
+                    rotation.overlapUntil, rotation.events, rotation.condition)) {
+                throw concurrentChange(rotation.predecessorId);
+            }
+            if (key.prefix().equals(format.prefix())) {
+                engine.prime(key.id(), secret, key);
+            }
+            return new IssuedKey(key, formatOf(key.prefix()).format(key.id(), secret));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Why a rotation's atomic step changed nothing: a revoke or another rotation came first. */
+    private KeyStateException concurrentChange(String predecessorId) {
+        boolean revoked = store.find(predecessorId).map(s -> !s.key().isActive()).orElse(false);
+        return new KeyStateException(revoked
+                ? "key " + predecessorId + " was revoked while it was being rotated; no successor was issued"
+                : "key " + predecessorId + " was rotated concurrently; exactly one successor was kept");
+    }
+
+    /** This manager's format, or the format of another prefix (a successor keeps its predecessor's). */
+    private TokenFormat formatOf(String prefix) {
+        return prefix.equals(format.prefix()) ? format : new TokenFormat(prefix);
+    }
+
+    private record Rotation(String predecessorId, Optional<String> expectedSuccessor, Optional<Instant> overlapUntil,
+            List<KeyEvent> events, PredecessorCondition condition) {}
+
+    // --------------------------------------------------------------------------------------- verify
+
+    public VerificationResult verify(VerificationRequest request) {
+        requireNonNull(request, "request");
+        ensureOpen();
+        return engine.verify(request.token());
+    }
+
+    // --------------------------------------------------------------------------------------- revoke
+
+    /**
+     * Revokes for good and marks compromised if asked; {@code NOT_FOUND} for an unknown id. On this
+     * node no verify that starts after this returns succeeds.
+     */
+    public RevocationResult revoke(String keyId, String reason, String actor, boolean compromised) {
+        TokenFormat.checkKeyId(keyId);
+        Checks.text("reason", reason, Checks.MAX_REASON);
+        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        ensureOpen();
+        Optional<StoredKey> before = store.find(keyId);
+        if (before.isEmpty()) {
+            return new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty());
+        }
+        Instant now = now();
+        Revocation revocation = new Revocation(now, reason, actor);
+        List<KeyEvent> events = new ArrayList<>();
+        events.add(new KeyEvent(keyId, KeyEventType.REVOKED, now, actor, reason));
+        if (compromised) {
+            events.add(new KeyEvent(keyId, KeyEventType.COMPROMISED, now, actor, reason));
+        }
+        RevokeOutcome outcome = store.revoke(keyId, revocation, compromised, events);
+        if (outcome == RevokeOutcome.REVOKED) {
+            ApiKey revoked = before.get().key().withRevocation(revocation, compromised || before.get().key().compromised());
+            engine.markRevoked(revoked);
+            SafeListener.call(listener, l -> l.onRevoked(revoked));
+            return new RevocationResult(keyId, RevocationResult.Outcome.REVOKED, Optional.of(revoked));
+        }
+        engine.invalidate(keyId);
+        if (outcome == RevokeOutcome.NOT_FOUND) {
+            return new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty());
+        }
+        if (compromised && !before.get().key().compromised()) {
+            // Marking an already compromised key again would only repeat the entry (an emergency rerun).
+            store.markCompromised(keyId, new KeyEvent(keyId, KeyEventType.COMPROMISED, now, actor, reason));
+        }
+        return store.find(keyId).map(StoredKey::key)
+                .map(k -> new RevocationResult(keyId, RevocationResult.Outcome.ALREADY_REVOKED, Optional.of(k)))
+                .orElseGet(() -> new RevocationResult(keyId, RevocationResult.Outcome.NOT_FOUND, Optional.empty()));
+    }
+
+    // --------------------------------------------------------------------------------------- rotate
+
+    /** A plain rotation of an active key. */
+    public IssuedKey rotate(String oldKeyId, RotateOptions options) {
+        TokenFormat.checkKeyId(oldKeyId);
+        requireNonNull(options, "options");
+        ensureOpen();
+        ApiKey old = find(oldKeyId);
+        if (!old.isActive()) {
+            throw new KeyStateException("key " + oldKeyId + " is revoked; a revoked key cannot be rotated, issue a new key");
+        }
+        return rotateFrom(old, options, PredecessorCondition.MUST_BE_ACTIVE);
+    }
+
+    /**
+     * The rotation itself. {@code condition} is {@code MAY_BE_REVOKED} only for the emergency rotation,
+     * which revokes first; a plain rotation of a key revoked meanwhile changes nothing.
+     */
+    public IssuedKey rotateFrom(ApiKey old, RotateOptions options, PredecessorCondition condition) {
+        Optional<String> expected = Optional.empty();
+        if (old.successorId().isPresent()) {
+            String successorId = old.successorId().get();
+            boolean live = store.find(successorId).map(s -> s.key().isActive()).orElse(false);
+            if (live) {
+                throw new KeyStateException("key " + old.id() + " was already rotated to " + successorId
+                        + "; rotate that key instead, or revoke it first");
+            }
+            expected = old.successorId();
+        }
+        Instant now = now();
+        String name = options.successorName().orElseGet(() -> RotationNames.next(old.name()));
+        if (name.equals(old.name())) {
+            throw new IllegalArgumentException("a replacement must not reuse the old key's name");
+        }
+        Optional<Instant> successorExpiry = options.successorExpiresAt().map(KeyOperations::millis)
+                .or(() -> old.expiresAt().map(e -> now.plus(Duration.between(old.createdAt(), e))));
+        successorExpiry.ifPresent(e -> future("successorExpiresAt", e, now));
+        Optional<Instant> overlap = options.overlapUntil().map(KeyOperations::millis);
+        overlap.ifPresent(d -> future("overlapUntil", d, now));
+        if (overlap.isPresent() && old.expiresAt().isPresent() && old.expiresAt().get().isBefore(overlap.get())) {
+            overlap = old.expiresAt(); // never later than the old key's own expiry
+        }
+        String successorId = TokenFormat.newKeyId(random);
+        // The successor keeps its predecessor's prefix: a test key rotated by a live manager stays a test key.
+        ApiKey successor = old.successorBuilder(successorId, name, now).expiresAt(successorExpiry).build();
+        List<KeyEvent> events = new ArrayList<>();
+        events.add(new KeyEvent(old.id(), KeyEventType.ROTATED, now, options.actor(),
+                Texts.rotatedDetail(successorId, name, options.reason())));
+        events.add(new KeyEvent(successorId, KeyEventType.ISSUED, now, options.actor(), "successor of " + old.id()));
+        if (overlap.isPresent()) {
+            events.add(new KeyEvent(old.id(), KeyEventType.EXPIRY_CHANGED, now, options.actor(),
+                    "rotation window: expires at " + overlap.get()));
+        }
+        IssuedKey issued = store(successor, options.actor(), null, new Rotation(old.id(), expected, overlap, events, condition));
+        engine.invalidate(old.id());
+        ApiKey predecessor = old.withSuccessor(successorId, overlap.isPresent() ? overlap : old.expiresAt());
+        SafeListener.call(listener, l -> l.onIssued(issued.key()));
+        SafeListener.call(listener, l -> l.onRotated(predecessor, issued.key()));
+        return issued;
+    }
+
+    /** Lowers a key's expiry (a rotation window's end) and drops this node's cached snapshot of it. */
+    public void shortenExpiry(String keyId, Instant expiresAt, KeyEvent event) {
+        store.shortenExpiry(keyId, expiresAt, event);
+        engine.invalidate(keyId);
+    }
+
+    // ---------------------------------------------------------------------------------------- usage
+
+    public void recordUsage(String keyId, UsageEvent event) {
+        requireNonNull(event, "event");
+        ensureOpen();
+        usage.record(keyId, event);
+        if (engine.isKnownRevoked(keyId)) {
+            usedAfterRevoke(keyId, event);
+        }
+    }
+
+    private void usedAfterRevoke(String keyId, UsageEvent event) {
+        long now = clock.millis();
+        Long last = usedAfterRevokeNotified.get(keyId);
+        if (last != null && now - last < USED_AFTER_REVOKE_EVERY_MILLIS) {
+            return;
+        }
+        if (usedAfterRevokeNotified.size() > 10_000) {
+            usedAfterRevokeNotified.clear();
+        }
+        if (last == null ? usedAfterRevokeNotified.putIfAbsent(keyId, now) == null
+                : usedAfterRevokeNotified.replace(keyId, last, now)) {
+            SafeListener.call(listener, l -> l.onUsedAfterRevoke(keyId, event));
+        }
+    }
+
+    /** Writes buffered usage; on failure it stays buffered and the exception is thrown. */
+    public long flush() {
+        return usage.flush(store);
+    }
+
+    /** {@link #flush()} for the background: failures go to the listener. */
+    public void backgroundFlush() {
+        try {
+            usage.flush(store);
+        } catch (dev.keyvault.KeyStoreException e) {
+            usage.reportFailure(e);
+        }
+    }
+
+    public UsageCoalescer usage() {
+        return usage;
+    }
+
+    /** A request this node dropped without knowing its key, if any: no old key is quiet before a quiet period after it. */
+    public Optional<Instant> unattributedUsageDrop() {
+        return Optional.ofNullable(usage.unattributedDropSince());
+    }
+
+    // ------------------------------------------------------------------------------ rotation policy
+
+    /** Active keys due within the policy's warning window at {@code at}, soonest first; tells the listener of each. */
+    public List<RotationDue> rotationDue(Instant at) {
+        requireNonNull(at, "at");
+        ensureOpen();
+        List<RotationDue> due = RotationDueScanner.scan(store, policy, at);
+        for (RotationDue d : due) {
+            SafeListener.call(listener, l -> l.onRotationDue(d));
+        }
+        return due;
+    }
+
+    // -------------------------------------------------------------------------------------- queries
+
+    /** The key, or {@link UnknownKeyException}. */
+    public ApiKey find(String keyId) {
+        return store.find(keyId).map(StoredKey::key).orElseThrow(() -> new UnknownKeyException(keyId));
+    }
+
+    public List<KeyEvent> history(String keyId) {
+        return store.history(keyId);
+    }
+
+    /** Appends a history entry that accompanies no state change, its detail clipped to the limit. */
+    public void note(String keyId, KeyEventType type, String actor, String detail) {
+        store.appendEvent(new KeyEvent(keyId, type, now(), actor, Texts.clip(detail, KeyEvent.MAX_DETAIL)));
+    }
+
+    // ------------------------------------------------------------------------------------ the state
+
+    public KeyStore store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Now, to the millisecond (what stores keep). */
+    public Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    public String prefix() {
+        return format.prefix();
+    }
+
+    public RotationPolicy policy() {
+        return policy;
+    }
+
+    public Duration quietPeriod() {
+        return quietPeriod;
+    }
+
+    public KeyEventListener listener() {
+        return listener;
+    }
+
+    public HashingPolicy hashing() {
+        return hashing;
+    }
+
+    public VerificationEngine engine() {
+        return engine;
+    }
+
+    public void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this KeyManager is closed");
+        }
+    }
+
+    /** Marks the manager closed; {@code true} the first time only. */
+    public boolean markClosed() {
+        return closed.compareAndSet(false, true);
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private static Instant millis(Instant t) {
+        try {
+            return Instant.ofEpochMilli(t.toEpochMilli());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("time out of range: " + t);
+        }
+    }
+
+    private static void future(String what, Instant t, Instant now) {
+        if (!t.isAfter(now)) {
+            throw new IllegalArgumentException(what + " must be in the future, was " + t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KeyOperations[prefix=" + format.prefix() + ", store=" + store.getClass().getSimpleName() + ", hasher=" + hashing + "]";
+    }
+}

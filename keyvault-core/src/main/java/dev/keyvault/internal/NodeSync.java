@@ -1,0 +1,114 @@
+package dev.keyvault.internal;
+
+import dev.keyvault.KeyStoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What keeps one node in step with the others and with the store, in the background: the usage
+ * flush every interval, the change-feed poll (and the store's push wake-up, where it has one), and
+ * the hourly pruning of old feed entries. One daemon thread, started with the manager and stopped
+ * by {@link #close()}; none at all when both intervals are zero (unit tests, which flush and poll
+ * by hand). Thread-safe.
+ */
+public final class NodeSync implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeSync.class);
+    private static final long PRUNE_EVERY_MILLIS = TimeUnit.HOURS.toMillis(1);
+
+    private final KeyOperations ops;
+    private final ChangeFeedFollower follower;
+    private final ScheduledExecutorService scheduler;
+    private final AutoCloseable subscription;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public NodeSync(KeyOperations ops, Duration flushInterval, Duration pollInterval, Duration retention) {
+        this.ops = ops;
+        // Always follow from the sequence current at build time, so a manual poll() sees every
+        // change made since this manager started, even with background polling off.
+        this.follower = new ChangeFeedFollower(ops.store(), ops.engine());
+        boolean follow = !pollInterval.isZero();
+        this.scheduler = follow || !flushInterval.isZero() ? Background.newScheduler() : null;
+        if (!flushInterval.isZero()) {
+            Background.every(scheduler, flushInterval.toMillis(), "usage flush", ops::backgroundFlush);
+        }
+        if (follow) {
+            long[] lastPrune = {Long.MIN_VALUE};
+            Background.every(scheduler, pollInterval.toMillis(), "change feed poll", () -> {
+                backgroundPoll();
+                long now = ops.clock().millis();
+                if (now - lastPrune[0] >= PRUNE_EVERY_MILLIS) {
+                    lastPrune[0] = now;
+                    ops.store().pruneChanges(Instant.ofEpochMilli(now).minus(retention));
+                }
+            });
+            this.subscription = ops.store().subscribe(wakeUp());
+        } else {
+            this.subscription = () -> {};
+        }
+    }
+
+    /** The store's push notification: one poll queued at a time, whatever the number of notifications. */
+    private Runnable wakeUp() {
+        AtomicBoolean queued = new AtomicBoolean();
+        return () -> {
+            if (!closed.get() && queued.compareAndSet(false, true)) {
+                try {
+                    scheduler.execute(Background.guard("change feed wake-up", () -> {
+                        queued.set(false);
+                        backgroundPoll();
+                    }));
+                } catch (RejectedExecutionException e) {
+                    queued.set(false);
+                }
+            }
+        };
+    }
+
+    /** Reads the change feed now; returns how many changes were read. */
+    public int poll() {
+        return follower.poll();
+    }
+
+    private void backgroundPoll() {
+        try {
+            follower.poll();
+        } catch (KeyStoreException e) {
+            SafeListener.call(ops.listener(), l -> l.onStoreFailure("changesSince", e));
+        }
+    }
+
+    /** The last change-feed sequence this node applied. */
+    public long lastSequence() {
+        return follower.lastSequence();
+    }
+
+    /** Stops the background work (waiting up to 10 s for a run in progress). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("closing the change-feed subscription failed: {}", e.toString());
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
