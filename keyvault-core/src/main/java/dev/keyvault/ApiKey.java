@@ -2,8 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.rotation.RiskClass;
 import java.time.Instant;
 import java.util.Optional;
@@ -54,14 +52,14 @@ public record ApiKey(
         boolean compromised) {
 
     public ApiKey {
-        TokenFormat.checkKeyId(id);
-        TokenFormat.checkPrefix(prefix);
-        Checks.text("owner", owner, Checks.MAX_OWNER);
-        Checks.text("name", name, Checks.MAX_NAME);
-        scopes = Checks.scopes(scopes);
-        Checks.slug("tier", tier);
-        Checks.slug("environment", environment);
-        tags = Checks.tags(tags);
+        Syntax.keyId(id);
+        Syntax.prefix(prefix);
+        Syntax.text("owner", owner, Syntax.MAX_OWNER);
+        Syntax.text("name", name, Syntax.MAX_NAME);
+        scopes = Syntax.scopes(scopes);
+        Syntax.slug("tier", tier);
+        Syntax.slug("environment", environment);
+        tags = Syntax.tags(tags);
         requireNonNull(riskClass, "riskClass");
         requireNonNull(createdAt, "createdAt");
         requireNonNull(expiresAt, "expiresAt");
@@ -70,8 +68,8 @@ public record ApiKey(
         requireNonNull(revocation, "revocation");
         requireNonNull(predecessorId, "predecessorId");
         requireNonNull(successorId, "successorId");
-        predecessorId.ifPresent(TokenFormat::checkKeyId);
-        successorId.ifPresent(TokenFormat::checkKeyId);
+        predecessorId.ifPresent(Syntax::keyId);
+        successorId.ifPresent(Syntax::keyId);
         if ((status == KeyStatus.REVOKED) != revocation.isPresent()) {
             throw new IllegalArgumentException("a revocation is present exactly when the status is REVOKED");
         }

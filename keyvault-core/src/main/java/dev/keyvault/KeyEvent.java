@@ -2,8 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
-import dev.keyvault.internal.TokenFormat;
 import java.time.Instant;
 
 /**
@@ -20,13 +18,13 @@ public record KeyEvent(String keyId, KeyEventType type, Instant at, String actor
     public static final int MAX_DETAIL = 1000;
 
     public KeyEvent {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(type, "type");
         requireNonNull(at, "at");
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
         requireNonNull(detail, "detail");
         if (!detail.isEmpty()) {
-            Checks.text("detail", detail, MAX_DETAIL);
+            Syntax.text("detail", detail, MAX_DETAIL);
         }
     }
 }

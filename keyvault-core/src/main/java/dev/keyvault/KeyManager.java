@@ -2,11 +2,9 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.NodeSync;
 import dev.keyvault.internal.Paging;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.internal.rotation.Workflows;
 import dev.keyvault.rotation.RotationDueReport;
 import dev.keyvault.rotation.RotationWorkflows;
@@ -202,7 +200,7 @@ public final class KeyManager implements AutoCloseable {
 
     /** The key's usage rollups whose minute lies in {@code [from, to)}, as of the last flush. */
     public List<UsageRollup> usage(String keyId, Instant from, Instant to) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(from, "from");
         requireNonNull(to, "to");
         if (to.isBefore(from)) {
@@ -233,13 +231,13 @@ public final class KeyManager implements AutoCloseable {
 
     /** The key with this id, including revoked keys. */
     public Optional<ApiKey> get(String keyId) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         return ops.store().find(keyId).map(StoredKey::key);
     }
 
     /** The owner's keys, revoked ones included (see {@link ApiKey#status()}), oldest first. */
     public List<ApiKey> list(String owner) {
-        Checks.text("owner", owner, Checks.MAX_OWNER);
+        Syntax.text("owner", owner, Syntax.MAX_OWNER);
         return list(KeyQuery.all().withOwner(owner));
     }
 
@@ -256,7 +254,7 @@ public final class KeyManager implements AutoCloseable {
 
     /** The key's history, oldest first: issue, rotations, revocation, and every workflow step. */
     public List<KeyEvent> history(String keyId) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         return ops.history(keyId);
     }
 

@@ -3,7 +3,6 @@ package dev.keyvault;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.internal.Checks;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.rotation.RotationPolicy;
 import dev.keyvault.spi.KeyHasher;
@@ -125,7 +124,7 @@ public final class KeyManagerBuilder {
      * {@code kb_live}, so secret scanners and people can tell whose key it is. Default: {@code kv}.
      */
     public KeyManagerBuilder keyPrefix(String prefix) {
-        TokenFormat.checkPrefix(prefix);
+        Syntax.prefix(prefix);
         once("keyPrefix");
         this.keyPrefix = prefix;
         return this;

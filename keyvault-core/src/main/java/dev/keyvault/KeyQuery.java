@@ -2,8 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
-import dev.keyvault.internal.TokenFormat;
 import java.util.Optional;
 
 /**
@@ -27,11 +25,11 @@ public record KeyQuery(
     public static final int MAX_LIMIT = 10_000;
 
     public KeyQuery {
-        requireNonNull(owner, "owner").ifPresent(o -> Checks.text("owner", o, Checks.MAX_OWNER));
+        requireNonNull(owner, "owner").ifPresent(o -> Syntax.text("owner", o, Syntax.MAX_OWNER));
         requireNonNull(status, "status");
-        requireNonNull(environment, "environment").ifPresent(e -> Checks.slug("environment", e));
-        requireNonNull(tag, "tag").ifPresent(t -> Checks.matches("tag", t, Checks.TAG, "[A-Za-z0-9_:.=/@-]{1,64}"));
-        requireNonNull(afterId, "afterId").ifPresent(TokenFormat::checkKeyId);
+        requireNonNull(environment, "environment").ifPresent(e -> Syntax.slug("environment", e));
+        requireNonNull(tag, "tag").ifPresent(t -> Syntax.matches("tag", t, Syntax.TAG, "[A-Za-z0-9_:.=/@-]{1,64}"));
+        requireNonNull(afterId, "afterId").ifPresent(Syntax::keyId);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + limit);
         }

@@ -2,7 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
 import dev.keyvault.rotation.RiskClass;
 import java.time.Instant;
 import java.util.List;
@@ -56,18 +55,18 @@ public record KeySpec(
     public static final String NO_ENVIRONMENT = "default";
 
     public KeySpec {
-        Checks.text("owner", owner, Checks.MAX_OWNER);
-        Checks.text("name", name, Checks.MAX_NAME);
-        scopes = Checks.scopes(scopes);
-        Checks.slug("tier", tier);
-        Checks.slug("environment", environment);
-        tags = Checks.tags(tags);
+        Syntax.text("owner", owner, Syntax.MAX_OWNER);
+        Syntax.text("name", name, Syntax.MAX_NAME);
+        scopes = Syntax.scopes(scopes);
+        Syntax.slug("tier", tier);
+        Syntax.slug("environment", environment);
+        tags = Syntax.tags(tags);
         requireNonNull(expiresAt, "expiresAt");
         requireNonNull(riskClass, "riskClass");
         if (riskClass.isPresent() && riskClass.get() == RiskClass.COMPROMISED) {
             throw new IllegalArgumentException("a key cannot be issued as COMPROMISED");
         }
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
     }
 
     /** Starts a spec for a key of {@code owner} called {@code name}. */
@@ -93,8 +92,8 @@ public record KeySpec(
         private String actor = "system";
 
         private Builder(String owner, String name) {
-            this.owner = Checks.text("owner", owner, Checks.MAX_OWNER);
-            this.name = Checks.text("name", name, Checks.MAX_NAME);
+            this.owner = Syntax.text("owner", owner, Syntax.MAX_OWNER);
+            this.name = Syntax.text("name", name, Syntax.MAX_NAME);
         }
 
         /** The scopes the key grants. Default: none. */
@@ -104,13 +103,13 @@ public record KeySpec(
 
         /** The scopes the key grants. Default: none. */
         public Builder scopes(java.util.Collection<String> scopes) {
-            this.scopes = Checks.scopes(scopes);
+            this.scopes = Syntax.scopes(scopes);
             return this;
         }
 
         /** The rate-limit tier. Default: {@code default}. */
         public Builder tier(String tier) {
-            this.tier = Checks.slug("tier", tier);
+            this.tier = Syntax.slug("tier", tier);
             return this;
         }
 
@@ -119,13 +118,13 @@ public record KeySpec(
          * {@value KeySpec#NO_ENVIRONMENT}, which reports filtered by environment list as unassigned.
          */
         public Builder environment(String environment) {
-            this.environment = Checks.slug("environment", environment);
+            this.environment = Syntax.slug("environment", environment);
             return this;
         }
 
         /** Free labels used to select keys (for example by {@code revokeAll}). Default: none. */
         public Builder tags(String... tags) {
-            this.tags = Checks.tags(List.of(requireNonNull(tags, "tags")));
+            this.tags = Syntax.tags(List.of(requireNonNull(tags, "tags")));
             return this;
         }
 
@@ -147,7 +146,7 @@ public record KeySpec(
 
         /** Who issues the key, recorded in its history. Default: {@code system}. */
         public Builder actor(String actor) {
-            this.actor = Checks.text("actor", actor, Checks.MAX_ACTOR);
+            this.actor = Syntax.text("actor", actor, Syntax.MAX_ACTOR);
             return this;
         }
 

@@ -2,7 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -30,11 +29,11 @@ public record RotateOptions(
             new RotateOptions(Optional.empty(), Optional.empty(), Optional.empty(), "system", "scheduled rotation");
 
     public RotateOptions {
-        requireNonNull(successorName, "successorName").ifPresent(n -> Checks.text("successorName", n, Checks.MAX_NAME));
+        requireNonNull(successorName, "successorName").ifPresent(n -> Syntax.text("successorName", n, Syntax.MAX_NAME));
         requireNonNull(successorExpiresAt, "successorExpiresAt");
         requireNonNull(overlapUntil, "overlapUntil");
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
-        Checks.text("reason", reason, Checks.MAX_REASON);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
+        Syntax.text("reason", reason, Syntax.MAX_REASON);
     }
 
     public static RotateOptions defaults() {

@@ -2,7 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -29,16 +28,16 @@ public record UsageEvent(
 
     public UsageEvent {
         requireNonNull(at, "at");
-        Checks.method(method);
-        Checks.text("endpoint", endpoint, Checks.MAX_ENDPOINT);
-        Checks.clientIp(clientIp);
+        Syntax.method(method);
+        Syntax.text("endpoint", endpoint, Syntax.MAX_ENDPOINT);
+        Syntax.clientIp(clientIp);
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("status must be an HTTP status 100-599, was " + status);
         }
         requireNonNull(userAgent, "userAgent");
         userAgent = userAgent.flatMap(UsageEvent::normalizeUserAgent);
         requireNonNull(consumer, "consumer");
-        consumer.ifPresent(c -> Checks.text("consumer", c, Checks.MAX_CLIENT));
+        consumer.ifPresent(c -> Syntax.text("consumer", c, Syntax.MAX_CLIENT));
     }
 
     /** An event without user agent or consumer label. */
@@ -70,7 +69,7 @@ public record UsageEvent(
         if (s.isEmpty()) {
             return Optional.empty();
         }
-        int limit = Math.min(s.length(), Checks.MAX_CLIENT);
+        int limit = Math.min(s.length(), Syntax.MAX_CLIENT);
         StringBuilder out = new StringBuilder(limit);
         for (int i = 0; i < limit; i++) {
             char c = s.charAt(i);
@@ -90,7 +89,7 @@ public record UsageEvent(
     /** Non-empty, at most the limit, printable ASCII with no surrounding space: nothing to normalize. */
     private static boolean isClean(String s) {
         int n = s.length();
-        if (n == 0 || n > Checks.MAX_CLIENT || s.charAt(0) == ' ' || s.charAt(n - 1) == ' ') {
+        if (n == 0 || n > Syntax.MAX_CLIENT || s.charAt(0) == ' ' || s.charAt(n - 1) == ' ') {
             return false;
         }
         for (int i = 0; i < n; i++) {

@@ -2,7 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.TokenFormat;
 import java.time.Instant;
 
 /**
@@ -51,7 +50,7 @@ public record UsageRollup(
     public static final String OTHER_ADDRESSES = "(other addresses)";
 
     public UsageRollup {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(minute, "minute");
         if (minute.toEpochMilli() % 60_000 != 0) {
             throw new IllegalArgumentException("minute must be a whole minute");

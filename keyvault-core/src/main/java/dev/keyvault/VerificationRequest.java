@@ -2,7 +2,6 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
 import java.util.Optional;
 
 /**
@@ -25,7 +24,7 @@ public record VerificationRequest(String token, Optional<String> clientAddress, 
     public static final int MAX_COST = 1_000_000;
 
     public VerificationRequest {
-        requireNonNull(clientAddress, "clientAddress").ifPresent(Checks::clientIp);
+        requireNonNull(clientAddress, "clientAddress").ifPresent(Syntax::clientIp);
         if (cost < 0 || cost > MAX_COST) {
             throw new IllegalArgumentException("cost must be 0-" + MAX_COST + ", was " + cost);
         }

@@ -17,16 +17,6 @@ public final class Base62 {
 
     private Base62() {}
 
-    /** Whether every character of {@code s} is base62, branch-free like {@link #allBase62(byte[], int, int)}. */
-    static boolean allBase62(String s) {
-        int acc = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            acc |= DIGIT[c & 0xff] | ((c >>> 8) == 0 ? 0 : -1);
-        }
-        return acc >= 0;
-    }
-
     /**
      * Whether {@code b[from, from+n)} are all base62. One table load per byte and no branch: the
      * digits are OR-ed, and the -1 of any outsider makes the result negative. (Runs on every verify.)

@@ -3,6 +3,7 @@ package dev.keyvault.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.HashingException;
+import dev.keyvault.Syntax;
 import dev.keyvault.spi.KeyHasher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -28,7 +29,7 @@ public final class HmacSha256Hasher implements KeyHasher {
 
     /** @param pepper the key, at least 32 bytes (copied); {@code null} for no pepper */
     public HmacSha256Hasher(byte[] pepper, String pepperId) {
-        Checks.matches("pepperId", pepperId, PEPPER_ID, "[A-Za-z0-9_-]{1,32}");
+        Syntax.matches("pepperId", pepperId, PEPPER_ID, "[A-Za-z0-9_-]{1,32}");
         if (pepper != null && pepper.length < 32) {
             throw new IllegalArgumentException("pepper must be at least 32 bytes");
         }

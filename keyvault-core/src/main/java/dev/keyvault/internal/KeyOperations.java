@@ -13,6 +13,7 @@ import dev.keyvault.KeyStateException;
 import dev.keyvault.Revocation;
 import dev.keyvault.RevocationResult;
 import dev.keyvault.RotateOptions;
+import dev.keyvault.Syntax;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.VerificationRequest;
@@ -156,9 +157,9 @@ public final class KeyOperations {
      * node no verify that starts after this returns succeeds.
      */
     public RevocationResult revoke(String keyId, String reason, String actor, boolean compromised) {
-        TokenFormat.checkKeyId(keyId);
-        Checks.text("reason", reason, Checks.MAX_REASON);
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        Syntax.keyId(keyId);
+        Syntax.text("reason", reason, Syntax.MAX_REASON);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
         ensureOpen();
         Optional<StoredKey> before = store.find(keyId);
         if (before.isEmpty()) {
@@ -195,7 +196,7 @@ public final class KeyOperations {
 
     /** A plain rotation of an active key. */
     public IssuedKey rotate(String oldKeyId, RotateOptions options) {
-        TokenFormat.checkKeyId(oldKeyId);
+        Syntax.keyId(oldKeyId);
         requireNonNull(options, "options");
         ensureOpen();
         ApiKey old = find(oldKeyId);

@@ -1,5 +1,6 @@
 package dev.keyvault.internal;
 
+import dev.keyvault.Syntax;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,8 +19,8 @@ public final class RotationNames {
             version = Long.parseLong(m.group(2)) + 1;
         }
         String suffix = " v" + version;
-        if (base.length() + suffix.length() > Checks.MAX_NAME) {
-            base = base.substring(0, Checks.MAX_NAME - suffix.length()).stripTrailing();
+        if (base.length() + suffix.length() > Syntax.MAX_NAME) {
+            base = base.substring(0, Syntax.MAX_NAME - suffix.length()).stripTrailing();
             if (Character.isHighSurrogate(base.charAt(base.length() - 1))) {
                 base = base.substring(0, base.length() - 1);
             }

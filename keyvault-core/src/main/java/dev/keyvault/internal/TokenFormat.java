@@ -1,11 +1,9 @@
 package dev.keyvault.internal;
 
-import static java.util.Objects.requireNonNull;
-
+import dev.keyvault.Syntax;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -20,11 +18,9 @@ import java.util.zip.CRC32;
  * Thread-safe.
  */
 public final class TokenFormat {
-    public static final int KEY_ID_LENGTH = 12;
+    public static final int KEY_ID_LENGTH = Syntax.KEY_ID_LENGTH;
     public static final int SECRET_LENGTH = 32;
     public static final int CHECKSUM_LENGTH = 6;
-    public static final int MAX_PREFIX_LENGTH = 40;
-    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{1,15}(_[a-z][a-z0-9]{1,15})*");
 
     private final String prefix;
     private final byte[] prefixBytes;
@@ -34,7 +30,7 @@ public final class TokenFormat {
     private final int length;
 
     public TokenFormat(String prefix) {
-        this.prefix = checkPrefix(prefix);
+        this.prefix = Syntax.prefix(prefix);
         this.prefixBytes = (prefix + "_").getBytes(StandardCharsets.US_ASCII);
         this.keyIdOffset = prefixBytes.length;
         this.secretOffset = keyIdOffset + KEY_ID_LENGTH + 1;
@@ -49,28 +45,6 @@ public final class TokenFormat {
     /** The exact length of every token of this format. */
     public int length() {
         return length;
-    }
-
-    public static String checkPrefix(String prefix) {
-        requireNonNull(prefix, "prefix");
-        if (prefix.length() > MAX_PREFIX_LENGTH || !PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException(
-                    "prefix must be segments of [a-z][a-z0-9]{1,15} joined by '_', at most " + MAX_PREFIX_LENGTH + " characters");
-        }
-        return prefix;
-    }
-
-    public static boolean isKeyId(String id) {
-        return id != null && id.length() == KEY_ID_LENGTH && Base62.allBase62(id);
-    }
-
-    /** Checks that {@code id} is a key id: 12 base62 characters. */
-    public static String checkKeyId(String id) {
-        requireNonNull(id, "keyId");
-        if (!isKeyId(id)) {
-            throw new IllegalArgumentException("a key id is " + KEY_ID_LENGTH + " base62 characters");
-        }
-        return id;
     }
 
     /** A fresh random key id. */
@@ -89,7 +63,7 @@ public final class TokenFormat {
 
     /** The printed token for {@code keyId} and {@code secret}. */
     public String format(String keyId, byte[] secret) {
-        checkKeyId(keyId);
+        Syntax.keyId(keyId);
         if (secret.length != SECRET_LENGTH) {
             throw new IllegalArgumentException("secret must be " + SECRET_LENGTH + " characters");
         }

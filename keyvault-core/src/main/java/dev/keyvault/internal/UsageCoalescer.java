@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.Syntax;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.KeyStore;
@@ -81,8 +82,8 @@ public final class UsageCoalescer {
      * @throws IllegalArgumentException if {@code keyId} is not a key id
      */
     public void record(String keyId, UsageEvent event) {
-        if (requireNonNull(keyId, "keyId").length() != TokenFormat.KEY_ID_LENGTH) {
-            TokenFormat.checkKeyId(keyId);
+        if (requireNonNull(keyId, "keyId").length() != Syntax.KEY_ID_LENGTH) {
+            Syntax.keyId(keyId);
         }
         long at = event.at().toEpochMilli();
         RollupKey key = new RollupKey(keyId, Math.floorDiv(at, 60_000L), event);
@@ -103,7 +104,7 @@ public final class UsageCoalescer {
 
     /** The counter a request of {@code key} goes into: an existing or new one, possibly folded; {@code null} if dropped. */
     private Counter admit(RollupKey key, long at) {
-        TokenFormat.checkKeyId(key.keyId);
+        Syntax.keyId(key.keyId);
         KeyMinuteLimits.Budget budget = limits.budget(key);
         RollupKey admitted = budget.admit(key);
         if (admitted != key) {

@@ -8,8 +8,8 @@ import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.Revocation;
+import dev.keyvault.Syntax;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.KeyStore;
@@ -69,7 +69,7 @@ public final class InMemoryKeyStore implements KeyStore {
     public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
             Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
             PredecessorCondition condition) {
-        TokenFormat.checkKeyId(predecessorId);
+        Syntax.keyId(predecessorId);
         requireNonNull(expectedSuccessor, "expectedSuccessor");
         requireNonNull(successor, "successor");
         requireNonNull(predecessorExpiresAt, "predecessorExpiresAt");
@@ -97,7 +97,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public Optional<StoredKey> find(String keyId) {
-        return Optional.ofNullable(keys.get(TokenFormat.checkKeyId(keyId)));
+        return Optional.ofNullable(keys.get(Syntax.keyId(keyId)));
     }
 
     @Override
@@ -113,7 +113,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public RevokeOutcome revoke(String keyId, Revocation revocation, boolean compromised, List<KeyEvent> events) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(revocation, "revocation");
         requireNonNull(events, "events");
         synchronized (lock) {
@@ -133,7 +133,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public boolean markCompromised(String keyId, KeyEvent event) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(event, "event");
         synchronized (lock) {
             StoredKey s = keys.get(keyId);
@@ -149,7 +149,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public boolean shortenExpiry(String keyId, Instant expiresAt, KeyEvent event) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(expiresAt, "expiresAt");
         requireNonNull(event, "event");
         boolean changed;
@@ -173,7 +173,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public boolean replaceHash(String keyId, String expectedHash, String newHash, KeyEvent event) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(expectedHash, "expectedHash");
         requireNonNull(newHash, "newHash");
         requireNonNull(event, "event");
@@ -200,7 +200,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public List<KeyEvent> history(String keyId) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         synchronized (lock) {
             return List.copyOf(history.getOrDefault(keyId, List.of()));
         }
@@ -227,7 +227,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public List<UsageRollup> usage(String keyId, Instant from, Instant to) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(from, "from");
         requireNonNull(to, "to");
         synchronized (lock) {

@@ -3,7 +3,7 @@ package dev.keyvault.rotation;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.Syntax;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +43,7 @@ public record AutoRotationResult(
     }
 
     public AutoRotationResult {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(outcome, "outcome");
         requireNonNull(successor, "successor");
         requireNonNull(oldKeyExpiresAt, "oldKeyExpiresAt");

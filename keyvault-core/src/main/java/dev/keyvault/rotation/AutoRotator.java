@@ -12,11 +12,11 @@ import dev.keyvault.KeyStateException;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.RevocationResult;
 import dev.keyvault.RotateOptions;
+import dev.keyvault.Syntax;
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.RotationDueScanner;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.internal.rotation.Workflows;
 import dev.keyvault.rotation.AutoRotationResult.Outcome;
@@ -156,7 +156,7 @@ public final class AutoRotator {
      * @throws IllegalArgumentException if {@code keyId} is not a key id
      */
     public AutoRotationResult rotate(String keyId) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         synchronized (lock) {
             ops.ensureOpen();
             flows.find(keyId);
@@ -249,7 +249,7 @@ public final class AutoRotator {
     }
 
     private void revokeNew(IssuedKey issued, String why, List<String> steps) {
-        String reason = Texts.clip("auto-rotation: " + why + "; the old key is untouched", Checks.MAX_REASON);
+        String reason = Texts.clip("auto-rotation: " + why + "; the old key is untouched", Syntax.MAX_REASON);
         ops.revoke(issued.id(), reason, actor, false);
         steps.add(Texts.clip(why, 400));
         steps.add("revoked the new key " + issued.id() + "; the old key is untouched");
@@ -365,7 +365,7 @@ public final class AutoRotator {
 
         /** Who the history names for the rotator's steps. Default: {@code auto-rotator}. */
         public Builder actor(String actor) {
-            Checks.text("actor", actor, Checks.MAX_ACTOR);
+            Syntax.text("actor", actor, Syntax.MAX_ACTOR);
             once("actor");
             this.actor = actor;
             return this;

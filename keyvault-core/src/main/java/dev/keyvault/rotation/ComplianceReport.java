@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyQuery;
-import dev.keyvault.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +46,7 @@ public record ComplianceReport(Instant asOf, Duration maxAge, KeyQuery filter, i
 
     public ComplianceReport {
         requireNonNull(asOf, "asOf");
-        Checks.positive("maxAge", maxAge);
+        positive("maxAge", maxAge);
         requireNonNull(filter, "filter");
         if (keysChecked < 0) {
             throw new IllegalArgumentException("keysChecked must not be negative");
@@ -106,6 +105,13 @@ public record ComplianceReport(Instant asOf, Duration maxAge, KeyQuery filter, i
         /** The key's owner. */
         public String owner() {
             return key.owner();
+        }
+    }
+
+    private static void positive(String what, java.time.Duration value) {
+        requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
         }
     }
 }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStatus;
-import dev.keyvault.internal.Checks;
+import dev.keyvault.Syntax;
 import java.util.Optional;
 
 /**
@@ -25,9 +25,9 @@ import java.util.Optional;
 public record RevokeSelector(Optional<String> owner, Optional<String> tag, Optional<String> environment) {
 
     public RevokeSelector {
-        requireNonNull(owner, "owner").ifPresent(o -> Checks.text("owner", o, Checks.MAX_OWNER));
-        requireNonNull(tag, "tag").ifPresent(t -> Checks.matches("tag", t, Checks.TAG, "[A-Za-z0-9_:.=/@-]{1,64}"));
-        requireNonNull(environment, "environment").ifPresent(e -> Checks.slug("environment", e));
+        requireNonNull(owner, "owner").ifPresent(o -> Syntax.text("owner", o, Syntax.MAX_OWNER));
+        requireNonNull(tag, "tag").ifPresent(t -> Syntax.matches("tag", t, Syntax.TAG, "[A-Za-z0-9_:.=/@-]{1,64}"));
+        requireNonNull(environment, "environment").ifPresent(e -> Syntax.slug("environment", e));
         if (owner.isEmpty() && tag.isEmpty()) {
             throw new IllegalArgumentException("select by owner or by tag (or both)");
         }

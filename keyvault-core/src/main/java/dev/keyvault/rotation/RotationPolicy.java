@@ -3,7 +3,6 @@ package dev.keyvault.rotation;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -98,7 +97,7 @@ public final class RotationPolicy {
          */
         public Builder cadence(RiskClass riskClass, Duration maxAge) {
             requireNonNull(riskClass, "riskClass");
-            Checks.positive("maxAge", maxAge);
+            positive("maxAge", maxAge);
             if (riskClass == RiskClass.COMPROMISED) {
                 throw new IllegalArgumentException("a compromised key is always due immediately");
             }
@@ -111,7 +110,10 @@ public final class RotationPolicy {
 
         /** How early keys are reported as coming due. Default: 14 days. */
         public Builder warningWindow(Duration warningWindow) {
-            Checks.nonNegative("warningWindow", warningWindow);
+            requireNonNull(warningWindow, "warningWindow");
+            if (warningWindow.isNegative()) {
+                throw new IllegalArgumentException("warningWindow must not be negative, was " + warningWindow);
+            }
             if (warningWindowSet) {
                 throw new IllegalStateException("warningWindow was already set");
             }
@@ -133,6 +135,13 @@ public final class RotationPolicy {
 
         public RotationPolicy build() {
             return new RotationPolicy(this);
+        }
+    }
+
+    private static void positive(String what, java.time.Duration value) {
+        requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
         }
     }
 }

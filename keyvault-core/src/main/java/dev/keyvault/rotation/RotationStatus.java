@@ -3,7 +3,6 @@ package dev.keyvault.rotation;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +76,7 @@ public record RotationStatus(
         requireNonNull(state, "state");
         clients = List.copyOf(requireNonNull(clients, "clients"));
         requireNonNull(oldKeyQuietSince, "oldKeyQuietSince");
-        Checks.positive("quietPeriod", quietPeriod);
+        positive("quietPeriod", quietPeriod);
         requireNonNull(deadline, "deadline");
         if (safeToRevoke != (state == State.SAFE_TO_COMPLETE || state == State.DEADLINE_PASSED)) {
             throw new IllegalArgumentException("safeToRevoke must hold exactly in SAFE_TO_COMPLETE and DEADLINE_PASSED");
@@ -176,6 +175,13 @@ public record RotationStatus(
         /** Whether this client has been seen on the successor. */
         public boolean migrated() {
             return firstSeenOnSuccessor.isPresent();
+        }
+    }
+
+    private static void positive(String what, java.time.Duration value) {
+        requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
         }
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStatus;
+import dev.keyvault.Syntax;
 import dev.keyvault.internal.Background;
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.KeyOperations;
@@ -193,7 +194,7 @@ public final class RotationSupervisor implements Runnable, AutoCloseable {
 
         /** Who the history names for the supervisor's steps. Default: {@code rotation-supervisor}. */
         public Builder actor(String actor) {
-            Checks.text("actor", actor, Checks.MAX_ACTOR);
+            Syntax.text("actor", actor, Syntax.MAX_ACTOR);
             if (actorSet) {
                 throw new IllegalStateException("actor was already set");
             }

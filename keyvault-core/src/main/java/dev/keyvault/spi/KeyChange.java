@@ -3,7 +3,7 @@ package dev.keyvault.spi;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.KeyEventType;
-import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.Syntax;
 import java.time.Instant;
 
 /**
@@ -16,7 +16,7 @@ public record KeyChange(long sequence, String keyId, KeyEventType type, Instant 
         if (sequence <= 0) {
             throw new IllegalArgumentException("sequence must be positive");
         }
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(type, "type");
         requireNonNull(at, "at");
     }

@@ -2,8 +2,8 @@ package dev.keyvault.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.Syntax;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.internal.TokenFormat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ public record UsageBatch(List<UsageRollup> rollups, Map<String, Instant> lastUse
     public UsageBatch {
         rollups = List.copyOf(requireNonNull(rollups, "rollups"));
         lastUsed = Map.copyOf(requireNonNull(lastUsed, "lastUsed"));
-        lastUsed.keySet().forEach(TokenFormat::checkKeyId);
+        lastUsed.keySet().forEach(Syntax::keyId);
     }
 
     public boolean isEmpty() {

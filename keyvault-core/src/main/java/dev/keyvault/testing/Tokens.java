@@ -2,6 +2,7 @@ package dev.keyvault.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.Syntax;
 import dev.keyvault.internal.ParsedToken;
 import dev.keyvault.internal.TokenFormat;
 import java.security.SecureRandom;
@@ -19,7 +20,7 @@ public final class Tokens {
     /** {@code token}'s prefix and key id with a random secret: verifies as {@code INVALID}. */
     public static String withWrongSecret(String token) {
         TokenFormat format = formatOf(token);
-        String keyId = token.substring(format.prefix().length() + 1, format.prefix().length() + 1 + TokenFormat.KEY_ID_LENGTH);
+        String keyId = token.substring(format.prefix().length() + 1, format.prefix().length() + 1 + Syntax.KEY_ID_LENGTH);
         return format.format(keyId, TokenFormat.newSecret(RANDOM));
     }
 
@@ -30,7 +31,7 @@ public final class Tokens {
 
     private static TokenFormat formatOf(String token) {
         requireNonNull(token, "token");
-        int tail = 1 + TokenFormat.KEY_ID_LENGTH + 1 + TokenFormat.SECRET_LENGTH + TokenFormat.CHECKSUM_LENGTH;
+        int tail = 1 + Syntax.KEY_ID_LENGTH + 1 + TokenFormat.SECRET_LENGTH + TokenFormat.CHECKSUM_LENGTH;
         if (token.length() <= tail) {
             throw new IllegalArgumentException("not a keyvault token");
         }

@@ -3,6 +3,7 @@ package dev.keyvault.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyvault.Syntax;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
@@ -45,7 +46,7 @@ class TokenFormatTest {
 
     @Test
     void whenIdsAndSecretsAreGeneratedThenTheyCarryTheDocumentedEntropyAndDoNotRepeat() {
-        assertThat(TokenFormat.KEY_ID_LENGTH * Math.log(62) / Math.log(2)).isGreaterThanOrEqualTo(64);
+        assertThat(Syntax.KEY_ID_LENGTH * Math.log(62) / Math.log(2)).isGreaterThanOrEqualTo(64);
         assertThat(TokenFormat.SECRET_LENGTH * Math.log(62) / Math.log(2)).isGreaterThanOrEqualTo(190);
         Set<String> ids = new HashSet<>();
         int[] counts = new int[128];

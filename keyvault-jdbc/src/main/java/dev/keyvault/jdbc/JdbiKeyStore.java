@@ -9,8 +9,8 @@ import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStoreException;
 import dev.keyvault.Revocation;
+import dev.keyvault.Syntax;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.jdbc.internal.Failures;
 import dev.keyvault.jdbc.internal.Handles;
 import dev.keyvault.jdbc.internal.Identifiers;
@@ -199,8 +199,8 @@ public final class JdbiKeyStore implements KeyStore {
     public boolean insertSuccessor(String predecessorId, Optional<String> expectedSuccessor, StoredKey successor,
             Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
             PredecessorCondition condition) {
-        TokenFormat.checkKeyId(predecessorId);
-        requireNonNull(expectedSuccessor, "expectedSuccessor").ifPresent(TokenFormat::checkKeyId);
+        Syntax.keyId(predecessorId);
+        requireNonNull(expectedSuccessor, "expectedSuccessor").ifPresent(Syntax::keyId);
         requireNonNull(successor, "successor");
         requireNonNull(predecessorExpiresAt, "predecessorExpiresAt");
         requireNonNull(condition, "condition");
@@ -235,7 +235,7 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public RevokeOutcome revoke(String keyId, Revocation revocation, boolean compromised, List<KeyEvent> events) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(revocation, "revocation");
         List<KeyEvent> copy = List.copyOf(requireNonNull(events, "events"));
         long at = Rows.millis(revocation.at());
@@ -257,7 +257,7 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public boolean markCompromised(String keyId, KeyEvent event) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(event, "event");
         return write("markCompromised", false, h -> {
             if (h.createUpdate(sql.markCompromised).bind("id", keyId).execute() == 0) {
@@ -270,7 +270,7 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public boolean shortenExpiry(String keyId, Instant expiresAt, KeyEvent event) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         long at = Rows.millis(requireNonNull(expiresAt, "expiresAt"));
         requireNonNull(event, "event");
         return write("shortenExpiry", false, h -> {
@@ -284,7 +284,7 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public boolean replaceHash(String keyId, String expectedHash, String newHash, KeyEvent event) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(expectedHash, "expectedHash");
         requireNonNull(newHash, "newHash");
         requireNonNull(event, "event");
@@ -418,7 +418,7 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public Optional<StoredKey> find(String keyId) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         return read("find", h -> h.createQuery(sql.findKey).bind("id", keyId).map(Rows.KEY).findOne());
     }
 
@@ -440,13 +440,13 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public List<KeyEvent> history(String keyId) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         return read("history", h -> h.createQuery(sql.history).bind("id", keyId).map(Rows.EVENT).list());
     }
 
     @Override
     public List<UsageRollup> usage(String keyId, Instant from, Instant to) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         long f = Rows.ceilMillis(requireNonNull(from, "from"));
         long t = Rows.ceilMillis(requireNonNull(to, "to"));
         return read("usage", h -> h.createQuery(sql.usage).bind("id", keyId).bind("from", f).bind("to", t)

@@ -2,7 +2,7 @@ package dev.keyvault.servlet;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
+import dev.keyvault.Syntax;
 import dev.keyvault.servlet.internal.PathPattern;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +39,7 @@ public record Rule(String method, String pattern, boolean permitAll, Set<String>
 
     public Rule {
         requireNonNull(method, "method");
-        if (!method.equals("*") && !Checks.isMethod(method)) {
+        if (!method.equals("*") && !Syntax.isMethod(method)) {
             throw new IllegalArgumentException("method must be * or match [A-Z][A-Z0-9_-]{0,15}");
         }
         PathPattern.check(pattern);
@@ -48,7 +48,7 @@ public record Rule(String method, String pattern, boolean permitAll, Set<String>
         for (String s : scopes) {
             requireNonNull(s, "scope");
             // keyvault-core's scope syntax: also a valid RFC 6750 scope-token, so it goes into a challenge unescaped
-            if (!Checks.SCOPE.matcher(s).matches()) {
+            if (!Syntax.SCOPE.matcher(s).matches()) {
                 throw new IllegalArgumentException("scopes must match [a-z0-9_:.*-]{1,64}");
             }
             sorted.add(s);

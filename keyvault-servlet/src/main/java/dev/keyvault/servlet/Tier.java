@@ -2,7 +2,7 @@ package dev.keyvault.servlet;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.keyvault.internal.Checks;
+import dev.keyvault.Syntax;
 import java.time.Duration;
 
 /**
@@ -19,7 +19,7 @@ import java.time.Duration;
 public record Tier(String name, long requests, Duration period, long burst) {
     public Tier {
         requireNonNull(name, "name");
-        if (!Checks.SLUG.matcher(name).matches()) { // the tier names keys carry
+        if (!Syntax.SLUG.matcher(name).matches()) { // the tier names keys carry
             throw new IllegalArgumentException("tier name must match [a-z0-9][a-z0-9_.-]{0,31}");
         }
         if (requests < 1) {

@@ -14,6 +14,7 @@ import dev.keyvault.KeyStoreException;
 import dev.keyvault.Revocation;
 import dev.keyvault.RevocationResult;
 import dev.keyvault.RotateOptions;
+import dev.keyvault.Syntax;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.internal.Checks;
@@ -21,7 +22,6 @@ import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.RotationNames;
 import dev.keyvault.internal.SafeListener;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.rotation.CompletionResult;
 import dev.keyvault.rotation.ComplianceReport;
 import dev.keyvault.rotation.EmergencyRotation;
@@ -91,7 +91,7 @@ public final class Workflows implements RotationWorkflows {
 
     @Override
     public RotationStatus status(String oldKeyId) {
-        TokenFormat.checkKeyId(oldKeyId);
+        Syntax.keyId(oldKeyId);
         ops.ensureOpen();
         ops.flush();
         return statusOf(find(oldKeyId));
@@ -121,12 +121,12 @@ public final class Workflows implements RotationWorkflows {
 
     @Override
     public CompletionResult forceComplete(String oldKeyId, String reason, String actor) {
-        return complete(oldKeyId, actor, Optional.of(Checks.text("reason", reason, Checks.MAX_REASON)));
+        return complete(oldKeyId, actor, Optional.of(Syntax.text("reason", reason, Syntax.MAX_REASON)));
     }
 
     private CompletionResult complete(String oldKeyId, String actor, Optional<String> forceReason) {
-        TokenFormat.checkKeyId(oldKeyId);
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        Syntax.keyId(oldKeyId);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
         ops.ensureOpen();
         ops.flush();
         return completeWith(statusOf(find(oldKeyId)), actor, forceReason, true);
@@ -176,7 +176,7 @@ public final class Workflows implements RotationWorkflows {
             revokeReason = "rotation to " + successorId + " completed: successor in use, old key quiet for "
                     + Texts.human(status.oldKeyQuietFor());
         }
-        RevocationResult revoked = ops.revoke(oldId, Texts.clip(revokeReason, Checks.MAX_REASON), actor, false);
+        RevocationResult revoked = ops.revoke(oldId, Texts.clip(revokeReason, Syntax.MAX_REASON), actor, false);
         if (revoked.outcome() != RevocationResult.Outcome.REVOKED) {
             return new CompletionResult(oldId, successorId, CompletionResult.Outcome.ALREADY_COMPLETED, status, List.of(), List.of());
         }
@@ -270,13 +270,13 @@ public final class Workflows implements RotationWorkflows {
 
     @Override
     public EmergencyRotation emergencyRotate(String keyId, String reason, String actor) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         ops.ensureOpen();
-        Checks.text("reason", reason, Checks.MAX_REASON);
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        Syntax.text("reason", reason, Syntax.MAX_REASON);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
         // Revoke before anything else: this node stops accepting the key when this returns, and the
         // change feed carries it to the others.
-        RevocationResult revocation = ops.revoke(keyId, Texts.clip("emergency: " + reason, Checks.MAX_REASON), actor, true);
+        RevocationResult revocation = ops.revoke(keyId, Texts.clip("emergency: " + reason, Syntax.MAX_REASON), actor, true);
         if (revocation.outcome() == RevocationResult.Outcome.NOT_FOUND) {
             throw new UnknownKeyException(keyId);
         }
@@ -285,7 +285,7 @@ public final class Workflows implements RotationWorkflows {
         Optional<ApiKey> existing = activeSuccessor(old);
         if (existing.isEmpty()) {
             RotateOptions options = RotateOptions.defaults().withActor(actor)
-                    .withReason(Texts.clip("emergency rotation: " + reason, Checks.MAX_REASON));
+                    .withReason(Texts.clip("emergency rotation: " + reason, Syntax.MAX_REASON));
             try {
                 issued = Optional.of(rotateWithFreeName(old, options, PredecessorCondition.MAY_BE_REVOKED));
             } catch (KeyStateException e) {
@@ -332,14 +332,14 @@ public final class Workflows implements RotationWorkflows {
 
     @Override
     public UsageAudit usageAudit(String keyId, Instant from, Instant to) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         ops.ensureOpen();
         ops.flush();
         return audit(keyId, from, to);
     }
 
     private UsageAudit audit(String keyId, Instant from, Instant to) {
-        TokenFormat.checkKeyId(keyId);
+        Syntax.keyId(keyId);
         requireNonNull(from, "from");
         requireNonNull(to, "to");
         if (to.isBefore(from)) {
@@ -377,8 +377,8 @@ public final class Workflows implements RotationWorkflows {
     public RevokeAllResult revokeAll(RevokeSelector selector, String reason, String actor, boolean dryRun) {
         ops.ensureOpen();
         requireNonNull(selector, "selector");
-        Checks.text("reason", reason, Checks.MAX_REASON);
-        Checks.text("actor", actor, Checks.MAX_ACTOR);
+        Syntax.text("reason", reason, Syntax.MAX_REASON);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
         List<RevokeAllResult.Entry> entries = new ArrayList<>();
         List<ApiKey> selected = new ArrayList<>();
         for (StoredKey s : Paging.all(store(), selector.toQuery())) {

@@ -1,6 +1,6 @@
 package dev.keyvault.servlet.internal;
 
-import dev.keyvault.internal.Checks;
+import dev.keyvault.Syntax;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -84,6 +84,6 @@ public final class ClientAddresses {
 
     /** The address if {@code UsageEvent} accepts it as a client IP, else {@code unknown}. */
     private static String label(String address) {
-        return Checks.isClientIp(address) ? address : UNKNOWN;
+        return Syntax.isClientIp(address) ? address : UNKNOWN;
     }
 }

@@ -1,8 +1,8 @@
 package dev.keyvault.servlet.internal;
 
 import dev.keyvault.KeyManager;
+import dev.keyvault.Syntax;
 import dev.keyvault.UsageEvent;
-import dev.keyvault.internal.Checks;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -50,7 +50,7 @@ public final class UsageRecorder {
             String userAgent = request.getHeader("User-Agent");
             // The canonical constructor validates once; of(...).withUserAgent(...) would validate twice.
             UsageEvent event = new UsageEvent(Instant.ofEpochMilli(clock.millis()),
-                    Checks.isMethod(method) ? method : OTHER_METHOD,
+                    Syntax.isMethod(method) ? method : OTHER_METHOD,
                     route.label() != null ? route.label() : mappingLabel(request),
                     addresses.clientIp(request),
                     status < 100 || status > 599 ? 500 : status,
@@ -77,6 +77,6 @@ public final class UsageRecorder {
         if (pattern.isEmpty()) {
             return "/"; // the context root mapping
         }
-        return pattern.length() <= Checks.MAX_ENDPOINT && pattern.strip().equals(pattern) ? pattern : UNMAPPED;
+        return pattern.length() <= Syntax.MAX_ENDPOINT && pattern.strip().equals(pattern) ? pattern : UNMAPPED;
     }
 }
