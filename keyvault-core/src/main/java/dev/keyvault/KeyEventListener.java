@@ -35,7 +35,7 @@ public interface KeyEventListener {
 
     /**
      * A rotation window became safe to close: the successor is in use and the old key is quiet. Fired
-     * once per rotation, by {@link KeyManager#completeRotation} or a {@link dev.keyvault.rotation.RotationSupervisor}, when
+     * once per rotation, by {@link dev.keyvault.rotation.RotationWorkflows#complete} or a {@link dev.keyvault.rotation.RotationSupervisor}, when
      * it records {@link KeyEventType#ROTATION_SAFE} in the old key's history.
      */
     default void onRotationWindowSafe(ApiKey predecessor, ApiKey successor) {}

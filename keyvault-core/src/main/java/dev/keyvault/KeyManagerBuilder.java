@@ -161,7 +161,7 @@ public final class KeyManagerBuilder {
         return this;
     }
 
-    /** Receives key events. Default: {@link KeyEventListener#noop()}. */
+    /** Receives key events. Default: {@link KeyEventListeners#noop()}. */
     public KeyManagerBuilder listener(KeyEventListener listener) {
         requireNonNull(listener, "listener");
         once("listener");
@@ -291,7 +291,7 @@ public final class KeyManagerBuilder {
 
     /**
      * How long an old key must go without any recorded request, once its successor is in use,
-     * before its rotation window is safe to close (see {@link KeyManager#rotationStatus}). Long enough
+     * before its rotation window is safe to close (see {@link dev.keyvault.rotation.RotationWorkflows#status}). Long enough
      * to see daily jobs. Default: 24 hours.
      */
     public KeyManagerBuilder rotationQuietPeriod(Duration quietPeriod) {

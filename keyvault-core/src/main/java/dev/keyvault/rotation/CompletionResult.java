@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * The outcome of {@link dev.keyvault.KeyManager#completeRotation(String, String)} and
- * {@link dev.keyvault.KeyManager#forceCompleteRotation(String, String, String)}. Completing is idempotent: a
+ * The outcome of {@link dev.keyvault.rotation.RotationWorkflows#complete(String, String)} and
+ * {@link dev.keyvault.rotation.RotationWorkflows#forceComplete(String, String, String)}. Completing is idempotent: a
  * rotation whose old key is already revoked is {@link Outcome#ALREADY_COMPLETED}. Immutable and
  * thread-safe.
  *

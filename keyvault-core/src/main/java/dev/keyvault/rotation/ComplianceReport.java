@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Whether every selected key was created or rotated recently enough, from
- * {@link dev.keyvault.KeyManager#complianceReport(Duration, KeyQuery)} — for example "every production key
+ * {@link dev.keyvault.rotation.RotationWorkflows#complianceReport(Duration, KeyQuery)} — for example "every production key
  * rotated within 90 days", proven from the store: a rotation issues a new key, so a key's
  * {@link ApiKey#createdAt()} is the date its credential was last rotated, and the
  * predecessor/successor links and histories show the chain.
@@ -31,8 +31,12 @@ import java.util.Set;
  * @param filter      the selection (owner, environment, tag) the report covers
  * @param keysChecked how many active, unexpired keys matched the filter
  * @param findings    every key that fails or is flagged, oldest first
+ * @param withoutEnvironment when the filter names an environment: the active keys of the same owner
+ *                    and tag issued without any ({@code KeySpec.NO_ENVIRONMENT}), which no
+ *                    environment's report judges — assign them one, or replace them; empty otherwise
  */
-public record ComplianceReport(Instant asOf, Duration maxAge, KeyQuery filter, int keysChecked, List<Finding> findings) {
+public record ComplianceReport(Instant asOf, Duration maxAge, KeyQuery filter, int keysChecked, List<Finding> findings,
+        List<ApiKey> withoutEnvironment) {
 
     /** What is wrong with a key. */
     public enum Issue {
@@ -52,6 +56,7 @@ public record ComplianceReport(Instant asOf, Duration maxAge, KeyQuery filter, i
             throw new IllegalArgumentException("keysChecked must not be negative");
         }
         findings = List.copyOf(requireNonNull(findings, "findings"));
+        withoutEnvironment = List.copyOf(requireNonNull(withoutEnvironment, "withoutEnvironment"));
     }
 
     /** {@code true} if no selected key is older than {@link #maxAge()}. */

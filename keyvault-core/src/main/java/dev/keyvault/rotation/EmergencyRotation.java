@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The outcome of {@link dev.keyvault.KeyManager#emergencyRotate(String, String, String)}: the leaked key revoked
+ * The outcome of {@link dev.keyvault.rotation.RotationWorkflows#emergencyRotate(String, String, String)}: the leaked key revoked
  * and marked compromised, its replacement, and an audit of what the leaked key was used for.
  *
  * <p>The replacement is new unless the leaked key was already being rotated: a successor issued
@@ -23,7 +23,7 @@ import java.util.Optional;
  * @param existingSuccessor the active successor the key already had, if any (then no new one is issued)
  * @param audit             the leaked key's usage over the {@link #AUDIT_WINDOW} up to now, absent
  *                          only if reading it failed after the key was revoked and replaced (see
- *                          {@link #auditFailure()}; call {@link dev.keyvault.KeyManager#usageAudit} again)
+ *                          {@link #auditFailure()}; call {@link dev.keyvault.rotation.RotationWorkflows#usageAudit} again)
  * @param auditFailure      why the audit is absent
  */
 public record EmergencyRotation(

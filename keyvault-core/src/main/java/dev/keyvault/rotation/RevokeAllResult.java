@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The outcome of {@link dev.keyvault.KeyManager#revokeAll(RevokeSelector, String, String, boolean)}: one entry
+ * The outcome of {@link dev.keyvault.rotation.RotationWorkflows#revokeAll(RevokeSelector, String, String, boolean)}: one entry
  * per selected key, oldest first. A dry run lists what would be revoked and changes nothing. A real
  * run revokes each key on its own, so one failure does not stop the rest; rerunning it is safe (keys
  * revoked meanwhile are no longer selected). Immutable and thread-safe.

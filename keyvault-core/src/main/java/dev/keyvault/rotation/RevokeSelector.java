@@ -8,7 +8,7 @@ import dev.keyvault.Syntax;
 import java.util.Optional;
 
 /**
- * Which keys {@link dev.keyvault.KeyManager#revokeAll(RevokeSelector, String, String, boolean)} revokes: every
+ * Which keys {@link dev.keyvault.rotation.RotationWorkflows#revokeAll(RevokeSelector, String, String, boolean)} revokes: every
  * active key of an owner, or carrying a tag, optionally narrowed by the other criteria and by
  * environment. An owner or a tag is required, so no selector can match every key in the store.
  * Immutable and thread-safe.

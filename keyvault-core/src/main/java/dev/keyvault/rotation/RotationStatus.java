@@ -13,7 +13,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Where a rotation stands, from {@link dev.keyvault.KeyManager#rotationStatus(String)}: who is still on the old
+ * Where a rotation stands, from {@link dev.keyvault.rotation.RotationWorkflows#status(String)}: who is still on the old
  * key, who has moved to the successor, and whether the old key may be revoked without breaking
  * anyone. This is the page an operator looks at between "update consumers" and "revoke".
  *

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a key was used for in a time window, from {@link dev.keyvault.KeyManager#usageAudit(String, Instant, Instant)}:
+ * What a key was used for in a time window, from {@link dev.keyvault.rotation.RotationWorkflows#usageAudit(String, Instant, Instant)}:
  * the investigation after a leak ("what did they do with it, from where, and is anyone still trying").
  * Works on revoked keys; usage history is never deleted. Built from the stored per-minute rollups,
  * so every time here has minute granularity for grouping and millisecond precision for first/last

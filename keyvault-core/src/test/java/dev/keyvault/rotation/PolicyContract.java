@@ -105,6 +105,28 @@ public abstract class PolicyContract extends RotationFixture {
                 .satisfies(e -> assertThat(e.at()).isEqualTo(successor.createdAt()));
     }
 
+    /** A key issued without an environment must not fall silently outside a report filtered by one. */
+    @Test
+    void whenKeysWereIssuedWithoutAnEnvironmentThenAnEnvironmentReportListsThemAsUnassigned() {
+        IssuedKey prod = issueAt(clock.instant(), "acme", "Prod", "production", "kb:read");
+        IssuedKey unassigned = keys.issue(KeySpec.builder("acme", "Forgot the environment").scopes("kb:write").build());
+        IssuedKey otherOwner = keys.issue(KeySpec.builder("globex", "Also unassigned").build());
+        IssuedKey revoked = keys.issue(KeySpec.builder("acme", "Gone").build());
+        keys.revoke(revoked.id(), "unused", "ops");
+
+        ComplianceReport acme = keys.rotation().complianceReport(Duration.ofDays(90),
+                KeyQuery.all().withOwner("acme").withEnvironment("production"));
+        assertThat(acme.keysChecked()).isEqualTo(1);
+        assertThat(acme.withoutEnvironment()).extracting(k -> k.id()).containsExactly(unassigned.id());
+        assertThat(unassigned.key().environment()).isEqualTo(KeySpec.NO_ENVIRONMENT);
+
+        ComplianceReport all = keys.rotation().complianceReport(Duration.ofDays(90), KeyQuery.all().withEnvironment("production"));
+        assertThat(all.withoutEnvironment()).extracting(k -> k.id()).containsExactlyInAnyOrder(unassigned.id(), otherOwner.id());
+        assertThat(keys.rotation().complianceReport(Duration.ofDays(90), KeyQuery.all()).withoutEnvironment())
+                .as("no environment asked for: nothing falls outside").isEmpty();
+        assertThat(prod.key().environment()).isEqualTo("production");
+    }
+
     @Test
     void whenAKeyIsCompromisedButActiveOrExpiredThenTheReportSaysSo() {
         Instant t0 = clock.instant();

@@ -23,9 +23,10 @@ public final class ComplianceChecker {
     /**
      * @param candidates    the keys matching the filter (any status; only active, unexpired ones are judged)
      * @param findActiveKey looks up a key by id if it is active (for rotations in progress)
+     * @param withoutEnvironment active keys issued without an environment, when the filter names one
      */
     public static ComplianceReport check(List<ApiKey> candidates, RotationPolicy policy, Duration maxAge, KeyQuery filter,
-            Instant asOf, Function<String, Optional<ApiKey>> findActiveKey) {
+            Instant asOf, Function<String, Optional<ApiKey>> findActiveKey, List<ApiKey> withoutEnvironment) {
         int checked = 0;
         List<Finding> findings = new ArrayList<>();
         for (ApiKey key : candidates) {
@@ -44,7 +45,7 @@ public final class ComplianceChecker {
                 issues.add(Issue.TOO_OLD);
                 advice.add(inProgress.isPresent()
                         ? "created " + Texts.human(age) + " ago (max " + Texts.human(maxAge) + "); its rotation to "
-                                + inProgress.get() + " is in progress: complete it (completeRotation) to comply"
+                                + inProgress.get() + " is in progress: complete it (rotation().complete) to comply"
                         : "created " + Texts.human(age) + " ago (max " + Texts.human(maxAge)
                                 + "): rotate it, move its consumers to the successor, then revoke it");
             }
@@ -55,13 +56,14 @@ public final class ComplianceChecker {
             }
             if (key.compromised()) {
                 issues.add(Issue.COMPROMISED);
-                advice.add("marked compromised but still active: revoke it now (emergencyRotate)");
+                advice.add("marked compromised but still active: revoke it now (rotation().emergencyRotate)");
             }
             if (!issues.isEmpty()) {
                 findings.add(new Finding(key, age, risk, issues, inProgress, advice));
             }
         }
         findings.sort(Comparator.comparing((Finding f) -> f.key().createdAt()).thenComparing(f -> f.key().id()));
-        return new ComplianceReport(asOf, maxAge, filter, checked, findings);
+        List<ApiKey> unassigned = withoutEnvironment.stream().filter(k -> !k.isExpiredAt(asOf)).toList();
+        return new ComplianceReport(asOf, maxAge, filter, checked, findings, unassigned);
     }
 }

@@ -8,6 +8,7 @@ import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyQuery;
+import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStateException;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.KeyStoreException;
@@ -367,8 +368,16 @@ public final class Workflows implements RotationWorkflows {
         for (StoredKey s : Paging.all(store(), normalized)) {
             candidates.add(s.key());
         }
+        List<ApiKey> withoutEnvironment = new ArrayList<>();
+        if (filter.environment().isPresent() && !filter.environment().get().equals(KeySpec.NO_ENVIRONMENT)) {
+            KeyQuery unassigned = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), Optional.of(KeySpec.NO_ENVIRONMENT),
+                    filter.tag(), Optional.empty(), KeyQuery.MAX_LIMIT);
+            for (StoredKey s : Paging.all(store(), unassigned)) {
+                withoutEnvironment.add(s.key());
+            }
+        }
         return ComplianceChecker.check(candidates, ops.policy(), maxAge, normalized, ops.now(),
-                id -> store().find(id).map(StoredKey::key).filter(ApiKey::isActive));
+                id -> store().find(id).map(StoredKey::key).filter(ApiKey::isActive), withoutEnvironment);
     }
 
     // --------------------------------------------------------------------------------- revoke all
