@@ -2,6 +2,7 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.internal.HashingChoice;
 import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.NodeSync;
 import dev.keyvault.internal.Paging;
@@ -51,8 +52,11 @@ public final class KeyManager implements AutoCloseable {
     private final Workflows workflows;
 
     KeyManager(KeyManagerBuilder b) {
-        this.ops = new KeyOperations(new KeyOperations.Settings(b.store, b.clock, b.keyPrefix, b.hasher, b.additionalHashers,
-                b.maxConcurrentHashes, b.hashingTimeout, b.cacheMaximumSize, b.statusRefreshInterval, b.rotationPolicy,
+        HashingChoice hashing = HashingChoice.resolve(b.hasher, b.additionalHashers, b.pepperSource, b.pepperDeclined,
+                Peppers::fromEnvironment);
+        this.pepperStatus = hashing.status();
+        this.ops = new KeyOperations(new KeyOperations.Settings(b.store, b.clock, b.keyPrefix, hashing.current(), hashing.additional(),
+                b.maxConcurrentHashes, b.hashingTimeout, b.cacheMaximumSize, b.cacheMaximumBytes, b.statusRefreshInterval, b.rotationPolicy,
                 b.rotationQuietPeriod, b.listener, b.maxBufferedRollups, b.maxBufferedUsageBytes, b.maxUserAgentsPerKeyMinute,
                 b.maxRollupsPerKeyMinute));
         this.workflows = new Workflows(ops);
@@ -61,6 +65,7 @@ public final class KeyManager implements AutoCloseable {
     }
 
     private final boolean requireEnvironment;
+    private final PepperStatus pepperStatus;
 
     /** A builder with the defaults documented on each of its setters. */
     public static KeyManagerBuilder builder() {
@@ -276,6 +281,15 @@ public final class KeyManager implements AutoCloseable {
     /** The prefix of the tokens this manager issues and verifies, such as {@code kb_live}. */
     public String keyPrefix() {
         return ops.prefix();
+    }
+
+    /**
+     * Whether this manager's hashes are keyed by a pepper kept outside the database. Without one
+     * ({@link PepperStatus#NOT_CONFIGURED}) a stolen database still cannot be guessed, but whoever
+     * can write to it can mint a key: set {@value Peppers#ENVIRONMENT_VARIABLE} in production.
+     */
+    public PepperStatus pepperStatus() {
+        return pepperStatus;
     }
 
     /** Counters for monitoring. */

@@ -7,6 +7,7 @@ import dev.keyvault.memory.InMemoryKeyStore;
 import dev.keyvault.rotation.RotationPolicy;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
+import dev.keyvault.spi.PepperSource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,10 +26,11 @@ import java.util.Set;
 public final class KeyManagerBuilder {
     KeyStore store;
     KeyHasher hasher;
-    List<KeyHasher> additionalHashers = List.of();
+    List<KeyHasher> additionalHashers;
     Clock clock = Clock.systemUTC();
     String keyPrefix = "kv";
-    long cacheMaximumSize = 10_000;
+    long cacheMaximumSize = -1;
+    long cacheMaximumBytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
     Duration statusRefreshInterval = Duration.ofSeconds(30);
     RotationPolicy rotationPolicy = RotationPolicy.defaults();
     KeyEventListener listener = KeyEventListeners.noop();
@@ -43,6 +45,8 @@ public final class KeyManagerBuilder {
     Duration hashingTimeout = Duration.ofSeconds(5);
     Duration rotationQuietPeriod = Duration.ofHours(24);
     boolean requireEnvironment;
+    PepperSource pepperSource;
+    boolean pepperDeclined;
     private final Set<String> set = new HashSet<>();
 
     KeyManagerBuilder() {}
@@ -86,8 +90,12 @@ public final class KeyManagerBuilder {
     }
 
     /**
-     * How new secrets are hashed. Default: {@link KeyHashers#argon2id()} (m=19 MiB, t=2, p=1). Keys
-     * stored under other parameters of the same algorithm are verified and then rehashed.
+     * How new secrets are hashed, instead of the default: HMAC-SHA-256 under the {@link #pepper}
+     * (keyvault's secrets carry 190 random bits, so a keyed one-way function protects them fully; see
+     * the README's security model). Choose {@link KeyHashers#argon2id()} to keep a slow hash, at the
+     * cost the README states. Keys stored under other parameters of the same algorithm are verified
+     * and then rehashed. Setting a hasher and a pepper is an {@link IllegalStateException}: the
+     * pepper keys the default hasher (give an HMAC hasher its pepper with {@link KeyHashers#hmacSha256(byte[], String)}).
      */
     public KeyManagerBuilder hasher(KeyHasher hasher) {
         requireNonNull(hasher, "hasher");
@@ -97,8 +105,37 @@ public final class KeyManagerBuilder {
     }
 
     /**
-     * Hashers that may verify keys stored under another algorithm or pepper (the key is rehashed
-     * with {@link #hasher} after a successful verify). Default: none.
+     * The peppers of the default hasher, current first: new keys are hashed with the first; keys
+     * hashed under the others keep verifying and are re-hashed with it on their next verify. Read once,
+     * at {@link #build()}. Default: the environment variable {@value Peppers#ENVIRONMENT_VARIABLE} (or
+     * system property {@value Peppers#SYSTEM_PROPERTY}) if set; otherwise the manager hashes without a
+     * pepper and logs a warning at build — fine for development, not for production (see
+     * {@link KeyManager#pepperStatus()}).
+     */
+    public KeyManagerBuilder pepper(PepperSource source) {
+        requireNonNull(source, "source");
+        once("pepper");
+        this.pepperSource = source;
+        return this;
+    }
+
+    /**
+     * Hash without a pepper on purpose, and without the warning: a one-way function of 190-bit
+     * secrets still cannot be guessed from a stolen database, but whoever can write to the database
+     * can then mint a key (see the README). Default: the pepper from the environment, if any.
+     */
+    public KeyManagerBuilder withoutPepper() {
+        once("pepper");
+        this.pepperSource = null;
+        this.pepperDeclined = true;
+        return this;
+    }
+
+    /**
+     * Hashers that may verify keys stored under another algorithm (the key is rehashed with the
+     * current hasher after a successful verify). Default: {@link KeyHashers#argon2id()}, which reads
+     * Argon2id hashes of any parameters — the default of keyvault 0.1 — so they move to HMAC-SHA-256
+     * as they are used. Older peppers need no entry here: list them in the {@link #pepper} source.
      */
     public KeyManagerBuilder additionalHashers(KeyHasher... hashers) {
         requireNonNull(hashers, "hashers");
@@ -131,13 +168,30 @@ public final class KeyManagerBuilder {
     }
 
     /**
-     * How many keys' verifications this node caches (the least valuable are evicted first); 0
-     * disables the cache, so every verify reads the store and runs the slow hash. Default: 10,000.
+     * How many keys' verifications this node caches, by count (the least valuable are evicted first);
+     * 0 disables the cache, so every verify reads the store and checks the stored hash. Instead of
+     * {@link #cacheMaximumBytes} (setting both is an {@link IllegalStateException}). Default: bounded
+     * by bytes, see there.
      */
     public KeyManagerBuilder cacheMaximumSize(long size) {
         Checks.nonNegative("cacheMaximumSize", size);
         once("cacheMaximumSize");
         this.cacheMaximumSize = size;
+        return this;
+    }
+
+    /**
+     * How much heap this node's verification cache may use, estimated per entry (about 300 bytes for a
+     * key with a few scopes, plus two bytes per character of its names). A key that falls out of the
+     * cache costs a store read and a stored-hash check on its next verify. At least 64 KiB. Default:
+     * 1/16 of the maximum heap, at most 64 MiB — about 200,000 keys.
+     */
+    public KeyManagerBuilder cacheMaximumBytes(long bytes) {
+        if (bytes < 64 * 1024) {
+            throw new IllegalArgumentException("cacheMaximumBytes must be at least 64 KiB, was " + bytes);
+        }
+        once("cacheMaximumBytes");
+        this.cacheMaximumBytes = bytes;
         return this;
     }
 
@@ -310,8 +364,11 @@ public final class KeyManagerBuilder {
         if (store == null) {
             throw new IllegalStateException("a store is required: KeyManager.builder().store(...)");
         }
-        if (hasher == null) {
-            hasher = KeyHashers.argon2id();
+        if (set.contains("cacheMaximumSize") && set.contains("cacheMaximumBytes")) {
+            throw new IllegalStateException("bound the cache by count (cacheMaximumSize) or by bytes (cacheMaximumBytes), not both");
+        }
+        if (hasher != null && set.contains("pepper") && !pepperDeclined) {
+            throw new IllegalStateException("a pepper keys the default hasher; with hasher(...) set, give that hasher its own key");
         }
         return new KeyManager(this);
     }

@@ -133,13 +133,13 @@ class Argon2Test {
     }
 
     @Test
-    void whenDefaultManagerIssuesThenColdVerifyUsesArgon2AndLaterVerifiesAreCached() {
+    void whenArgon2idIsChosenThenColdVerifyUsesItAndLaterVerifiesAreCached() {
         MutableClock clock = MutableClock.create();
         InMemoryKeyStore store = InMemoryKeyStore.create();
-        try (KeyManager a = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
-                .changeFeedPollInterval(Duration.ZERO).build();
-             KeyManager b = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
-                .changeFeedPollInterval(Duration.ZERO).build()) {
+        try (KeyManager a = KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.argon2id())
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
+             KeyManager b = KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.argon2id())
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build()) {
             IssuedKey issued = a.issue(KeySpec.builder("acme", "Default").build());
             assertThat(store.find(issued.id()).map(StoredKey::hash).orElseThrow()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
 
@@ -157,8 +157,8 @@ class Argon2Test {
         KeyHasher weak = KeyHashers.argon2id(1024, 1, 1);
         try (KeyManager old = KeyManager.builder().store(store).clock(clock).hasher(weak).usageFlushInterval(Duration.ZERO)
                 .changeFeedPollInterval(Duration.ZERO).build();
-             KeyManager upgraded = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
-                .changeFeedPollInterval(Duration.ZERO).build()) {
+             KeyManager upgraded = KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.argon2id())
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build()) {
             IssuedKey issued = old.issue(KeySpec.builder("acme", "Weak").build());
 
             assertThat(upgraded.verify(issued.token()).isVerified()).isTrue();

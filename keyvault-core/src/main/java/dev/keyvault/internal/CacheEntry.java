@@ -40,6 +40,24 @@ final class CacheEntry {
         return live;
     }
 
+    /**
+     * What keeping this entry costs, estimated: the entry, its two results, the snapshot record with
+     * its optionals and sets, the digest and the map node (~300 bytes measured for a key with a few
+     * scopes), plus two bytes per character of its strings.
+     */
+    int estimatedBytes() {
+        ApiKey k = snapshot;
+        long chars = k.id().length() + k.prefix().length() + k.owner().length() + k.name().length() + k.tier().length()
+                + k.environment().length();
+        for (String s : k.scopes()) {
+            chars += s.length() + 20; // a set node per element
+        }
+        for (String t : k.tags()) {
+            chars += t.length() + 20;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, 300 + 2 * chars);
+    }
+
     CacheEntry withSnapshot(ApiKey newer, long atMillis) {
         // Revocation is final: a snapshot read before a revoke never replaces the revoked one.
         ApiKey keep = revoked && newer.isActive() ? snapshot : newer;

@@ -46,9 +46,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class KeyOperations {
     private static final long USED_AFTER_REVOKE_EVERY_MILLIS = 1_000;
 
-    /** What a manager is built from (the builder's settings, checked there). */
+    /**
+     * What a manager is built from (the builder's settings, checked there). {@code cacheMaximumSize} is
+     * -1 when the cache is bounded by {@code cacheMaximumBytes} instead.
+     */
     public record Settings(KeyStore store, Clock clock, String keyPrefix, KeyHasher hasher, List<KeyHasher> additionalHashers,
-            int maxConcurrentHashes, Duration hashingTimeout, long cacheMaximumSize, Duration statusRefreshInterval,
+            int maxConcurrentHashes, Duration hashingTimeout, long cacheMaximumSize, long cacheMaximumBytes,
+            Duration statusRefreshInterval,
             RotationPolicy rotationPolicy, Duration rotationQuietPeriod, KeyEventListener listener, int maxBufferedRollups,
             long maxBufferedUsageBytes, int maxUserAgentsPerKeyMinute, int maxRollupsPerKeyMinute) {}
 
@@ -75,7 +79,7 @@ public final class KeyOperations {
         this.hashing = new HashingPolicy(s.hasher(), s.additionalHashers(),
                 new HashScheduler(s.maxConcurrentHashes(), s.hashingTimeout(), clock));
         this.engine = new VerificationEngine(store, format, hashing, clock, listener, s.cacheMaximumSize(),
-                s.statusRefreshInterval());
+                s.cacheMaximumBytes(), s.statusRefreshInterval());
         this.usage = new UsageCoalescer(s.maxBufferedRollups(), s.maxBufferedUsageBytes(), s.maxUserAgentsPerKeyMinute(),
                 s.maxUserAgentsPerKeyMinute(), s.maxRollupsPerKeyMinute(), listener);
     }

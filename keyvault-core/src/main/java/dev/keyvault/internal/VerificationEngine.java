@@ -76,7 +76,7 @@ public final class VerificationEngine {
     private static final int MAX_KNOWN_REVOKED = 100_000;
 
     public VerificationEngine(KeyStore store, TokenFormat format, HashingPolicy hashing, Clock clock,
-            KeyEventListener listener, long cacheMaximumSize, Duration statusRefresh) {
+            KeyEventListener listener, long cacheMaximumSize, long cacheMaximumBytes, Duration statusRefresh) {
         this.store = store;
         this.format = format;
         this.hashing = hashing;
@@ -86,9 +86,16 @@ public final class VerificationEngine {
         this.rejected = new RejectedSecrets(clock);
         // Size-bounded only: time-based eviction would read a clock on every hit (tens of ns on some
         // VMs), and an idle entry is harmless — its status is re-read after the refresh interval anyway.
-        this.cache = cacheMaximumSize == 0 ? null : Caffeine.newBuilder()
-                .maximumSize(cacheMaximumSize)
-                .build();
+        if (cacheMaximumSize == 0) {
+            this.cache = null;
+        } else if (cacheMaximumSize > 0) {
+            this.cache = Caffeine.newBuilder().maximumSize(cacheMaximumSize).build();
+        } else {
+            this.cache = Caffeine.newBuilder()
+                    .maximumWeight(cacheMaximumBytes)
+                    .weigher((String id, CacheEntry e) -> e.estimatedBytes())
+                    .build();
+        }
     }
 
     public VerificationResult verify(String token) {
