@@ -27,5 +27,8 @@ final class CoreGoals {
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.ColdVerify(),
-            new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue());
+            new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue(),
+            new dev.keyvault.benchmarks.core.RestartWarmup.Default1k(),
+            new dev.keyvault.benchmarks.core.RestartWarmup.Default10k(),
+            new dev.keyvault.benchmarks.core.CacheRoundRobin());
 }

@@ -1,7 +1,5 @@
 package dev.keyvault.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventListener;
@@ -62,7 +60,7 @@ public final class VerificationEngine {
     private final HashingPolicy hashing;
     private final Clock clock;
     private final KeyEventListener listener;
-    private final Cache<String, CacheEntry> cache;
+    private final VerificationCache cache;
     private final long refreshMillis;
     private final InFlightReads reads = new InFlightReads();
     private final RejectedSecrets rejected;
@@ -84,18 +82,9 @@ public final class VerificationEngine {
         this.listener = listener;
         this.refreshMillis = statusRefresh.toMillis();
         this.rejected = new RejectedSecrets(clock);
-        // Size-bounded only: time-based eviction would read a clock on every hit (tens of ns on some
+        // Bounded by size only: time-based eviction would read a clock on every hit (tens of ns on some
         // VMs), and an idle entry is harmless — its status is re-read after the refresh interval anyway.
-        if (cacheMaximumSize == 0) {
-            this.cache = null;
-        } else if (cacheMaximumSize > 0) {
-            this.cache = Caffeine.newBuilder().maximumSize(cacheMaximumSize).build();
-        } else {
-            this.cache = Caffeine.newBuilder()
-                    .maximumWeight(cacheMaximumBytes)
-                    .weigher((String id, CacheEntry e) -> e.estimatedBytes())
-                    .build();
-        }
+        this.cache = cacheMaximumSize == 0 ? null : new VerificationCache(cacheMaximumSize, cacheMaximumBytes);
     }
 
     public VerificationResult verify(String token) {
@@ -112,7 +101,7 @@ public final class VerificationEngine {
 
     private VerificationResult verify(ParsedToken token) {
         String id = token.keyId();
-        CacheEntry hit = cache == null ? null : cache.getIfPresent(id);
+        CacheEntry hit = cache == null ? null : cache.get(id);
         if (hit != null) {
             if (!ConstantTime.equals(token.secretDigest(), hit.digest)) {
                 return INVALID;
@@ -192,7 +181,7 @@ public final class VerificationEngine {
         }
         long deadline = hashing.scheduler().deadline();
         return hashing.scheduler().inLine(id, ByteBuffer.wrap(digest), deadline, () -> {
-            CacheEntry hit = cache == null ? null : cache.getIfPresent(id);
+            CacheEntry hit = cache == null ? null : cache.get(id);
             if (hit != null) {
                 return ConstantTime.equals(digest, hit.digest); // checked meanwhile by the caller ahead
             }
@@ -259,7 +248,7 @@ public final class VerificationEngine {
             return read.isCurrent() ? entry : null;
         }
         CacheEntry[] out = new CacheEntry[1];
-        cache.asMap().compute(id, (k, old) -> {
+        cache.compute(id, (k, old) -> {
             if (!read.isCurrent()) {
                 return old;
             }
@@ -309,7 +298,7 @@ public final class VerificationEngine {
         remember(new CacheEntry(new byte[0], revoked, 0));
         if (cache != null) {
             long now = clock.millis();
-            cache.asMap().computeIfPresent(revoked.id(), (k, old) -> old.withSnapshot(revoked, now));
+            cache.computeIfPresent(revoked.id(), (k, old) -> old.withSnapshot(revoked, now));
         }
     }
 
@@ -327,6 +316,6 @@ public final class VerificationEngine {
 
     /** How many keys are cached (approximate). */
     public long cachedKeys() {
-        return cache == null ? 0 : cache.estimatedSize();
+        return cache == null ? 0 : cache.size();
     }
 }
