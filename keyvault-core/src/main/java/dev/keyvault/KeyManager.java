@@ -2,6 +2,7 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.internal.HashSchemes;
 import dev.keyvault.internal.HashingChoice;
 import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.NodeSync;
@@ -281,6 +282,17 @@ public final class KeyManager implements AutoCloseable {
     /** The prefix of the tokens this manager issues and verifies, such as {@code kb_live}. */
     public String keyPrefix() {
         return ops.prefix();
+    }
+
+    /**
+     * How the active keys' secrets are stored: keys per hash scheme, and which is current. Reads
+     * every active key (an operator's call, not a request's).
+     *
+     * @throws KeyStoreException if the store fails
+     */
+    public HashingReport hashingReport() {
+        ops.ensureOpen();
+        return HashSchemes.report(ops.store(), ops.hashing());
     }
 
     /**

@@ -95,9 +95,17 @@ class PepperTest {
             IssuedKey fresh = both.issue(KeySpec.builder("acme", "Fresh").build());
             assertThat(storedHash(fresh)).startsWith("$hmac-sha256$k=v2$");
         }
+        try (KeyManager both = node().pepper(Peppers.of(new Pepper("v2", V2), new Pepper("v1", V1))).build()) {
+            HashingReport report = both.hashingReport();
+            assertThat(report.current()).isEqualTo("hmac-sha256 k=v2");
+            assertThat(report.schemes()).containsExactly(new HashingReport.Scheme("hmac-sha256 k=v2", 2, true, true),
+                    new HashingReport.Scheme("hmac-sha256 k=v1", 1, false, true));
+            assertThat(report.keysToMove()).as("the idle key; revoked keys are not counted").isEqualTo(1);
+        }
         try (KeyManager v2only = node().pepper(Peppers.of("v2", V2)).build()) {
             assertThat(v2only.verify(used.token()).isVerified()).isTrue();
             assertThat(v2only.verify(idle.token()).isVerified()).as("its pepper was dropped before it moved").isFalse();
+            assertThat(v2only.hashingReport().schemes()).contains(new HashingReport.Scheme("hmac-sha256 k=v1", 1, false, false));
         }
     }
 
@@ -110,8 +118,13 @@ class PepperTest {
         }
         assertThat(storedHash(old)).startsWith("$argon2id$");
         try (KeyManager keys = node().pepper(Peppers.of("v1", V1)).build()) {
+            assertThat(keys.hashingReport().schemes()).containsExactly(
+                    new HashingReport.Scheme("argon2id m=1024,t=1,p=1", 1, false, true));
+        }
+        try (KeyManager keys = node().pepper(Peppers.of("v1", V1)).build()) {
             assertThat(keys.verify(old.token()).isVerified()).isTrue();
             assertThat(storedHash(old)).startsWith("$hmac-sha256$k=v1$");
+            assertThat(keys.hashingReport().keysToMove()).isZero();
         }
         try (KeyManager noArgon = node().pepper(Peppers.of("v1", V1)).additionalHashers().build()) {
             assertThat(noArgon.verify(old.token()).isVerified()).as("moved, so no Argon2 reader is needed any more").isTrue();
