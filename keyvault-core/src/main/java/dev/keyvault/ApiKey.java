@@ -31,6 +31,8 @@ import java.util.Set;
  * @param predecessorId the key this one replaced, if it was issued by a rotation
  * @param successorId   the key that replaces this one, if it has been rotated
  * @param compromised   marked as leaked (emergency rotation)
+ * @param importedAt    when it was imported from the system keyvault replaced, if it was: its secret
+ *                      is in that system's format, and it is due for rotation into keyvault's
  */
 public record ApiKey(
         String id,
@@ -49,7 +51,17 @@ public record ApiKey(
         Optional<Revocation> revocation,
         Optional<String> predecessorId,
         Optional<String> successorId,
-        boolean compromised) {
+        boolean compromised,
+        Optional<Instant> importedAt) {
+
+    /** A key that was not imported (the form of keyvault 0.1, kept for source compatibility). */
+    public ApiKey(String id, String prefix, String owner, String name, Set<String> scopes, String tier, String environment,
+            Set<String> tags, Optional<RiskClass> riskClass, Instant createdAt, Optional<Instant> expiresAt,
+            Optional<Instant> lastUsedAt, KeyStatus status, Optional<Revocation> revocation, Optional<String> predecessorId,
+            Optional<String> successorId, boolean compromised) {
+        this(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt, lastUsedAt, status,
+                revocation, predecessorId, successorId, compromised, Optional.empty());
+    }
 
     public ApiKey {
         Syntax.keyId(id);
@@ -68,6 +80,7 @@ public record ApiKey(
         requireNonNull(revocation, "revocation");
         requireNonNull(predecessorId, "predecessorId");
         requireNonNull(successorId, "successorId");
+        requireNonNull(importedAt, "importedAt");
         predecessorId.ifPresent(Syntax::keyId);
         successorId.ifPresent(Syntax::keyId);
         if ((status == KeyStatus.REVOKED) != revocation.isPresent()) {
@@ -87,6 +100,11 @@ public record ApiKey(
     public boolean isExpiredAt(Instant at) {
         requireNonNull(at, "at");
         return expiresAt.isPresent() && !at.isBefore(expiresAt.get());
+    }
+
+    /** Whether it was imported from the system keyvault replaced (see {@link #importedAt()}). */
+    public boolean isImported() {
+        return importedAt.isPresent();
     }
 
     /**
@@ -115,7 +133,7 @@ public record ApiKey(
     public Builder toBuilder() {
         return new Builder(id, prefix, owner, name, createdAt).scopes(scopes).tier(tier).environment(environment).tags(tags)
                 .riskClass(riskClass).expiresAt(expiresAt).lastUsedAt(lastUsedAt).revocation(revocation)
-                .predecessorId(predecessorId).successorId(successorId).compromised(compromised);
+                .predecessorId(predecessorId).successorId(successorId).compromised(compromised).importedAt(importedAt);
     }
 
     /**
@@ -168,6 +186,7 @@ public record ApiKey(
         private Optional<String> predecessorId = Optional.empty();
         private Optional<String> successorId = Optional.empty();
         private boolean compromised;
+        private Optional<Instant> importedAt = Optional.empty();
 
         private Builder(String id, String prefix, String owner, String name, Instant createdAt) {
             this.id = id;
@@ -233,11 +252,16 @@ public record ApiKey(
             return this;
         }
 
+        public Builder importedAt(Optional<Instant> importedAt) {
+            this.importedAt = requireNonNull(importedAt, "importedAt");
+            return this;
+        }
+
         /** @throws IllegalArgumentException if a component breaks the rules documented on {@link ApiKey} */
         public ApiKey build() {
             return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
                     lastUsedAt, revocation.isPresent() ? KeyStatus.REVOKED : KeyStatus.ACTIVE, revocation, predecessorId,
-                    successorId, compromised);
+                    successorId, compromised, importedAt);
         }
     }
 }

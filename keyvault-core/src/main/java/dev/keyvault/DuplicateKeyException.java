@@ -3,8 +3,9 @@ package dev.keyvault;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An insert collided with an existing key: either the same key id, or an active key with the same
- * owner and name (a replacement must never reuse the name of the key it replaces).
+ * An insert collided with an existing key: the same key id, an active key with the same owner and
+ * name (a replacement must never reuse the name of the key it replaces), or for an imported key the
+ * same legacy lookup value or import reference.
  */
 public class DuplicateKeyException extends KeyVaultException {
     private static final long serialVersionUID = 1L;
@@ -14,7 +15,11 @@ public class DuplicateKeyException extends KeyVaultException {
         /** A key with this id exists. Ids carry 71 random bits, so in practice this is a bug. */
         KEY_ID,
         /** The owner already has an active key with this name. */
-        ACTIVE_NAME
+        ACTIVE_NAME,
+        /** An imported key already has this legacy lookup value. */
+        LEGACY_LOOKUP,
+        /** A key was already imported with this import reference (a bulk import run again). */
+        IMPORT_REF
     }
 
     private final Conflict conflict;

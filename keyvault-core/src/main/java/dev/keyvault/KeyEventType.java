@@ -4,6 +4,8 @@ package dev.keyvault;
 public enum KeyEventType {
     /** The key was issued (by {@code issue}, or as the successor in a rotation). */
     ISSUED,
+    /** The key was imported from the system keyvault replaced; the detail names its reference there. */
+    IMPORTED,
     /** A successor was issued for this key; the detail names it. */
     ROTATED,
     /** The key was revoked. */

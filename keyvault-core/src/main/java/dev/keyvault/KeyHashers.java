@@ -3,7 +3,10 @@ package dev.keyvault;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.internal.Argon2idHasher;
+import dev.keyvault.internal.BcryptHasher;
 import dev.keyvault.internal.HmacSha256Hasher;
+import dev.keyvault.internal.Pbkdf2Hasher;
+import dev.keyvault.internal.Sha256Hasher;
 import dev.keyvault.spi.KeyHasher;
 
 /**
@@ -49,5 +52,33 @@ public final class KeyHashers {
      */
     public static KeyHasher hmacSha256(byte[] pepper, String pepperId) {
         return new HmacSha256Hasher(requireNonNull(pepper, "pepper"), pepperId);
+    }
+
+    /**
+     * Reads and writes bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$}) with cost 12: for keys imported
+     * from a system that stored bcrypt hashes (add it to {@code KeyManagerBuilder.additionalHashers}).
+     * Needs Bouncy Castle ({@code org.bouncycastle:bcprov-jdk18on}) on the classpath.
+     *
+     * @throws IllegalStateException if Bouncy Castle is missing
+     */
+    public static KeyHasher bcrypt() {
+        return new BcryptHasher(12);
+    }
+
+    /**
+     * Reads and writes PBKDF2 in Django's encoding ({@code pbkdf2_sha256$<iterations>$<salt>$<hash>},
+     * {@code pbkdf2_sha1} read too), 600,000 iterations when it writes: for keys imported from
+     * Django REST Framework API Key and tables that copied its hasher.
+     */
+    public static KeyHasher pbkdf2() {
+        return new Pbkdf2Hasher(600_000);
+    }
+
+    /**
+     * Reads and writes unsalted SHA-256, {@code $sha256$<hex>}: the import format of systems that
+     * kept a plain SHA-256 of each key (Unkey's export). Only for high-entropy secrets.
+     */
+    public static KeyHasher unsaltedSha256() {
+        return new Sha256Hasher();
     }
 }

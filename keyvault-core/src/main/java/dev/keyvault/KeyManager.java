@@ -59,7 +59,7 @@ public final class KeyManager implements AutoCloseable {
         this.ops = new KeyOperations(new KeyOperations.Settings(b.store, b.clock, b.keyPrefix, hashing.current(), hashing.additional(),
                 b.maxConcurrentHashes, b.hashingTimeout, b.cacheMaximumSize, b.cacheMaximumBytes, b.statusRefreshInterval, b.rotationPolicy,
                 b.rotationQuietPeriod, b.listener, b.maxBufferedRollups, b.maxBufferedUsageBytes, b.maxUserAgentsPerKeyMinute,
-                b.maxRollupsPerKeyMinute));
+                b.maxRollupsPerKeyMinute, b.legacyTokens));
         this.workflows = new Workflows(ops);
         this.sync = new NodeSync(ops, b.usageFlushInterval, b.changeFeedPollInterval, b.changeRetention);
         this.requireEnvironment = b.requireEnvironment;
@@ -100,6 +100,46 @@ public final class KeyManager implements AutoCloseable {
             throw new IllegalArgumentException("this manager requires an environment on every key (KeySpec.Builder.environment)");
         }
         return ops.issue(spec);
+    }
+
+    // --------------------------------------------------------------------------------------- import
+
+    /**
+     * Brings one key over from the system keyvault replaces, with its owner, name, scopes, expiry and
+     * creation date, and its secret as that system stored it (or in plaintext), so its consumers keep
+     * working with their old token ({@link KeyManagerBuilder#legacyTokens}) until it is rotated into
+     * keyvault's format: an imported key is due for rotation at once, with its own reason in
+     * {@link #rotationDue} and the compliance report, and {@code rotation().status} of its rotation
+     * names the consumers still sending the old token. Idempotent: importing the same
+     * {@link KeyImport#reference()} again changes nothing.
+     *
+     * @throws KeyStoreException if the store fails (nothing of this import is stored)
+     */
+    public ImportResult importKey(KeyImport keyImport) {
+        return ops.importKey(keyImport);
+    }
+
+    /**
+     * {@link #importKey} for many (thousands of rows from the old table): each on its own, so one
+     * failure does not stop the rest; resumable — run it again after a crash or after fixing the
+     * failures, and what was imported is skipped.
+     *
+     * @throws KeyStoreException if the store fails; the imports before it stay, run it again
+     */
+    public ImportReport importKeys(Iterable<KeyImport> imports) {
+        requireNonNull(imports, "imports");
+        long imported = 0;
+        long already = 0;
+        List<ImportResult> failures = new ArrayList<>();
+        for (KeyImport i : imports) {
+            ImportResult r = ops.importKey(i);
+            switch (r.outcome()) {
+                case IMPORTED -> imported++;
+                case ALREADY_IMPORTED -> already++;
+                case FAILED -> failures.add(r);
+            }
+        }
+        return new ImportReport(imported, already, failures);
     }
 
     // --------------------------------------------------------------------------------------- verify

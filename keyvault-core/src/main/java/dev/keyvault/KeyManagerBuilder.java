@@ -45,6 +45,7 @@ public final class KeyManagerBuilder {
     Duration hashingTimeout = Duration.ofSeconds(5);
     Duration rotationQuietPeriod = Duration.ofHours(24);
     boolean requireEnvironment;
+    LegacyTokenFormat legacyTokens;
     PepperSource pepperSource;
     boolean pepperDeclined;
     private final Set<String> set = new HashSet<>();
@@ -285,6 +286,20 @@ public final class KeyManagerBuilder {
         Checks.range("maxRollupsPerKeyMinute", max, 10, 1_000_000);
         once("maxRollupsPerKeyMinute");
         this.maxRollupsPerKeyMinute = max;
+        return this;
+    }
+
+    /**
+     * Accept the tokens of the system keyvault replaced, for keys imported from it
+     * ({@link KeyManager#importKey}): a token not in keyvault's format is parsed by {@code format},
+     * looked up by its lookup value and checked against the imported hash (add the readers of its
+     * hash scheme, such as {@link KeyHashers#bcrypt()}, to {@link #additionalHashers}). Default: none,
+     * every token not in keyvault's format is {@code MALFORMED}.
+     */
+    public KeyManagerBuilder legacyTokens(LegacyTokenFormat format) {
+        requireNonNull(format, "format");
+        once("legacyTokens");
+        this.legacyTokens = format;
         return this;
     }
 

@@ -42,11 +42,21 @@ public final class HashSchemes {
      * {@code hmac-sha256 k=v1}, {@code $argon2id$v=19$m=19456,t=2,p=1$…} is {@code argon2id m=19456,t=2,p=1}.
      */
     static String scheme(String encoded) {
+        if (encoded.startsWith("pbkdf2_")) {
+            String[] parts = encoded.split("\\$", -1);
+            return parts.length > 1 && parts[1].matches("\\d{1,8}") ? parts[0] + " i=" + parts[1] : parts[0];
+        }
         String[] parts = encoded.split("\\$", -1);
         if (parts.length < 3 || !parts[0].isEmpty()) {
             return "unknown";
         }
         String algorithm = parts[1];
+        if (algorithm.matches("2[aby]")) {
+            return "bcrypt" + (parts[2].matches("\\d\\d") ? " cost=" + parts[2] : "");
+        }
+        if (algorithm.equals("sha256")) {
+            return "sha256 (unsalted)";
+        }
         String params = parts[2].startsWith("v=") && parts.length > 3 ? parts[3] : parts[2];
         return params.matches("[A-Za-z0-9=,_.-]{1,64}") ? algorithm + " " + params : algorithm;
     }

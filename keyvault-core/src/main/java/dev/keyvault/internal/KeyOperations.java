@@ -8,7 +8,10 @@ import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyEventType;
+import dev.keyvault.ImportResult;
+import dev.keyvault.KeyImport;
 import dev.keyvault.KeySpec;
+import dev.keyvault.LegacyTokenFormat;
 import dev.keyvault.KeyStateException;
 import dev.keyvault.Revocation;
 import dev.keyvault.RevocationResult;
@@ -54,7 +57,8 @@ public final class KeyOperations {
             int maxConcurrentHashes, Duration hashingTimeout, long cacheMaximumSize, long cacheMaximumBytes,
             Duration statusRefreshInterval,
             RotationPolicy rotationPolicy, Duration rotationQuietPeriod, KeyEventListener listener, int maxBufferedRollups,
-            long maxBufferedUsageBytes, int maxUserAgentsPerKeyMinute, int maxRollupsPerKeyMinute) {}
+            long maxBufferedUsageBytes, int maxUserAgentsPerKeyMinute, int maxRollupsPerKeyMinute,
+            LegacyTokenFormat legacyTokens) {}
 
     private final KeyStore store;
     private final Clock clock;
@@ -67,6 +71,7 @@ public final class KeyOperations {
     private final KeyEventListener listener;
     private final SecureRandom random = new SecureRandom();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LegacyTokenFormat legacyTokens;
     private final ConcurrentHashMap<String, Long> usedAfterRevokeNotified = new ConcurrentHashMap<>();
 
     public KeyOperations(Settings s) {
@@ -76,10 +81,11 @@ public final class KeyOperations {
         this.policy = s.rotationPolicy();
         this.quietPeriod = s.rotationQuietPeriod();
         this.listener = s.listener();
+        this.legacyTokens = s.legacyTokens();
         this.hashing = new HashingPolicy(s.hasher(), s.additionalHashers(),
                 new HashScheduler(s.maxConcurrentHashes(), s.hashingTimeout(), clock));
         this.engine = new VerificationEngine(store, format, hashing, clock, listener, s.cacheMaximumSize(),
-                s.cacheMaximumBytes(), s.statusRefreshInterval());
+                s.cacheMaximumBytes(), s.statusRefreshInterval(), s.legacyTokens());
         this.usage = new UsageCoalescer(s.maxBufferedRollups(), s.maxBufferedUsageBytes(), s.maxUserAgentsPerKeyMinute(),
                 s.maxUserAgentsPerKeyMinute(), s.maxRollupsPerKeyMinute(), listener);
     }
@@ -145,6 +151,82 @@ public final class KeyOperations {
 
     private record Rotation(String predecessorId, Optional<String> expectedSuccessor, Optional<Instant> overlapUntil,
             List<KeyEvent> events, PredecessorCondition condition) {}
+
+    // --------------------------------------------------------------------------------------- import
+
+    /**
+     * Brings one key over from the system keyvault replaces. Idempotent by its reference; every
+     * refusal is a result, never half a key.
+     */
+    public ImportResult importKey(KeyImport imp) {
+        requireNonNull(imp, "import");
+        ensureOpen();
+        String ref = imp.reference();
+        String hash;
+        String lookup;
+        if (imp.plaintext().isPresent()) {
+            if (legacyTokens == null) {
+                return failed(ref, "a plaintext import needs the manager's legacy token format (KeyManagerBuilder.legacyTokens),"
+                        + " which says what the token's lookup value and secret are");
+            }
+            Optional<LegacyTokenFormat.LegacyToken> parsed = legacyTokens.parse(imp.plaintext().get());
+            if (parsed == null || parsed.isEmpty()) {
+                return failed(ref, "the token is not in the legacy token format");
+            }
+            LegacyTokenFormat.LegacyToken t = parsed.get();
+            try {
+                hash = hashing.hashNew(t.secret());
+                lookup = t.lookup();
+            } finally {
+                t.wipe();
+            }
+        } else {
+            hash = imp.hash().orElseThrow();
+            lookup = imp.legacyLookup().orElseThrow();
+            if (hashing.readerOf(hash) == null) {
+                return failed(ref, "no configured hasher reads " + HashSchemes.scheme(hash)
+                        + " hashes: add it to KeyManagerBuilder.additionalHashers (KeyHashers.bcrypt(), pbkdf2(), unsaltedSha256())");
+            }
+        }
+        KeySpec spec = imp.spec();
+        Instant now = now();
+        Instant createdAt = millis(imp.createdAt());
+        Optional<Instant> expiresAt = spec.expiresAt().map(KeyOperations::millis);
+        for (int attempt = 1; ; attempt++) {
+            ApiKey key = ApiKey.builder(TokenFormat.newKeyId(random), format.prefix(), spec.owner(), spec.name(), createdAt)
+                    .scopes(spec.scopes()).tier(spec.tier()).environment(spec.environment()).tags(spec.tags())
+                    .riskClass(spec.riskClass()).expiresAt(expiresAt).importedAt(Optional.of(now))
+                    .build();
+            try {
+                store.insert(new StoredKey(key, hash, Optional.of(lookup), Optional.of(ref)),
+                        new KeyEvent(key.id(), KeyEventType.IMPORTED, now, spec.actor(),
+                                Texts.clip("imported from the previous system: " + ref + ", created there " + createdAt, KeyEvent.MAX_DETAIL)));
+                SafeListener.call(listener, l -> l.onIssued(key));
+                return new ImportResult(ref, ImportResult.Outcome.IMPORTED, Optional.of(key), Optional.empty());
+            } catch (DuplicateKeyException e) {
+                switch (e.conflict()) {
+                    case KEY_ID -> {
+                        if (attempt == 3) {
+                            throw e;
+                        }
+                    }
+                    case IMPORT_REF -> {
+                        return new ImportResult(ref, ImportResult.Outcome.ALREADY_IMPORTED, Optional.empty(), Optional.empty());
+                    }
+                    case ACTIVE_NAME -> {
+                        return failed(ref, "the owner already has an active key named like this one");
+                    }
+                    case LEGACY_LOOKUP -> {
+                        return failed(ref, "another imported key already has this legacy lookup value");
+                    }
+                }
+            }
+        }
+    }
+
+    private static ImportResult failed(String ref, String why) {
+        return new ImportResult(ref, ImportResult.Outcome.FAILED, Optional.empty(), Optional.of(why));
+    }
 
     // --------------------------------------------------------------------------------------- verify
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * copy for the slow hash. The owner of an instance must call {@link #wipe()} when done; it clears
  * the whole buffer, secret included.
  */
-public final class ParsedToken {
+public final class ParsedToken implements PresentedSecret {
     private final String keyId;
     private final byte[] buffer;
     private final int secretOffset;
@@ -24,11 +24,13 @@ public final class ParsedToken {
     }
 
     /** SHA-256 of the secret, computed in place. */
-    public byte[] secretDigest() {
+    @Override
+    public byte[] digest() {
         return Sha256.digest(buffer, secretOffset, TokenFormat.SECRET_LENGTH);
     }
 
     /** A copy of the secret's bytes; the caller wipes it. */
+    @Override
     public byte[] secret() {
         return Arrays.copyOfRange(buffer, secretOffset, secretOffset + TokenFormat.SECRET_LENGTH);
     }

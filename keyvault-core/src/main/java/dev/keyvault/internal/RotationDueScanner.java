@@ -30,6 +30,9 @@ public final class RotationDueScanner {
             }
             RiskClass risk = policy.classify(key);
             Instant dueAt = risk == RiskClass.COMPROMISED ? key.createdAt() : key.createdAt().plus(policy.cadence(risk));
+            if (key.importedAt().isPresent() && key.importedAt().get().isBefore(dueAt)) {
+                dueAt = key.importedAt().get(); // an imported key is due for rotation into keyvault's format at once
+            }
             if (at.isBefore(dueAt.minus(policy.warningWindow()))) {
                 continue;
             }
@@ -43,6 +46,10 @@ public final class RotationDueScanner {
     private static String reason(ApiKey key, RiskClass risk, RotationPolicy policy, Instant dueAt, Instant at) {
         if (risk == RiskClass.COMPROMISED) {
             return "marked compromised: replace it now and revoke it";
+        }
+        if (key.importedAt().isPresent() && !dueAt.isAfter(key.importedAt().get())) {
+            return "imported from the previous system on " + key.importedAt().get() + ": rotate it into keyvault's format"
+                    + " (rotate, then watch rotation().status for the consumers still sending the old token)";
         }
         String why = key.riskClass().isPresent()
                 ? "risk class " + risk + " (set at issue)"

@@ -5,6 +5,7 @@ import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.LegacyTokenFormat;
 import dev.keyvault.RejectionReason;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.VerificationResult.Rejected;
@@ -72,9 +73,15 @@ public final class VerificationEngine {
      */
     private final Set<String> knownRevoked = ConcurrentHashMap.newKeySet();
     private static final int MAX_KNOWN_REVOKED = 100_000;
+    /** Legacy lookup value to key id, learned from the store; cleared if it outgrows {@link #MAX_LEGACY_IDS}. */
+    private final ConcurrentHashMap<String, String> legacyIds = new ConcurrentHashMap<>();
+    private static final int MAX_LEGACY_IDS = 100_000;
+    private final LegacyTokenFormat legacy;
 
     public VerificationEngine(KeyStore store, TokenFormat format, HashingPolicy hashing, Clock clock,
-            KeyEventListener listener, long cacheMaximumSize, long cacheMaximumBytes, Duration statusRefresh) {
+            KeyEventListener listener, long cacheMaximumSize, long cacheMaximumBytes, Duration statusRefresh,
+            LegacyTokenFormat legacy) {
+        this.legacy = legacy;
         this.store = store;
         this.format = format;
         this.hashing = hashing;
@@ -90,20 +97,66 @@ public final class VerificationEngine {
     public VerificationResult verify(String token) {
         ParsedToken parsed = format.parse(token);
         if (parsed == null) {
-            return MALFORMED;
+            return legacy == null ? MALFORMED : verifyLegacy(token);
         }
         try {
-            return verify(parsed);
+            return verify(parsed.keyId(), parsed);
         } finally {
             parsed.wipe();
         }
     }
 
-    private VerificationResult verify(ParsedToken token) {
-        String id = token.keyId();
+    /**
+     * A token of the system keyvault replaced: its lookup value leads to the imported key's id (looked
+     * up once, then remembered), and from there it is verified like any key, by id — hot from the
+     * cache, or cold against the imported hash.
+     */
+    private VerificationResult verifyLegacy(String token) {
+        Optional<LegacyTokenFormat.LegacyToken> parsed;
+        try {
+            parsed = legacy.parse(token);
+        } catch (RuntimeException e) {
+            LOG.debug("the legacy token format threw {}", e.getClass().getName());
+            return MALFORMED;
+        }
+        if (parsed == null || parsed.isEmpty()) {
+            return MALFORMED;
+        }
+        LegacyTokenFormat.LegacyToken t = parsed.get();
+        try {
+            String id = legacyIds.get(t.lookup());
+            if (id == null) {
+                Optional<StoredKey> found = store.findByLegacyLookup(t.lookup());
+                if (found.isEmpty()) {
+                    return UNKNOWN;
+                }
+                id = found.get().id();
+                if (legacyIds.size() >= MAX_LEGACY_IDS) {
+                    legacyIds.clear();
+                }
+                legacyIds.put(t.lookup(), id); // a lookup value belongs to one key for good
+            }
+            byte[] secret = t.secret();
+            return verify(id, new PresentedSecret() {
+                @Override
+                public byte[] digest() {
+                    return Sha256.digest(secret);
+                }
+
+                @Override
+                public byte[] secret() {
+                    return secret.clone();
+                }
+            });
+        } finally {
+            t.wipe();
+        }
+    }
+
+    private VerificationResult verify(String id, PresentedSecret token) {
         CacheEntry hit = cache == null ? null : cache.get(id);
         if (hit != null) {
-            if (!ConstantTime.equals(token.secretDigest(), hit.digest)) {
+            if (!ConstantTime.equals(token.digest(), hit.digest)) {
                 return INVALID;
             }
             long now = clock.millis();
@@ -117,8 +170,8 @@ public final class VerificationEngine {
         }
     }
 
-    private VerificationResult cold(String id, ParsedToken token, InFlightReads.Read read) {
-        byte[] digest = token.secretDigest();
+    private VerificationResult cold(String id, PresentedSecret token, InFlightReads.Read read) {
+        byte[] digest = token.digest();
         if (hashing.scheduler().isFull(id, ByteBuffer.wrap(digest))) {
             // A flood of distinct secrets for this key id is queued already: shed this one before any I/O.
             throw hashing.scheduler().full();
@@ -159,7 +212,7 @@ public final class VerificationEngine {
     }
 
     /** A cheap check (HMAC), and the rehash it may call for, right here. */
-    private boolean check(StoredKey stored, KeyHasher hasher, ParsedToken token) {
+    private boolean check(StoredKey stored, KeyHasher hasher, PresentedSecret token) {
         byte[] secret = token.secret();
         try {
             if (!hasher.verify(stored.hash(), secret)) {
@@ -175,7 +228,7 @@ public final class VerificationEngine {
     }
 
     /** A slow check, scheduled: see the class comment. */
-    private boolean slowCheck(String id, StoredKey stored, KeyHasher hasher, ParsedToken token, byte[] digest) {
+    private boolean slowCheck(String id, StoredKey stored, KeyHasher hasher, PresentedSecret token, byte[] digest) {
         if (rejected.contains(id, digest)) {
             return false;
         }

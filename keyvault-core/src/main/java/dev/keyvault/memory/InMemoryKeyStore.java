@@ -39,6 +39,9 @@ public final class InMemoryKeyStore implements KeyStore {
     private final Object lock = new Object();
     private final ConcurrentHashMap<String, StoredKey> keys = new ConcurrentHashMap<>();
     private final Map<String, String> activeNames = new HashMap<>();
+    /** Legacy lookup and import reference to key id, for imported keys; written under {@link #lock}. */
+    private final ConcurrentHashMap<String, String> legacyLookups = new ConcurrentHashMap<>();
+    private final Map<String, String> importRefs = new HashMap<>();
     private final Map<String, List<KeyEvent>> history = new HashMap<>();
     private final TreeMap<Long, KeyChange> feed = new TreeMap<>();
     private final Map<RollupId, UsageRollup> usage = new HashMap<>();
@@ -98,6 +101,13 @@ public final class InMemoryKeyStore implements KeyStore {
     @Override
     public Optional<StoredKey> find(String keyId) {
         return Optional.ofNullable(keys.get(Syntax.keyId(keyId)));
+    }
+
+    @Override
+    public Optional<StoredKey> findByLegacyLookup(String lookup) {
+        requireNonNull(lookup, "lookup");
+        String id = legacyLookups.get(lookup);
+        return id == null ? Optional.empty() : Optional.ofNullable(keys.get(id));
     }
 
     @Override
@@ -306,13 +316,21 @@ public final class InMemoryKeyStore implements KeyStore {
         if (keys.containsKey(key.id())) {
             throw new DuplicateKeyException(Conflict.KEY_ID, "a key with id " + key.id() + " exists");
         }
+        if (key.importRef().isPresent() && importRefs.containsKey(key.importRef().get())) {
+            throw new DuplicateKeyException(Conflict.IMPORT_REF, "a key was already imported with this reference");
+        }
         if (activeNames.containsKey(nameKey(key.key()))) {
             throw new DuplicateKeyException(Conflict.ACTIVE_NAME, "owner already has an active key with this name");
+        }
+        if (key.legacyLookup().isPresent() && legacyLookups.containsKey(key.legacyLookup().get())) {
+            throw new DuplicateKeyException(Conflict.LEGACY_LOOKUP, "an imported key already has this legacy lookup value");
         }
     }
 
     /** Stores the key and keeps the active-name index in step. Call under the lock. */
     private void put(StoredKey key) {
+        key.legacyLookup().ifPresent(l -> legacyLookups.put(l, key.id()));
+        key.importRef().ifPresent(r -> importRefs.put(r, key.id()));
         StoredKey previous = keys.put(key.id(), key);
         if (previous != null && previous.key().isActive()) {
             activeNames.remove(nameKey(previous.key()));

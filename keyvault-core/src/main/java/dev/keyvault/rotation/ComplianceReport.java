@@ -45,7 +45,9 @@ public record ComplianceReport(Instant asOf, Duration maxAge, KeyQuery filter, i
         /** Grants everything: replace it by keys with narrower scopes. */
         FULL_ACCESS,
         /** Marked compromised but still active: revoke it now. */
-        COMPROMISED
+        COMPROMISED,
+        /** Imported from the system keyvault replaced and not rotated into keyvault's format yet: rotate it. */
+        IMPORTED
     }
 
     public ComplianceReport {

@@ -53,6 +53,15 @@ public interface KeyStore {
     /** The key with this id, if any. */
     Optional<StoredKey> find(String keyId);
 
+    /**
+     * The imported key whose {@link StoredKey#legacyLookup()} is {@code lookup}, if any: how tokens of
+     * the system keyvault replaced find their key. Any string is a valid argument (it comes from a
+     * request); one that matches nothing gives empty.
+     */
+    default Optional<StoredKey> findByLegacyLookup(String lookup) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not hold imported keys");
+    }
+
     /** Keys matching {@code query}, ordered by id, at most {@code query.limit()}. */
     List<StoredKey> list(KeyQuery query);
 

@@ -55,6 +55,12 @@ public class DelegatingKeyStore implements KeyStore {
     }
 
     @Override
+    public Optional<StoredKey> findByLegacyLookup(String lookup) {
+        before("findByLegacyLookup");
+        return afterFind(delegate.findByLegacyLookup(lookup));
+    }
+
+    @Override
     public List<StoredKey> list(KeyQuery query) {
         before("list");
         return delegate.list(query);

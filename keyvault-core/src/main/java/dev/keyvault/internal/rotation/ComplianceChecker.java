@@ -54,6 +54,13 @@ public final class ComplianceChecker {
                 advice.add("grants full access " + key.scopes()
                         + ": replace it by narrower keys, each with only the scopes its consumer needs, then revoke it");
             }
+            if (key.isImported()) {
+                issues.add(Issue.IMPORTED);
+                advice.add(inProgress.isPresent()
+                        ? "imported from the previous system; its rotation to " + inProgress.get() + " is in progress: complete it"
+                        : "imported from the previous system: rotate it into keyvault's format, move its consumers off the old token,"
+                                + " then revoke it");
+            }
             if (key.compromised()) {
                 issues.add(Issue.COMPROMISED);
                 advice.add("marked compromised but still active: revoke it now (rotation().emergencyRotate)");
