@@ -117,8 +117,8 @@ import org.slf4j.LoggerFactory;
  * query string, which ends up in access logs.
  *
  * <h2>Rate-limit headers</h2>
- * Every response to a request whose key has a tier — let through, refused 403 for its scopes, or
- * refused 429 for its tier — carries the two fields of draft-ietf-httpapi-ratelimit-headers (-09
+ * Every response to a request whose verified key has a tier — let through, refused 403 for its
+ * scopes, or refused 429 for its tier — carries the two fields of draft-ietf-httpapi-ratelimit-headers (-09
  * and later), structured-field lists naming the tier as the policy:
  * <pre>
  * RateLimit-Policy: "standard";q=100;w=10

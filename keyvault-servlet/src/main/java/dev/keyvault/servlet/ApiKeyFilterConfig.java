@@ -118,7 +118,7 @@ public final class ApiKeyFilterConfig {
         return Optional.ofNullable(tierOrNull(tierName));
     }
 
-    /** {@link #tierFor} without the Optional, for the filter's per-request path. */
+    /** {@link #tierFor} without the Optional, for the rate limiter's per-request path. */
     Tier tierOrNull(String tierName) {
         Tier t = tiers.get(tierName);
         return t != null ? t : fallbackTier.orElse(null);
@@ -379,8 +379,9 @@ public final class ApiKeyFilterConfig {
 
         /**
          * The reverse proxies (addresses or CIDR blocks, such as {@code 10.0.0.0/8} or {@code ::1})
-         * whose {@code X-Forwarded-For} is believed when usage records the client address and when
-         * failed verifications are counted per client ({@link #failureLimit}).
+         * whose {@code X-Forwarded-For} is believed for the client address: the one usage records,
+         * failed verifications are counted by ({@link #failureLimit}) and key verification is given
+         * ({@code VerificationRequest.withClientAddress}). See {@link ClientAddresses}.
          * Default: none — the connection's remote address is the client.
          */
         public Builder trustedProxies(String... proxies) {

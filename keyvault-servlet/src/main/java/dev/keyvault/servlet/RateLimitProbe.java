@@ -28,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>{@code Tier.of("standard", 600, Duration.ofMinutes(1), 100)}, after a request that left 42:
  * {@code RateLimit-Policy: "standard";q=100;w=10} and {@code RateLimit: "standard";r=42;t=1}.
- * Numbers are capped at 999,999,999,999,999, the largest structured-field integer.
+ * Numbers are capped at 999,999,999,999,999, the largest structured-field integer. Immutable.
  *
  * @param tier         the tier whose bucket the request was taken from
  * @param allowed      whether the request may proceed
