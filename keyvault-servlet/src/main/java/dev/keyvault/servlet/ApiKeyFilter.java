@@ -4,28 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyManager;
+import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.servlet.internal.ApiKeyRequest;
-import dev.keyvault.servlet.internal.Buckets;
-import dev.keyvault.servlet.internal.ClientAddresses;
-import dev.keyvault.servlet.internal.Credential;
-import dev.keyvault.servlet.internal.CredentialResolver;
-import dev.keyvault.servlet.internal.FailureLimiter;
-import dev.keyvault.servlet.internal.InitParams;
-import dev.keyvault.servlet.internal.IpRange;
-import dev.keyvault.servlet.internal.Probe;
+import dev.keyvault.servlet.internal.FilterSetup;
 import dev.keyvault.servlet.internal.RequestPaths;
-import dev.keyvault.servlet.internal.Responses;
 import dev.keyvault.servlet.internal.Route;
 import dev.keyvault.servlet.internal.RuleSet;
-import dev.keyvault.servlet.internal.UsageRecorder;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -33,9 +22,7 @@ import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A servlet filter that lets a request through only with a valid API key of a {@link KeyManager},
  * with the scopes its route needs and within its rate-limit tier; it records each request as
- * usage of the key. The filter is thin: it resolves the credential, asks the {@code KeyManager},
- * and writes the answer; the rules are in {@link ApiKeyFilterConfig}.
+ * usage of the key. The filter is thin: it composes the public pieces every entry point shares —
+ * {@link RequestFirewall}, {@link CredentialResolver}, {@link ClientAddresses},
+ * {@link FailureLimiter}, the {@code KeyManager}, {@link RateLimiter}, {@link UsageRecorder} and
+ * {@link ProblemResponses} — and matches routes; the rules are in {@link ApiKeyFilterConfig}.
  *
  * <h2>Installing it</h2>
  * <b>Programmatically</b>, with {@code new ApiKeyFilter(keyManager, config)} — register the
@@ -95,7 +84,8 @@ import org.slf4j.LoggerFactory;
  * (addresses or CIDR blocks); {@code failure-limit} ({@code FAILURES/PERIOD burst BURST}, or
  * {@code none}); {@code max-credential-length}; {@code record-usage};
  * {@code unavailable-retry-after} (seconds); {@code max-buckets}; {@code allow-path-parameters}
- * (names); {@code allow-encoded-slash}. Each means what the {@link ApiKeyFilterConfig.Builder}
+ * (names); {@code allow-encoded-slash}; {@code client-label-header} (a header name, or
+ * {@code none}). Each means what the {@link ApiKeyFilterConfig.Builder}
  * setter of that name means and has its default. An unknown or malformed init-param fails
  * {@code init}: a typo must not leave routes open — and so do tiers that would leave keys of
  * another tier unlimited without {@code fallback-tier} or {@code unknown-tiers-unlimited}.
@@ -118,14 +108,36 @@ import org.slf4j.LoggerFactory;
  *       429 with {@code Retry-After} and one fixed body, for every request with a key from it —
  *       a valid one too — without verifying it, until its allowance refills (by default 20
  *       failures, then 20 a minute: see {@link ApiKeyFilterConfig.Builder#failureLimit});</li>
- *   <li>over the key's tier → 429 with {@code Retry-After} and {@code RateLimit-Limit},
- *       {@code RateLimit-Remaining}, {@code RateLimit-Reset} (requests let through carry the
- *       {@code RateLimit-*} headers too);</li>
+ *   <li>over the key's tier → 429 with {@code Retry-After} and the {@code RateLimit-Policy} and
+ *       {@code RateLimit} fields (see below);</li>
  *   <li>the key store or a shared bucket store failing → 503 with {@code Retry-After}: never 401
  *       (the key may be fine) and never a pass-through.</li>
  * </ul>
  * Keys are read from {@code Authorization: Bearer} and {@code X-API-Key} only — never from the
  * query string, which ends up in access logs.
+ *
+ * <h2>Rate-limit headers</h2>
+ * Every response to a request whose verified key has a tier — let through, refused 403 for its
+ * scopes, or refused 429 for its tier — carries the two fields of draft-ietf-httpapi-ratelimit-headers (-09
+ * and later), structured-field lists naming the tier as the policy:
+ * <pre>
+ * RateLimit-Policy: "standard";q=100;w=10
+ * RateLimit: "standard";r=42;t=1
+ * </pre>
+ * A tier is a token bucket ({@link Tier}: at most {@code burst} requests, refilled with
+ * {@code requests} per {@code period}), so:
+ * <ul>
+ *   <li>{@code q} is the burst: the most requests the key may make at once;</li>
+ *   <li>{@code w} is the seconds an empty bucket takes to fill, {@code burst × period ÷ requests}
+ *       rounded up (at least 1): {@code q/w} is the sustained rate, never more than it;</li>
+ *   <li>{@code r} is what the key may make right now, after this request;</li>
+ *   <li>{@code t} is the seconds until the bucket holds one more request than {@code r}, rounded
+ *       up (at least 1; one refill interval, {@code period ÷ requests}, after a request that found
+ *       the bucket full).</li>
+ * </ul>
+ * A 429 has {@code r=0} and {@code Retry-After} equal to {@code t}: after that many seconds one
+ * request is available. ({@code Tier.of("standard", 600, Duration.ofMinutes(1), 100)} gives the
+ * example above.) With PostgreSQL buckets the fields hold across nodes. See {@link RateLimitProbe}.
  *
  * <h2>Behind it</h2>
  * The application sees the verified {@link ApiKey} as the request attribute
@@ -135,14 +147,17 @@ import org.slf4j.LoggerFactory;
  * <p>After the chain the request is recorded with {@link KeyManager#recordUsage}: method, the
  * matched rule's pattern as the endpoint (the servlet mapping for unmatched requests — never the
  * raw path), the client address (the remote address; {@code X-Forwarded-For} only from trusted
- * proxies), the user agent and the final status. A revoked or expired key's request is recorded
+ * proxies), the user agent, the client label (the value of the
+ * {@link ApiKeyFilterConfig.Builder#clientLabelHeader client-label header}, if configured and
+ * valid) and the final status. A revoked or expired key's request is recorded
  * against that key before the 401 — that is how a forgotten consumer is found. Recording failures
  * never change the response. Nothing is logged with key material or the {@code Authorization}
  * header.
  *
  * <p>Order of checks: the {@link RequestFirewall} (every request), route (a {@code permitAll}
- * route skips everything after it), credential, the client's failure limit, key, the key's tier
- * (so a key over its limit gets 429 even on routes it may not use), scopes.
+ * route skips everything after it), credential, the client's failure limit, key (verified with the
+ * client address, {@code VerificationRequest.withClientAddress}, for key policies that need it),
+ * the key's tier (so a key over its limit gets 429 even on routes it may not use), scopes.
  *
  * <h2>Dispatches</h2>
  * A key is verified, rate-limited and recorded once, when the request comes in (REQUEST). A
@@ -196,50 +211,12 @@ public class ApiKeyFilter implements Filter {
      */
     @Override
     public final void init(FilterConfig filterConfig) throws ServletException {
-        Map<String, String> params = params(filterConfig);
         if (programmatic) {
-            if (!params.isEmpty()) {
-                throw new ServletException("this ApiKeyFilter was built with a KeyManager and a config; it takes no init-params");
-            }
+            FilterSetup.requireNoInitParams(filterConfig);
             return;
         }
-        ServletContext context = filterConfig.getServletContext();
-        String keysAttribute = params.getOrDefault(InitParams.KEY_MANAGER_ATTRIBUTE, KEY_MANAGER_ATTRIBUTE);
-        if (!(context.getAttribute(keysAttribute) instanceof KeyManager keys)) {
-            throw new ServletException("no KeyManager in the ServletContext attribute '" + keysAttribute
-                    + "'; set it from a ServletContextListener before filters start");
-        }
-        String configAttribute = params.getOrDefault(InitParams.CONFIG_ATTRIBUTE, CONFIG_ATTRIBUTE);
-        Object fromContext = context.getAttribute(configAttribute);
-        boolean hasParams = params.keySet().stream().anyMatch(InitParams.CONFIG_NAMES::contains);
-        ApiKeyFilterConfig config;
-        if (fromContext != null) {
-            if (!(fromContext instanceof ApiKeyFilterConfig c)) {
-                throw new ServletException("the ServletContext attribute '" + configAttribute + "' is not an ApiKeyFilterConfig");
-            }
-            if (hasParams) {
-                throw new ServletException("configure the ApiKeyFilter either with init-params or with the ServletContext attribute '"
-                        + configAttribute + "', not both");
-            }
-            config = c;
-        } else {
-            try {
-                config = InitParams.parse(params);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new ServletException("ApiKeyFilter " + filterConfig.getFilterName() + ": " + e.getMessage(), e);
-            }
-        }
-        this.engine = new Engine(keys, config);
-    }
-
-    private static Map<String, String> params(FilterConfig filterConfig) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (filterConfig != null) {
-            for (String name : Collections.list(filterConfig.getInitParameterNames())) {
-                params.put(name, filterConfig.getInitParameter(name));
-            }
-        }
-        return params;
+        FilterSetup setup = FilterSetup.read(filterConfig, KEY_MANAGER_ATTRIBUTE, CONFIG_ATTRIBUTE);
+        this.engine = new Engine(setup.keys(), setup.config());
     }
 
     @Override
@@ -258,7 +235,7 @@ public class ApiKeyFilter implements Filter {
             return;
         }
         Route route;
-        ApiKey key;
+        Admission admitted;
         try {
             Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
             if (rejected.isPresent()) {
@@ -268,10 +245,10 @@ public class ApiKeyFilter implements Filter {
             }
             route = e.rules.match(request.getMethod(), RequestPaths.inApplication(request));
             if (route.permitAll()) {
-                key = null;
+                admitted = null;
             } else {
-                key = authorize(e, request, response, route);
-                if (key == null) {
+                admitted = authorize(e, request, response, route);
+                if (admitted == null) {
                     return; // answered
                 }
             }
@@ -281,20 +258,22 @@ public class ApiKeyFilter implements Filter {
             e.responses.internalError(response);
             return;
         }
-        if (key == null) {
+        if (admitted == null) {
             chain.doFilter(request, response);
             return;
         }
+        ApiKey key = admitted.key();
         request.setAttribute(API_KEY_ATTRIBUTE, key);
         boolean completed = false;
         try {
             chain.doFilter(new ApiKeyRequest(request, key), response);
             completed = true;
         } finally {
-            if (!(completed && recordWhenAsyncCompletes(e, request, response, key, route))) {
+            if (completed) {
+                e.usage.recordWhenDone(request, response, admitted.client(), key.id(), route.label());
+            } else {
                 // An exception thrown by the application becomes a 500 unless the response was already sent.
-                int status = completed || response.isCommitted() ? response.getStatus() : 500;
-                e.usage.record(request, key.id(), route, status);
+                e.usage.record(request, admitted.client(), key.id(), route.label(), response.isCommitted() ? response.getStatus() : 500);
             }
         }
     }
@@ -341,12 +320,12 @@ public class ApiKeyFilter implements Filter {
         if (key == null) {
             e.responses.missingCredential(target);
         } else {
-            e.responses.insufficientScope(target, route);
+            e.responses.insufficientScope(target, route.scopeChallenge());
         }
         if (type == DispatcherType.INCLUDE) {
             // Sent and closed, so what the including resource writes after the include cannot follow the refusal.
             target.flushBuffer();
-            Responses.close(target);
+            close(target);
         }
     }
 
@@ -359,25 +338,21 @@ public class ApiKeyFilter implements Filter {
         return r instanceof HttpServletResponse http ? http : response;
     }
 
-    /** If the request went async, records it when it completes (with its real status) and returns true. */
-    private static boolean recordWhenAsyncCompletes(Engine e, HttpServletRequest request, HttpServletResponse response,
-            ApiKey key, Route route) {
-        if (!request.isAsyncStarted()) {
-            return false;
-        }
+    /** Closes the response's body, through whichever of the stream and the writer is in use. */
+    private static void close(HttpServletResponse response) throws IOException {
         try {
-            request.getAsyncContext().addListener(new RecordOnComplete(e.usage, request, response, key.id(), route));
-            return true;
-        } catch (IllegalStateException completedMeanwhile) {
-            return false;
+            response.getOutputStream().close();
+        } catch (IllegalStateException writerInUse) {
+            response.getWriter().close();
         }
     }
 
     /**
-     * Resolve credential → KeyManager → rate limit → scopes. Returns the key if the request may
-     * proceed; otherwise has written the answer and returns {@code null}.
+     * Resolve credential → failure limit → KeyManager → rate limit → scopes. Returns the key and
+     * client address if the request may proceed; otherwise has written the answer and returns
+     * {@code null}.
      */
-    private static ApiKey authorize(Engine e, HttpServletRequest request, HttpServletResponse response, Route route)
+    private static Admission authorize(Engine e, HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException {
         Credential credential = e.credentials.resolve(request);
         if (credential instanceof Credential.None) {
@@ -389,9 +364,8 @@ public class ApiKeyFilter implements Filter {
             return null;
         }
         Credential.Token token = (Credential.Token) credential;
-        String client = null;
+        String client = e.addresses.clientIp(request);
         if (e.failures != null && !e.failures.isIdle()) {
-            client = e.addresses.clientIp(request);
             long wait = e.failures.secondsToWait(client);
             if (wait > 0) {
                 // Before verify, so a flood of wrong keys from one address costs a map lookup, not a hash each.
@@ -400,14 +374,14 @@ public class ApiKeyFilter implements Filter {
                 return null;
             }
         }
-        if (!token.syntacticallyValid()) {
-            failed(e, request, client);
+        if (!token.wellFormed()) {
+            failed(e, client);
             e.responses.invalidToken(response);
             return null;
         }
         VerificationResult result;
         try {
-            result = e.keys.verify(token.value());
+            result = e.keys.verify(verification(token, client));
         } catch (RuntimeException storeFailure) {
             // KeyStoreException, CapacityExceededException, a closed manager: the key may be fine, so never 401.
             LOG.debug("key verification unavailable: {}", storeFailure.getClass().getName());
@@ -418,46 +392,51 @@ public class ApiKeyFilter implements Filter {
             LOG.debug("API key rejected: {}", rejected.reason());
             switch (rejected.reason()) {
                 // REVOKED and EXPIRED proved the secret (a forgotten consumer, not a guesser): not counted.
-                case MALFORMED, UNKNOWN, INVALID -> failed(e, request, client);
+                case MALFORMED, UNKNOWN, INVALID -> failed(e, client);
                 default -> { }
             }
             // Present only for REVOKED and EXPIRED, i.e. the caller proved it holds that key's secret.
-            rejected.keyId().ifPresent(id -> e.usage.record(request, id, route, 401));
+            rejected.keyId().ifPresent(id -> e.usage.record(request, client, id, route.label(), 401));
             e.responses.invalidToken(response);
             return null;
         }
         ApiKey key = ((VerificationResult.Verified) result).key();
-        Tier tier = e.buckets == null ? null : e.config.tierOrNull(key.tier());
-        if (tier != null) {
-            Probe probe;
-            try {
-                probe = e.buckets.tryConsume(key.id(), tier);
-            } catch (RuntimeException storeFailure) {
-                LOG.debug("rate-limit store unavailable: {}", storeFailure.getClass().getName());
-                e.responses.unavailable(response);
-                return null;
-            }
+        RateLimitProbe probe;
+        try {
+            probe = e.rateLimiter.tryConsumeOrNull(key);
+        } catch (RuntimeException storeFailure) {
+            LOG.debug("rate-limit store unavailable: {}", storeFailure.getClass().getName());
+            e.responses.unavailable(response);
+            return null;
+        }
+        if (probe != null) {
             if (!probe.allowed()) {
-                LOG.debug("key {} over its tier {}", key.id(), tier.name());
-                e.usage.record(request, key.id(), route, 429);
-                e.responses.tooManyRequests(response, probe);
+                LOG.debug("key {} over its tier {}", key.id(), probe.tier().name());
+                e.usage.record(request, client, key.id(), route.label(), 429);
+                e.responses.rateLimited(response, probe);
                 return null;
             }
-            Responses.rateLimitHeaders(response, probe);
+            e.rateLimiter.addHeaders(response, probe);
         }
         if (!route.admits(key)) {
             LOG.debug("key {} lacks the scopes of the route", key.id());
-            e.usage.record(request, key.id(), route, 403);
-            e.responses.insufficientScope(response, route);
+            e.usage.record(request, client, key.id(), route.label(), 403);
+            e.responses.insufficientScope(response, route.scopeChallenge());
             return null;
         }
-        return key;
+        return new Admission(key, client);
     }
 
-    /** Counts a failed verification against the request's client address, resolving it unless already done. */
-    private static void failed(Engine e, HttpServletRequest request, String client) {
+    /** The token with the client's address, for key policies that check it; none when it is not known. */
+    private static VerificationRequest verification(Credential.Token token, String client) {
+        VerificationRequest request = VerificationRequest.of(token.value());
+        return client.equals(ClientAddresses.UNKNOWN) ? request : request.withClientAddress(client);
+    }
+
+    /** Counts a failed verification against the client address, if failures are limited. */
+    private static void failed(Engine e, String client) {
         if (e.failures != null) {
-            e.failures.failed(client != null ? client : e.addresses.clientIp(request));
+            e.failures.failed(client);
         }
     }
 
@@ -472,58 +451,34 @@ public class ApiKeyFilter implements Filter {
         return "ApiKeyFilter[" + (e == null ? "not initialized" : e.config) + "]";
     }
 
-    /** Everything compiled from a config, built once. */
+    /** A request let through: its verified key, and the client address it was verified and is recorded with. */
+    private record Admission(ApiKey key, String client) {}
+
+    /** The pieces composed from a config, built once. */
     private static final class Engine {
         final KeyManager keys;
         final ApiKeyFilterConfig config;
         final RequestFirewall firewall;
+        final ProblemResponses responses;
         final RuleSet rules;
         final CredentialResolver credentials;
-        final Responses responses;
-        final Buckets buckets;
         final ClientAddresses addresses;
         final FailureLimiter failures;
+        final RateLimiter rateLimiter;
         final UsageRecorder usage;
 
         Engine(KeyManager keys, ApiKeyFilterConfig config) {
             this.keys = keys;
             this.config = config;
             this.firewall = config.requestFirewall();
-            this.responses = new Responses(config.realm(), config.unavailableRetryAfter().toSeconds());
-            this.rules = new RuleSet(config.rules(), config.unmatched(), responses);
-            this.credentials = new CredentialResolver(config.authorizationHeader().orElse(null),
-                    config.apiKeyHeader().orElse(null), config.maxCredentialLength());
-            java.time.Clock clock = config.clock().orElseGet(keys::clock);
-            this.buckets = config.tiers().isEmpty() ? null : config.rateLimitStore().open(clock);
-            this.addresses = new ClientAddresses(config.trustedProxies().stream().map(IpRange::parse).toList());
-            this.failures = config.failureLimit()
-                    .map(limit -> new FailureLimiter(limit, FailureLimiter.DEFAULT_MAXIMUM_ADDRESSES, clock))
-                    .orElse(null);
-            this.usage = new UsageRecorder(keys, clock, addresses, config.recordUsage());
-        }
-    }
-
-    /** Records an async request once it is really finished, with its real status. */
-    private record RecordOnComplete(UsageRecorder usage, HttpServletRequest request, HttpServletResponse response,
-            String keyId, Route route) implements AsyncListener {
-        @Override
-        public void onComplete(AsyncEvent event) {
-            usage.record(request, keyId, route, response.getStatus());
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // onComplete follows and records the final status
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            // onComplete follows and records the final status
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
+            this.responses = ProblemResponses.from(config);
+            this.rules = new RuleSet(config.rules(), config.unmatched(), responses::insufficientScopeChallenge);
+            this.credentials = CredentialResolver.from(config);
+            this.addresses = ClientAddresses.from(config);
+            Clock clock = config.clock().orElseGet(keys::clock);
+            this.failures = config.failureLimit().map(limit -> FailureLimiter.create(limit, clock)).orElse(null);
+            this.rateLimiter = RateLimiter.from(config, clock);
+            this.usage = UsageRecorder.from(keys, config);
         }
     }
 }

@@ -51,6 +51,7 @@ public final class ApiKeyFilterConfig {
     private final int maxCredentialLength;
     private final boolean recordUsage;
     private final Duration unavailableRetryAfter;
+    private final Optional<String> clientLabelHeader;
     private final RequestFirewall requestFirewall;
 
     private ApiKeyFilterConfig(Builder b) {
@@ -69,6 +70,7 @@ public final class ApiKeyFilterConfig {
         this.maxCredentialLength = b.maxCredentialLength;
         this.recordUsage = b.recordUsage;
         this.unavailableRetryAfter = b.unavailableRetryAfter;
+        this.clientLabelHeader = b.clientLabelHeader;
         this.requestFirewall = b.firewall.build();
     }
 
@@ -116,7 +118,7 @@ public final class ApiKeyFilterConfig {
         return Optional.ofNullable(tierOrNull(tierName));
     }
 
-    /** {@link #tierFor} without the Optional, for the filter's per-request path. */
+    /** {@link #tierFor} without the Optional, for the rate limiter's per-request path. */
     Tier tierOrNull(String tierName) {
         Tier t = tiers.get(tierName);
         return t != null ? t : fallbackTier.orElse(null);
@@ -174,6 +176,14 @@ public final class ApiKeyFilterConfig {
     }
 
     /**
+     * The request header whose value usage records as the consumer label, telling apart clients
+     * that share an address and user agent; empty if none was set.
+     */
+    public Optional<String> clientLabelHeader() {
+        return clientLabelHeader;
+    }
+
+    /**
      * The request firewall every request passes first, permitAll routes included: strict unless
      * {@link Builder#allowPathParameters} or {@link Builder#allowEncodedSlash} relaxed it.
      */
@@ -189,6 +199,7 @@ public final class ApiKeyFilterConfig {
                 + (unknownTiersUnlimited ? ", unknownTiersUnlimited" : "")
                 + ", rateLimitStore=" + rateLimitStore + ", trustedProxies=" + trustedProxies
                 + ", failureLimit=" + failureLimit.map(Object::toString).orElse("none")
+                + clientLabelHeader.map(h -> ", clientLabelHeader=" + h).orElse("")
                 + ", requestFirewall=" + requestFirewall + "]";
     }
 
@@ -220,6 +231,7 @@ public final class ApiKeyFilterConfig {
         private int maxCredentialLength = 1024;
         private boolean recordUsage = true;
         private Duration unavailableRetryAfter = Duration.ofSeconds(5);
+        private Optional<String> clientLabelHeader = Optional.empty();
         private final RequestFirewall.Builder firewall = RequestFirewall.builder();
         private final Set<String> set = new HashSet<>();
 
@@ -367,8 +379,9 @@ public final class ApiKeyFilterConfig {
 
         /**
          * The reverse proxies (addresses or CIDR blocks, such as {@code 10.0.0.0/8} or {@code ::1})
-         * whose {@code X-Forwarded-For} is believed when usage records the client address and when
-         * failed verifications are counted per client ({@link #failureLimit}).
+         * whose {@code X-Forwarded-For} is believed for the client address: the one usage records,
+         * failed verifications are counted by ({@link #failureLimit}) and key verification is given
+         * ({@code VerificationRequest.withClientAddress}). See {@link ClientAddresses}.
          * Default: none — the connection's remote address is the client.
          */
         public Builder trustedProxies(String... proxies) {
@@ -459,6 +472,29 @@ public final class ApiKeyFilterConfig {
         }
 
         /**
+         * A request header whose value usage records as the consumer label
+         * ({@code UsageEvent.consumer}), such as {@code X-Client-Name}: consumers behind one address
+         * with one user agent (two services behind a NAT) are then told apart — in usage and in
+         * rotation status. The value is recorded if it is text by {@code dev.keyvault.Syntax.text}'s
+         * rules of at most {@value dev.keyvault.Syntax#MAX_CLIENT} characters, sent once; otherwise
+         * the request is recorded without a label. It never fails a request and is never echoed.
+         * Clients choose the value, so it labels, it does not authenticate. A header that carries
+         * credentials ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}) is refused,
+         * and so is either credential header at {@link #build()}. Default: none — usage tells
+         * consumers apart by address and user agent only.
+         */
+        public Builder clientLabelHeader(String name) {
+            checkHeader(name);
+            if (name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Proxy-Authorization")
+                    || name.equalsIgnoreCase("Cookie")) {
+                throw new IllegalArgumentException("the client label header must not be one that carries credentials");
+            }
+            once("clientLabelHeader");
+            this.clientLabelHeader = Optional.of(name);
+            return this;
+        }
+
+        /**
          * Lets path parameters of these names through the {@link RequestFirewall} — such as
          * {@code jsessionid}, for an application that keeps session ids in URLs — each
          * {@code [A-Za-z0-9_-]{1,64}}, with values of letters, digits and {@code . _ ~ -}. A dot
@@ -489,7 +525,8 @@ public final class ApiKeyFilterConfig {
         /**
          * Builds the configuration.
          *
-         * @throws IllegalStateException if neither credential header is accepted; if the fallback
+         * @throws IllegalStateException if neither credential header is accepted; if the client
+         *                               label header is a credential header; if the fallback
          *                               tier was set to a tier that was not added; or if tiers are
          *                               added but keys of other tiers would not be limited (no
          *                               fallback tier, no tier named {@code default}, and no
@@ -502,6 +539,10 @@ public final class ApiKeyFilterConfig {
             if (authorizationHeader.isPresent() && apiKeyHeader.isPresent()
                     && authorizationHeader.get().equalsIgnoreCase(apiKeyHeader.get())) {
                 throw new IllegalStateException("the Authorization and API-key headers must differ");
+            }
+            if (clientLabelHeader.isPresent() && (clientLabelHeader.get().equalsIgnoreCase(authorizationHeader.orElse(""))
+                    || clientLabelHeader.get().equalsIgnoreCase(apiKeyHeader.orElse("")))) {
+                throw new IllegalStateException("the client label header must not be a credential header");
             }
             if (set.contains("fallbackTier") && !tiers.containsKey(fallbackTier)) {
                 throw new IllegalStateException("the fallback tier " + fallbackTier + " was not added with tier(...)");

@@ -278,29 +278,65 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         HttpResponse<String> second = get(server, "/articles/1", "X-API-Key", key.token());
         HttpResponse<String> third = get(server, "/articles/1", "X-API-Key", key.token());
 
+        // tiny: a bucket of 2, one request back every 30 s (full from empty in 60 s)
         assertThat(first.statusCode()).isEqualTo(200);
-        assertRateLimit(first, "2", "1", "30");
+        assertRateLimit(first, TINY_POLICY, "\"tiny\";r=1;t=30");
         assertThat(second.statusCode()).isEqualTo(200);
-        assertRateLimit(second, "2", "0", "60");
+        assertRateLimit(second, TINY_POLICY, "\"tiny\";r=0;t=30");
         assertThat(third.statusCode()).isEqualTo(429);
-        assertThat(header(third, "Retry-After")).isEqualTo("30");
-        assertRateLimit(third, "2", "0", "60");
+        assertThat(third.headers().allValues("Retry-After")).containsExactly("30");
+        assertRateLimit(third, TINY_POLICY, "\"tiny\";r=0;t=30");
         assertThat(header(third, "Content-Type")).startsWith(PROBLEM_JSON);
         assertThat(third.headers().firstValue("WWW-Authenticate")).isEmpty();
         assertThat(third.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
                 + "\"detail\":\"The API key's rate limit is exhausted\"}");
 
         clock.advance(Duration.ofSeconds(29));
-        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
+        HttpResponse<String> almost = get(server, "/articles/1", "X-API-Key", key.token());
+        assertThat(almost.statusCode()).isEqualTo(429);
+        assertThat(header(almost, "Retry-After")).isEqualTo("1");
+        assertRateLimit(almost, TINY_POLICY, "\"tiny\";r=0;t=1");
         clock.advance(Duration.ofSeconds(1));
         HttpResponse<String> refilled = get(server, "/articles/1", "X-API-Key", key.token());
         assertThat(refilled.statusCode()).isEqualTo(200);
-        assertRateLimit(refilled, "2", "0", "60");
+        assertRateLimit(refilled, TINY_POLICY, "\"tiny\";r=0;t=30");
 
-        clock.advance(Duration.ofMinutes(1));
+        clock.advance(Duration.ofSeconds(45)); // one request back after 30 s, half of the next one
+        HttpResponse<String> partly = get(server, "/articles/1", "X-API-Key", key.token());
+        assertThat(partly.statusCode()).isEqualTo(200);
+        assertRateLimit(partly, TINY_POLICY, "\"tiny\";r=0;t=15");
+
+        clock.advance(Duration.ofMinutes(2));
         HttpResponse<String> full = get(server, "/articles/1", "X-API-Key", key.token());
         assertThat(full.statusCode()).isEqualTo(200);
-        assertRateLimit(full, "2", "1", "30");
+        assertRateLimit(full, TINY_POLICY, "\"tiny\";r=1;t=30");
+    }
+
+    @Test
+    void whenAKeyHasATierThenEveryResponseToItCarriesTheRateLimitFields() throws Exception {
+        TestServer server = serve();
+        IssuedKey reader = issue("kb:read"); // tier default: 1,000 a second, burst 1,000
+        IssuedKey tiny = issue(keys, KeySpec.builder("acme", "tiny reader").scopes("kb:read").tier("tiny").build());
+
+        HttpResponse<String> ok = get(server, "/articles/1", "X-API-Key", reader.token());
+        HttpResponse<String> forbidden = send(server, "POST", "/articles/1", "X-API-Key", reader.token());
+        HttpResponse<String> notFound = get(server, "/articles/1/404", "X-API-Key", reader.token());
+        HttpResponse<String> async = get(server, "/async/job", "X-API-Key", reader.token());
+        HttpResponse<String> tinyForbidden = send(server, "POST", "/articles/1", "X-API-Key", tiny.token());
+
+        assertThat(List.of(ok, forbidden, notFound, async)).extracting(HttpResponse::statusCode)
+                .containsExactly(200, 403, 404, 202);
+        String policy = "\"default\";q=1000;w=1";
+        assertRateLimit(ok, policy, "\"default\";r=999;t=1");
+        assertRateLimit(forbidden, policy, "\"default\";r=998;t=1");
+        assertRateLimit(notFound, policy, "\"default\";r=997;t=1");
+        assertRateLimit(async, policy, "\"default\";r=996;t=1");
+        assertThat(tinyForbidden.statusCode()).isEqualTo(403);
+        assertRateLimit(tinyForbidden, TINY_POLICY, "\"tiny\";r=1;t=30");
+        // no key, no tier: no fields
+        HttpResponse<String> anonymous = get(server, "/articles/1");
+        assertThat(anonymous.headers().firstValue("RateLimit")).isEmpty();
+        assertThat(anonymous.headers().firstValue("RateLimit-Policy")).isEmpty();
     }
 
     @Test
@@ -353,14 +389,23 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> response = get(server, "/articles/1", "X-API-Key", untiered.token());
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("RateLimit-Limit")).isEmpty();
+            assertThat(response.headers().firstValue("RateLimit")).isEmpty();
+            assertThat(response.headers().firstValue("RateLimit-Policy")).isEmpty();
         }
     }
 
-    static void assertRateLimit(HttpResponse<String> response, String limit, String remaining, String reset) {
-        assertThat(header(response, "RateLimit-Limit")).isEqualTo(limit);
-        assertThat(header(response, "RateLimit-Remaining")).isEqualTo(remaining);
-        assertThat(header(response, "RateLimit-Reset")).isEqualTo(reset);
+    /** The tier {@code tiny} of {@link #config()}: a bucket of 2 requests, full from empty in 60 s. */
+    static final String TINY_POLICY = "\"tiny\";q=2;w=60";
+
+    /**
+     * The draft-ietf-httpapi-ratelimit-headers fields, once each, and none of the draft's older
+     * {@code RateLimit-Limit}, {@code -Remaining} and {@code -Reset}.
+     */
+    static void assertRateLimit(HttpResponse<String> response, String policy, String limit) {
+        assertThat(response.headers().allValues("RateLimit-Policy")).containsExactly(policy);
+        assertThat(response.headers().allValues("RateLimit")).containsExactly(limit);
+        assertThat(response.headers().map().keySet()).noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT)
+                .matches("ratelimit-(limit|remaining|reset)"));
     }
 
     @Test
@@ -377,10 +422,11 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         assertThat(get(nodeA, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
         HttpResponse<String> onB = get(nodeB, "/articles/1", "X-API-Key", key.token());
         assertThat(onB.statusCode()).isEqualTo(200);
-        assertRateLimit(onB, "2", "0", "60");
+        assertRateLimit(onB, TINY_POLICY, "\"tiny\";r=0;t=30");
         HttpResponse<String> refused = get(nodeA, "/articles/1", "X-API-Key", key.token());
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(header(refused, "Retry-After")).isEqualTo("30");
+        assertRateLimit(refused, TINY_POLICY, "\"tiny\";r=0;t=30");
         assertThat(get(nodeB, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(429);
 
         clock.advance(Duration.ofSeconds(30));
@@ -542,6 +588,80 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
 
         assertThat(usage(keys, viaProxy.id())).singleElement().extracting(UsageRollup::clientIp).isEqualTo("203.0.113.7");
         assertThat(usage(keys, direct.id())).singleElement().extracting(UsageRollup::clientIp).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void whenAClientLabelHeaderIsConfiguredThenClientsSharingAnAddressAndAgentAreRecordedApart() throws Exception {
+        TestServer server = serve(config().clientLabelHeader("X-Client-Name").build());
+        IssuedKey key = issue("kb:read");
+
+        // two services behind one NAT, with one HTTP library: the same address and user agent
+        get(server, "/articles/1", "X-API-Key", key.token(), "User-Agent", "okhttp/4.12", "X-Client-Name", "billing-sync");
+        get(server, "/articles/2", "X-API-Key", key.token(), "User-Agent", "okhttp/4.12", "X-Client-Name", "reports");
+        get(server, "/articles/3", "X-API-Key", key.token(), "User-Agent", "okhttp/4.12", "X-Client-Name", "reports");
+        get(server, "/articles/4", "X-API-Key", key.token(), "User-Agent", "okhttp/4.12");
+
+        assertThat(usage(keys, key.id()))
+                .extracting(r -> r.clientIp() + " " + r.userAgent() + " [" + r.consumer() + "] x" + r.count() + " → " + r.client())
+                .containsExactlyInAnyOrder(
+                        "127.0.0.1 okhttp/4.12 [billing-sync] x1 → billing-sync",
+                        "127.0.0.1 okhttp/4.12 [reports] x2 → reports",
+                        "127.0.0.1 okhttp/4.12 [] x1 → 127.0.0.1 (okhttp/4.12)");
+    }
+
+    @Test
+    void whenAClientLabelIsSetThenRotationStatusTellsTheClientsApart() throws Exception {
+        TestServer server = serve(config().clientLabelHeader("X-Client-Name").build());
+        IssuedKey old = issue("kb:read");
+        IssuedKey successor = keys.rotate(old.id());
+        ISSUED_TOKENS.add(successor.token());
+
+        get(server, "/articles/1", "X-API-Key", old.token(), "User-Agent", "okhttp/4.12", "X-Client-Name", "billing-sync");
+        get(server, "/articles/1", "X-API-Key", old.token(), "User-Agent", "okhttp/4.12", "X-Client-Name", "reports");
+        get(server, "/articles/1", "X-API-Key", successor.token(), "User-Agent", "okhttp/4.12", "X-Client-Name", "billing-sync");
+
+        assertThat(keys.rotation().status(old.id()).clients())
+                .extracting(c -> c.client() + " migrated=" + c.migrated())
+                .containsExactly("reports migrated=false", "billing-sync migrated=true");
+    }
+
+    @Test
+    void whenTheClientLabelIsNotValidTextThenItIsRecordedAsAbsentAndTheRequestSucceeds() throws Exception {
+        TestServer server = serve(config().clientLabelHeader("X-Client-Name").build());
+        IssuedKey key = issue("kb:read");
+        String tooLong = "c".repeat(dev.keyvault.Syntax.MAX_CLIENT + 1);
+
+        List<RawHttp.Response> responses = List.of(
+                RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token(), "User-Agent: t/1",
+                        "X-Client-Name: " + tooLong),
+                RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token(), "User-Agent: t/1",
+                        "X-Client-Name: billing\tsync"), // a control character
+                RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token(), "User-Agent: t/1",
+                        "X-Client-Name: \u0085billing"), // a C1 control, as ISO-8859-1 decodes it
+                RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token(), "User-Agent: t/1",
+                        "X-Client-Name: billing", "X-Client-Name: reports"), // which one?
+                RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token(), "User-Agent: t/1",
+                        "X-Client-Name:    ")); // blank
+        RawHttp.Response at = RawHttp.get(server.port(), "/articles/1", "X-API-Key: " + key.token(), "User-Agent: t/1",
+                "X-Client-Name: ops@example.com");
+
+        for (RawHttp.Response r : responses) {
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            assertThat(r.raw()).doesNotContain("billing").doesNotContain(tooLong).doesNotContain("reports");
+        }
+        assertThat(at.status()).isEqualTo(200);
+        assertThat(usage(keys, key.id())).extracting(r -> "[" + r.consumer() + "] x" + r.count())
+                .containsExactlyInAnyOrder("[] x5", "[ops@example.com] x1");
+    }
+
+    @Test
+    void whenNoClientLabelHeaderIsConfiguredThenTheHeaderIsIgnored() throws Exception {
+        TestServer server = serve();
+        IssuedKey key = issue("kb:read");
+
+        get(server, "/articles/1", "X-API-Key", key.token(), "X-Client-Name", "billing-sync");
+
+        assertThat(usage(keys, key.id())).singleElement().extracting(UsageRollup::consumer).isEqualTo("");
     }
 
     @Test
@@ -715,17 +835,21 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
                         """,
                 "tiers", "tiny 2/m burst 2",
                 "fallback-tier", "tiny",
-                "api-key-header", "X-Kb-Key"),
+                "api-key-header", "X-Kb-Key",
+                "client-label-header", "X-Client-Name"),
                 Map.of(ApiKeyFilter.KEY_MANAGER_ATTRIBUTE, keys)));
         closeAfter.add(server);
         IssuedKey reader = issue(keys, KeySpec.builder("acme", "decl").scopes("kb:read").tier("tiny").build());
 
         assertThat(get(server, "/health").statusCode()).isEqualTo(200);
         assertChallenge(get(server, "/articles/1"), 401, BARE);
-        assertThat(get(server, "/articles/1", "X-Kb-Key", reader.token()).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "X-Kb-Key", reader.token(), "X-Client-Name", "docs-site").statusCode())
+                .isEqualTo(200);
         assertChallenge(send(server, "POST", "/articles/1", "Authorization", bearer(reader)), 403,
                 "Bearer realm=\"kb\", error=\"insufficient_scope\", scope=\"kb:write\"");
         assertThat(get(server, "/articles/1", "X-Kb-Key", reader.token()).statusCode()).isEqualTo(429);
+        assertThat(usage(keys, reader.id())).extracting(r -> r.status() + " [" + r.consumer() + "]")
+                .containsExactlyInAnyOrder("200 [docs-site]", "403 []", "429 []");
     }
 
     @Test

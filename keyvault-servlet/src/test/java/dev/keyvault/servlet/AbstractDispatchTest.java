@@ -58,7 +58,8 @@ abstract class AbstractDispatchTest extends AbstractFilterTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(body(admin, false));
         // one token of the tier taken, once
-        assertThat(response.headers().allValues("RateLimit-Remaining")).containsExactly("1");
+        assertThat(response.headers().allValues("RateLimit")).containsExactly("\"default\";r=1;t=30");
+        assertThat(response.headers().allValues("RateLimit-Policy")).containsExactly("\"default\";q=2;w=60");
         assertThat(server.app().servletRuns()).containsExactly(
                 "REQUEST /articles/1/forward/admin/users", "FORWARD /admin/users");
         assertThat(awaitUsage(admin)).extracting(r -> r.endpoint() + " " + r.status() + " x" + r.count())
@@ -155,7 +156,7 @@ abstract class AbstractDispatchTest extends AbstractFilterTest {
 
         assertThat(toAdmin.statusCode()).isEqualTo(200);
         assertThat(toAdmin.body()).isEqualTo(body(admin, false));
-        assertThat(toAdmin.headers().allValues("RateLimit-Remaining")).containsExactly("1");
+        assertThat(toAdmin.headers().allValues("RateLimit")).containsExactly("\"default\";r=1;t=30");
         assertThat(back.statusCode()).isEqualTo(200);
         assertThat(back.body()).isEqualTo(body(reader, false));
         assertThat(server.app().servletRuns()).containsExactly(

@@ -27,6 +27,7 @@ class ApiKeyFilterConfigTest {
         assertThat(config.unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.failureLimit()).contains(FailureLimit.of(20, Duration.ofMinutes(1), 20)).contains(FailureLimit.DEFAULT);
         assertThat(config.unknownTiersUnlimited()).isFalse();
+        assertThat(config.clientLabelHeader()).isEmpty();
         assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
         assertThat(config.requestFirewall().allowedPathParameters()).isEmpty();
         assertThat(config.requestFirewall().allowsEncodedSlash()).isFalse();
@@ -62,6 +63,31 @@ class ApiKeyFilterConfigTest {
         assertThatThrownBy(() -> FailureLimit.of(0, Duration.ofMinutes(1), 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FailureLimit.of(1, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FailureLimit.of(1, Duration.ofMinutes(1), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void whenAClientLabelHeaderIsSetThenItIsAPlainHeaderOtherThanTheCredentialOnes() {
+        assertThat(ApiKeyFilterConfig.builder().clientLabelHeader("X-Client-Name").build().clientLabelHeader())
+                .contains("X-Client-Name");
+        assertThat(ApiKeyFilterConfig.builder().clientLabelHeader("X-Client-Name").build().toString())
+                .contains("clientLabelHeader=X-Client-Name");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().clientLabelHeader("X Client"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().clientLabelHeader(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        for (String credentials : new String[] {"Authorization", "proxy-authorization", "COOKIE"}) {
+            assertThatThrownBy(() -> ApiKeyFilterConfig.builder().clientLabelHeader(credentials)).as(credentials)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("credentials");
+        }
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().clientLabelHeader("X-A").clientLabelHeader("X-B"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("clientLabelHeader was already set");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().clientLabelHeader("x-api-key").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("credential header");
+        assertThatThrownBy(() -> ApiKeyFilterConfig.builder().apiKeyHeader("X-Kb-Key").clientLabelHeader("X-KB-KEY").build())
+                .isInstanceOf(IllegalStateException.class);
+        // a credential header that is switched off is just a name
+        assertThat(ApiKeyFilterConfig.builder().withoutApiKeyHeader().clientLabelHeader("X-API-Key").build().clientLabelHeader())
+                .contains("X-API-Key");
     }
 
     @Test

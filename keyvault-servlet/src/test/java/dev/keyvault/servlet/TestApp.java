@@ -44,7 +44,8 @@ final class TestApp implements ServletContainerInitializer {
         this.attributes = attributes;
     }
 
-    static TestApp programmatic(ApiKeyFilter filter) {
+    /** The app behind a configured filter instance: an {@link ApiKeyFilter}, or another entry point. */
+    static TestApp programmatic(Filter filter) {
         return new TestApp(filter, Map.of(), Map.of());
     }
 

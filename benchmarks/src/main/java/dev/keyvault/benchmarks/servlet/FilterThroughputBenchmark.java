@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.Threads;
  * without the filter ({@link #withoutFilter}, the floor). Both servers run in the same JVM and get
  * the very same request bytes, {@code Authorization} header included, so the only difference is the
  * filter: credential parsing, the cached verify (SHA-256 + constant-time compare), the route match,
- * a bucket4j token from the key's tier, the request wrapper, the {@code RateLimit-*} headers and
- * usage recording.
+ * a bucket4j token from the key's tier, the request wrapper, the {@code RateLimit-Policy} and
+ * {@code RateLimit} fields and usage recording.
  *
  * <p>The client is a minimal HTTP/1.1 keep-alive client on a raw socket, one persistent connection
  * per JMH thread: a heavyweight client would hide the filter's cost in its own. Every response is

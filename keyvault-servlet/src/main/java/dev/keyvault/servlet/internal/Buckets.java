@@ -1,5 +1,6 @@
 package dev.keyvault.servlet.internal;
 
+import dev.keyvault.servlet.RateLimitProbe;
 import dev.keyvault.servlet.Tier;
 
 /** One token bucket per key, wherever they live. Implementations are thread-safe. */
@@ -10,7 +11,7 @@ public interface Buckets {
      *
      * @throws dev.keyvault.KeyStoreException if a shared bucket store fails
      */
-    Probe tryConsume(String keyId, Tier tier);
+    RateLimitProbe tryConsume(String keyId, Tier tier);
 
     /** The bucket's key: a changed tier (other numbers) gets a fresh bucket instead of a stale one. */
     static String bucketKey(String keyId, Tier tier) {

@@ -40,13 +40,15 @@ public final class InitParams {
     public static final String MAX_BUCKETS = "max-buckets";
     public static final String ALLOW_PATH_PARAMETERS = "allow-path-parameters";
     public static final String ALLOW_ENCODED_SLASH = "allow-encoded-slash";
+    public static final String CLIENT_LABEL_HEADER = "client-label-header";
     /** Not configuration of the filter's behaviour: where to find things in the ServletContext. */
     public static final String KEY_MANAGER_ATTRIBUTE = "key-manager-attribute";
     public static final String CONFIG_ATTRIBUTE = "config-attribute";
 
     public static final Set<String> CONFIG_NAMES = Set.of(REALM, AUTHORIZATION_HEADER, API_KEY_HEADER, RULES, UNMATCHED,
             TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, TRUSTED_PROXIES, FAILURE_LIMIT, MAX_CREDENTIAL_LENGTH,
-            RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS, ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH);
+            RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS, ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH,
+            CLIENT_LABEL_HEADER);
     private static final String NONE = "none";
     private static final Pattern TIER = Pattern.compile(
             "([a-z0-9][a-z0-9_.-]{0,31})\\s+(\\d{1,12})\\s*/\\s*(\\S+)\\s+burst\\s+(\\d{1,12})", Pattern.CASE_INSENSITIVE);
@@ -117,6 +119,11 @@ public final class InitParams {
             case MAX_BUCKETS -> b.rateLimitStore(RateLimitStore.local(integer(value, Long::parseLong)));
             case ALLOW_PATH_PARAMETERS -> b.allowPathParameters(value.split("[\\s,]+"));
             case ALLOW_ENCODED_SLASH -> b.allowEncodedSlash(bool(value));
+            case CLIENT_LABEL_HEADER -> {
+                if (!value.equalsIgnoreCase(NONE)) {
+                    b.clientLabelHeader(value);
+                }
+            }
             default -> throw new IllegalArgumentException("unknown parameter; known: " + String.join(", ", CONFIG_NAMES.stream().sorted().toList()));
         }
     }

@@ -1,5 +1,6 @@
 package dev.keyvault.servlet.internal;
 
+import dev.keyvault.servlet.RateLimitProbe;
 import dev.keyvault.servlet.Tier;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.local.SynchronizationStrategy;
@@ -36,7 +37,7 @@ public final class LocalBuckets implements Buckets {
     }
 
     @Override
-    public Probe tryConsume(String keyId, Tier tier) {
+    public RateLimitProbe tryConsume(String keyId, Tier tier) {
         long now = clock.millis();
         Entry entry = buckets.get(keyId);
         if (entry == null || (entry.tier != tier && !entry.tier.equals(tier))) {
@@ -49,7 +50,7 @@ public final class LocalBuckets implements Buckets {
         } else if (now - entry.lastUsed > STAMP_EVERY_MILLIS) {
             entry.lastUsed = now;
         }
-        return Probe.of(entry.bucket.tryConsumeAndReturnRemaining(1), tier.burst());
+        return Probes.of(entry.bucket.tryConsumeAndReturnRemaining(1), tier);
     }
 
     private void sweep(long now) {

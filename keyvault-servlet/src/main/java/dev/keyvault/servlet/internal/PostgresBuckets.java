@@ -1,6 +1,7 @@
 package dev.keyvault.servlet.internal;
 
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.servlet.RateLimitProbe;
 import dev.keyvault.servlet.Tier;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -52,14 +53,14 @@ public final class PostgresBuckets implements Buckets {
     }
 
     @Override
-    public Probe tryConsume(String keyId, Tier tier) {
+    public RateLimitProbe tryConsume(String keyId, Tier tier) {
         BucketConfiguration configuration = configurations.computeIfAbsent(tier, t -> BucketConfiguration.builder()
                 .addLimit(l -> l.capacity(t.burst()).refillGreedy(t.requests(), t.period()))
                 .build());
-        Probe probe;
+        RateLimitProbe probe;
         try {
-            probe = Probe.of(proxies.builder().build(Buckets.bucketKey(keyId, tier), () -> configuration)
-                    .tryConsumeAndReturnRemaining(1), tier.burst());
+            probe = Probes.of(proxies.builder().build(Buckets.bucketKey(keyId, tier), () -> configuration)
+                    .tryConsumeAndReturnRemaining(1), tier);
         } catch (RuntimeException e) {
             // bucket4j wraps SQLExceptions in its own unchecked exceptions; the filter answers 503.
             throw new KeyStoreException("rateLimit", e);

@@ -4,6 +4,7 @@ import dev.keyvault.servlet.Rule;
 import dev.keyvault.servlet.UnmatchedPolicy;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The configured rules in order, compiled, and the route of unmatched requests. Immutable, thread-safe. */
 public final class RuleSet {
@@ -12,7 +13,11 @@ public final class RuleSet {
     private final Route[] routes;
     private final Route unmatched;
 
-    public RuleSet(List<Rule> rules, UnmatchedPolicy policy, Responses responses) {
+    /**
+     * @param scopeChallenge the {@code WWW-Authenticate} value of a 403 for a route needing these
+     *                       scopes, computed here once per route
+     */
+    public RuleSet(List<Rule> rules, UnmatchedPolicy policy, Function<Set<String>, String> scopeChallenge) {
         int n = rules.size();
         methods = new String[n];
         patterns = new PathPattern[n];
@@ -21,11 +26,11 @@ public final class RuleSet {
             Rule r = rules.get(i);
             methods[i] = r.method();
             patterns[i] = PathPattern.compile(r.pattern());
-            routes[i] = new Route(r.permitAll(), false, r.scopes(), r.pattern(), responses.insufficientScopeChallenge(r.scopes()));
+            routes[i] = new Route(r.permitAll(), false, r.scopes(), r.pattern(), scopeChallenge.apply(r.scopes()));
         }
         unmatched = switch (policy) {
-            case DENY -> new Route(false, true, Set.of(), null, responses.insufficientScopeChallenge(Set.of()));
-            case AUTHENTICATED -> new Route(false, false, Set.of(), null, responses.insufficientScopeChallenge(Set.of()));
+            case DENY -> new Route(false, true, Set.of(), null, scopeChallenge.apply(Set.of()));
+            case AUTHENTICATED -> new Route(false, false, Set.of(), null, scopeChallenge.apply(Set.of()));
             case PERMIT_ALL -> new Route(true, false, Set.of(), null, null);
         };
     }

@@ -41,6 +41,7 @@ class InitParamsTest {
         params.put("failure-limit", "5/10m burst 8");
         params.put("allow-path-parameters", "jsessionid, sid");
         params.put("allow-encoded-slash", "true");
+        params.put("client-label-header", "X-Client-Name");
         params.put("key-manager-attribute", "my.keys");
 
         ApiKeyFilterConfig config = InitParams.parse(params);
@@ -67,6 +68,7 @@ class InitParamsTest {
         assertThat(config.failureLimit()).contains(FailureLimit.of(5, Duration.ofMinutes(10), 8));
         assertThat(config.requestFirewall().allowedPathParameters()).containsExactly("jsessionid", "sid");
         assertThat(config.requestFirewall().allowsEncodedSlash()).isTrue();
+        assertThat(config.clientLabelHeader()).contains("X-Client-Name");
     }
 
     @Test
@@ -82,6 +84,8 @@ class InitParamsTest {
         assertThat(config.requestFirewall()).isSameAs(RequestFirewall.strict());
         assertThat(config.failureLimit()).contains(FailureLimit.DEFAULT);
         assertThat(InitParams.parse(Map.of("failure-limit", "None")).failureLimit()).isEmpty();
+        assertThat(config.clientLabelHeader()).isEmpty();
+        assertThat(InitParams.parse(Map.of("client-label-header", "none")).clientLabelHeader()).isEmpty();
     }
 
     @Test
@@ -123,5 +127,9 @@ class InitParamsTest {
                 .hasMessageStartingWith("init-param 'failure-limit': failures must be at least 1");
         assertThatThrownBy(() -> InitParams.parse(Map.of("allow-encoded-slash", "yes")))
                 .hasMessageStartingWith("init-param 'allow-encoded-slash': true or false");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("client-label-header", "X Client")))
+                .hasMessageStartingWith("init-param 'client-label-header': a header name is an RFC 7230 token");
+        assertThatThrownBy(() -> InitParams.parse(Map.of("client-label-header", "Authorization")))
+                .hasMessageStartingWith("init-param 'client-label-header': the client label header must not be one that carries credentials");
     }
 }

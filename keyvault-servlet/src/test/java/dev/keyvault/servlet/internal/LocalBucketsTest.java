@@ -2,6 +2,7 @@ package dev.keyvault.servlet.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyvault.servlet.RateLimitProbe;
 import dev.keyvault.servlet.Tier;
 import dev.keyvault.testing.MutableClock;
 import java.time.Duration;
@@ -51,11 +52,56 @@ class LocalBucketsTest {
         buckets.tryConsume("k", tier);
         assertThat(buckets.tryConsume("k", tier).allowed()).isFalse();
 
-        Probe probe = buckets.tryConsume("k", Tier.of("t", 5, Duration.ofSeconds(1), 5));
+        RateLimitProbe probe = buckets.tryConsume("k", Tier.of("t", 5, Duration.ofSeconds(1), 5));
 
         assertThat(probe.allowed()).isTrue();
-        assertThat(probe.limit()).isEqualTo(5);
+        assertThat(probe.tier().burst()).isEqualTo(5);
         assertThat(probe.remaining()).isEqualTo(4);
+    }
+
+    @Test
+    void whenRequestsAreTakenThenTheResetIsTheWaitForOneMoreRequestAndRetryAfterIsTheSame() {
+        LocalBuckets buckets = new LocalBuckets(10, clock);
+        Tier tiny = Tier.of("tiny", 2, Duration.ofMinutes(1), 2); // one request back every 30 s
+
+        assertThat(buckets.tryConsume("k", tiny)).isEqualTo(new RateLimitProbe(tiny, true, 1, 30));
+        assertThat(buckets.tryConsume("k", tiny)).isEqualTo(new RateLimitProbe(tiny, true, 0, 30));
+        RateLimitProbe refused = buckets.tryConsume("k", tiny);
+        assertThat(refused).isEqualTo(new RateLimitProbe(tiny, false, 0, 30));
+        assertThat(refused.retryAfterSeconds()).isEqualTo(30);
+
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(buckets.tryConsume("k", tiny)).isEqualTo(new RateLimitProbe(tiny, false, 0, 10));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(buckets.tryConsume("k", tiny)).isEqualTo(new RateLimitProbe(tiny, true, 0, 30));
+        clock.advance(Duration.ofSeconds(45));
+        assertThat(buckets.tryConsume("k", tiny)).isEqualTo(new RateLimitProbe(tiny, true, 0, 15));
+    }
+
+    @Test
+    void whenTheRefillIntervalIsNotWholeSecondsThenTheResetIsRoundedUpAndHolds() {
+        LocalBuckets buckets = new LocalBuckets(10, clock);
+        Tier odd = Tier.of("odd", 3, Duration.ofSeconds(10), 3); // one request back every 3.33 s
+
+        assertThat(buckets.tryConsume("k", odd)).isEqualTo(new RateLimitProbe(odd, true, 2, 4));
+        assertThat(buckets.tryConsume("k", odd)).isEqualTo(new RateLimitProbe(odd, true, 1, 4));
+        assertThat(buckets.tryConsume("k", odd)).isEqualTo(new RateLimitProbe(odd, true, 0, 4));
+        RateLimitProbe refused = buckets.tryConsume("k", odd);
+        assertThat(refused).isEqualTo(new RateLimitProbe(odd, false, 0, 4));
+
+        clock.advance(Duration.ofSeconds(3)); // not yet: 0.33 s to go
+        assertThat(buckets.tryConsume("k", odd)).isEqualTo(new RateLimitProbe(odd, false, 0, 1));
+        clock.advance(Duration.ofSeconds(1)); // waited what the refusal said: one request is there
+        assertThat(buckets.tryConsume("k", odd).allowed()).isTrue();
+    }
+
+    @Test
+    void whenWaitsAreRoundedThenWholeSecondsStayWholeAndAnyFractionCountsAsASecond() {
+        assertThat(Probes.ceilSeconds(30_000_000_000L)).isEqualTo(30);
+        assertThat(Probes.ceilSeconds(30_000_000_001L)).isEqualTo(30); // bucket4j's nanosecond rounding
+        assertThat(Probes.ceilSeconds(30_001_000_000L)).isEqualTo(31);
+        assertThat(Probes.ceilSeconds(1)).isEqualTo(1);
+        assertThat(Probes.ceilSeconds(0)).isEqualTo(1);
     }
 
     @Test
@@ -73,7 +119,7 @@ class LocalBucketsTest {
                     go.await();
                     int n = 0;
                     for (int i = 0; i < perThread; i++) {
-                        Probe p = buckets.tryConsume("hot", burst);
+                        RateLimitProbe p = buckets.tryConsume("hot", burst);
                         assertThat(p.remaining()).isBetween(0L, 5_000L);
                         n += p.allowed() ? 1 : 0;
                     }

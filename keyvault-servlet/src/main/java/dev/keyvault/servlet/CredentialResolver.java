@@ -1,4 +1,6 @@
-package dev.keyvault.servlet.internal;
+package dev.keyvault.servlet;
+
+import static java.util.Objects.requireNonNull;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +10,25 @@ import java.util.Enumeration;
 /**
  * Finds the API key of a request in {@code Authorization: Bearer <key>} (scheme case-insensitive,
  * RFC 6750 §2.1) and in the API-key header ({@code X-API-Key} by default). Never in the query
- * string or the body: URLs end up in access logs, proxies and browser history.
+ * string or the body: URLs end up in access logs, proxies and browser history. Every HTTP entry
+ * point reads keys through it, so they all refuse the same ambiguous requests:
+ *
+ * <pre>{@code
+ * CredentialResolver credentials = CredentialResolver.from(config);
+ * Credential credential = credentials.resolve(request);
+ * }</pre>
  *
  * <p>An {@code Authorization} header of another scheme (Basic, Digest…) is not ours and is
- * ignored. A credential header sent twice is refused rather than guessed at, and so are two
- * different keys in the two headers: which one the application would have meant is unknowable.
- * Immutable, thread-safe.
+ * ignored. A credential header sent twice is refused ({@link Credential.Problem#REPEATED}) rather
+ * than guessed at, and so are two different keys in the two headers
+ * ({@link Credential.Problem#CONFLICTING}): which one the application would have meant is
+ * unknowable. {@code Bearer} alone or an empty API-key header is {@link Credential.Problem#EMPTY};
+ * a header value over the maximum length is {@link Credential.Problem#TOO_LARGE}, not read
+ * further. The two headers are compared in constant time.
+ *
+ * <p>Which headers are read and the maximum length come from the {@link ApiKeyFilterConfig}:
+ * by default {@code Authorization} and {@code X-API-Key}, at most 1,024 characters.
+ * Immutable and thread-safe.
  */
 public final class CredentialResolver {
     private static final String BEARER = "Bearer";
@@ -21,18 +36,25 @@ public final class CredentialResolver {
     private final String apiKeyHeader;
     private final int maxLength;
 
-    /**
-     * @param authorizationHeader the header holding {@code Bearer <key>}, or {@code null} if not accepted
-     * @param apiKeyHeader        the header holding the bare key, or {@code null} if not accepted
-     * @param maxLength           the longest credential header value looked at
-     */
-    public CredentialResolver(String authorizationHeader, String apiKeyHeader, int maxLength) {
+    private CredentialResolver(String authorizationHeader, String apiKeyHeader, int maxLength) {
         this.authorizationHeader = authorizationHeader;
         this.apiKeyHeader = apiKeyHeader;
         this.maxLength = maxLength;
     }
 
+    /**
+     * Reads the headers {@code config} accepts ({@link ApiKeyFilterConfig#authorizationHeader()},
+     * {@link ApiKeyFilterConfig#apiKeyHeader()}), up to {@link ApiKeyFilterConfig#maxCredentialLength()}.
+     */
+    public static CredentialResolver from(ApiKeyFilterConfig config) {
+        requireNonNull(config, "config");
+        return new CredentialResolver(config.authorizationHeader().orElse(null), config.apiKeyHeader().orElse(null),
+                config.maxCredentialLength());
+    }
+
+    /** The credential {@code request} carries. Reads two headers at most; never the query string or body. */
     public Credential resolve(HttpServletRequest request) {
+        requireNonNull(request, "request");
         String bearer = null;
         // getHeader first: it costs no enumeration when the header is absent, the usual case for one of the two.
         if (authorizationHeader != null && request.getHeader(authorizationHeader) != null) {

@@ -1,8 +1,7 @@
-package dev.keyvault.servlet.internal;
+package dev.keyvault.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyvault.servlet.FailureLimit;
 import dev.keyvault.testing.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -61,13 +60,13 @@ class FailureLimiterTest {
 
     @Test
     void whenTheDefaultBoundIsFloodedThenItHolds() {
-        FailureLimiter limiter = new FailureLimiter(FailureLimit.DEFAULT, FailureLimiter.DEFAULT_MAXIMUM_ADDRESSES, clock);
+        FailureLimiter limiter = new FailureLimiter(FailureLimit.DEFAULT, FailureLimiter.MAXIMUM_ADDRESSES, clock);
 
         for (int i = 0; i < 30_000; i++) {
             limiter.failed("2001:db8:" + Integer.toHexString(i) + "::1");
         }
 
-        assertThat(limiter.size()).isLessThanOrEqualTo(FailureLimiter.DEFAULT_MAXIMUM_ADDRESSES);
+        assertThat(limiter.size()).isLessThanOrEqualTo(FailureLimiter.MAXIMUM_ADDRESSES);
     }
 
     @Test
