@@ -56,6 +56,7 @@ public final class KeyManager implements AutoCloseable {
         HashingChoice hashing = HashingChoice.resolve(b.hasher, b.additionalHashers, b.pepperSource, b.pepperDeclined,
                 Peppers::fromEnvironment);
         this.pepperStatus = hashing.status();
+        this.acceptsLegacyTokens = b.legacyTokens != null;
         this.ops = new KeyOperations(new KeyOperations.Settings(b.store, b.clock, b.keyPrefix, hashing.current(), hashing.additional(),
                 b.maxConcurrentHashes, b.hashingTimeout, b.cacheMaximumSize, b.cacheMaximumBytes, b.statusRefreshInterval, b.rotationPolicy,
                 b.rotationQuietPeriod, b.listener, b.maxBufferedRollups, b.maxBufferedUsageBytes, b.maxUserAgentsPerKeyMinute,
@@ -67,6 +68,7 @@ public final class KeyManager implements AutoCloseable {
 
     private final boolean requireEnvironment;
     private final PepperStatus pepperStatus;
+    private final boolean acceptsLegacyTokens;
 
     /** A builder with the defaults documented on each of its setters. */
     public static KeyManagerBuilder builder() {
@@ -317,6 +319,11 @@ public final class KeyManager implements AutoCloseable {
     /** The clock this manager reads; a filter or workflow in front of it should use the same one. */
     public Clock clock() {
         return ops.clock();
+    }
+
+    /** Whether this manager verifies tokens of the system it replaced ({@link KeyManagerBuilder#legacyTokens}). */
+    public boolean acceptsLegacyTokens() {
+        return acceptsLegacyTokens;
     }
 
     /** The prefix of the tokens this manager issues and verifies, such as {@code kb_live}. */

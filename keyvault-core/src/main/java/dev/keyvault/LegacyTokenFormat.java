@@ -32,6 +32,15 @@ public interface LegacyTokenFormat {
      */
     Optional<LegacyToken> parse(String token);
 
+    /**
+     * Whether {@code token} could be a token of some legacy format: printable ASCII without spaces,
+     * at most {@link #MAX_LENGTH} characters. What a filter lets reach verification when the
+     * manager accepts legacy tokens, whatever RFC 6750 says of bearer tokens.
+     */
+    static boolean isPlausible(String token) {
+        return LegacyToken.plausible(token);
+    }
+
     /** What the stored hash of a {@link #separated} token covers. */
     enum Hashed {
         /** The whole token, lookup and separator included (django-rest-framework-api-key). */

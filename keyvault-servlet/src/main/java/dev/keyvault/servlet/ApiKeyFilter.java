@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyManager;
+import dev.keyvault.LegacyTokenFormat;
+import dev.keyvault.PepperStatus;
+import dev.keyvault.Peppers;
 import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.servlet.internal.ApiKeyRequest;
@@ -216,7 +219,11 @@ public class ApiKeyFilter implements Filter {
             return;
         }
         FilterSetup setup = FilterSetup.read(filterConfig, KEY_MANAGER_ATTRIBUTE, CONFIG_ATTRIBUTE);
-        this.engine = new Engine(setup.keys(), setup.config());
+        try {
+            this.engine = new Engine(setup.keys(), setup.config());
+        } catch (IllegalStateException e) {
+            throw new ServletException("ApiKeyFilter " + filterConfig.getFilterName() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -374,7 +381,9 @@ public class ApiKeyFilter implements Filter {
                 return null;
             }
         }
-        if (!token.wellFormed()) {
+        if (!token.wellFormed() && !(e.keys.acceptsLegacyTokens() && LegacyTokenFormat.isPlausible(token.value()))) {
+            // Not a bearer token (RFC 6750 b64token); a legacy token (Sanctum's "id|secret", say) may be
+            // any printable ASCII without spaces when the manager accepts legacy tokens.
             failed(e, client);
             e.responses.invalidToken(response);
             return null;
@@ -468,6 +477,14 @@ public class ApiKeyFilter implements Filter {
         final UsageRecorder usage;
 
         Engine(KeyManager keys, ApiKeyFilterConfig config) {
+            if (keys.pepperStatus() == PepperStatus.NOT_CONFIGURED) {
+                if (config.requirePepper()) {
+                    throw new IllegalStateException("the KeyManager hashes keys without a pepper and this filter requires one:"
+                            + " set " + Peppers.ENVIRONMENT_VARIABLE + " (see the README, 'Pepper')");
+                }
+                LOG.warn("keyvault: the KeyManager behind this ApiKeyFilter hashes keys without a pepper — fine for development;"
+                        + " in production set {} and the filter's requirePepper (require-pepper)", Peppers.ENVIRONMENT_VARIABLE);
+            }
             this.keys = keys;
             this.config = config;
             this.firewall = config.requestFirewall();

@@ -53,8 +53,10 @@ public final class ApiKeyFilterConfig {
     private final Duration unavailableRetryAfter;
     private final Optional<String> clientLabelHeader;
     private final RequestFirewall requestFirewall;
+    private final boolean requirePepper;
 
     private ApiKeyFilterConfig(Builder b) {
+        this.requirePepper = b.requirePepper;
         this.realm = b.realm;
         this.authorizationHeader = b.authorizationHeader;
         this.apiKeyHeader = b.apiKeyHeader;
@@ -127,6 +129,11 @@ public final class ApiKeyFilterConfig {
     /** The tier keys of unconfigured tiers get, if any. */
     public Optional<Tier> fallbackTier() {
         return fallbackTier;
+    }
+
+    /** Whether the filter refuses a {@code KeyManager} without a pepper ({@link Builder#requirePepper()}). */
+    public boolean requirePepper() {
+        return requirePepper;
     }
 
     /** Whether keys of unconfigured tiers were explicitly left unlimited ({@link Builder#unknownTiersUnlimited()}). */
@@ -232,6 +239,7 @@ public final class ApiKeyFilterConfig {
         private boolean recordUsage = true;
         private Duration unavailableRetryAfter = Duration.ofSeconds(5);
         private Optional<String> clientLabelHeader = Optional.empty();
+        private boolean requirePepper;
         private final RequestFirewall.Builder firewall = RequestFirewall.builder();
         private final Set<String> set = new HashSet<>();
 
@@ -351,6 +359,19 @@ public final class ApiKeyFilterConfig {
             }
             once("fallbackTier");
             this.fallbackTier = name;
+            return this;
+        }
+
+        /**
+         * Refuse to start unless the {@code KeyManager}'s hashes are keyed by a pepper, or the host chose
+         * its hasher or declined the pepper explicitly: a filter built with a manager whose
+         * {@code pepperStatus()} is {@code NOT_CONFIGURED} throws {@link IllegalStateException} (and
+         * {@code init} a {@code ServletException}), naming {@code KEYVAULT_PEPPER}. Set it in production.
+         * Default: off — the filter starts, and logs a warning when the manager has no pepper.
+         */
+        public Builder requirePepper() {
+            once("requirePepper");
+            this.requirePepper = true;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.keyvault.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyvault.IssuedKey;
+import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.UsageRollup;
@@ -491,6 +492,57 @@ abstract class AbstractApiKeyFilterTest extends AbstractFilterTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
         assertThat(response.body()).doesNotContain(hash).doesNotContain(key.token());
+    }
+
+    // ------------------------------------------------------------------------------------- legacy
+
+    /**
+     * Keys imported from the system keyvault replaced keep their tokens, whatever their shape: a
+     * Sanctum-style {@code id|secret} is no RFC 6750 b64token, yet reaches verification when the
+     * manager accepts legacy tokens, and gets the same answers as keyvault's own.
+     */
+    @Test
+    void whenAManagerAcceptsLegacyTokensThenImportedKeysTokensWorkThroughTheFilter() throws Exception {
+        KeyManager legacy = KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.hmacSha256())
+                .additionalHashers(KeyHashers.unsaltedSha256())
+                .legacyTokens(dev.keyvault.LegacyTokenFormat.separated("|", dev.keyvault.LegacyTokenFormat.Hashed.AFTER_SEPARATOR))
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
+        closeAfter.add(legacy);
+        String secret = "s3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3t";
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(secret.getBytes(StandardCharsets.US_ASCII)));
+        legacy.importKey(dev.keyvault.KeyImport.builder("pat-17", KeySpec.builder("acme", "Old integration").scopes("kb:read").build(),
+                clock.instant()).hash("sha256:" + hex, "17").build());
+        ISSUED_TOKENS.add("17|" + secret);
+        TestServer server = serve(legacy, config().build());
+
+        assertThat(get(server, "/articles/1", "Authorization", "Bearer 17|" + secret).statusCode()).isEqualTo(200);
+        assertThat(get(server, "/articles/1", "X-API-Key", "17|" + secret).statusCode()).isEqualTo(200);
+        HttpResponse<String> wrong = get(server, "/articles/1", "X-API-Key", "17|" + secret.replace('s', 'x'));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(header(wrong, "WWW-Authenticate")).isEqualTo(INVALID_TOKEN);
+        assertThat(get(server, "/articles/1", "X-API-Key", "17|with space").statusCode()).isEqualTo(401);
+        legacy.revoke(legacy.list("acme").get(0).id(), "migrated", "ops");
+        assertThat(get(server, "/articles/1", "X-API-Key", "17|" + secret).statusCode()).isEqualTo(401);
+    }
+
+    /** A manager without a pepper is allowed in development, refused when the config requires one. */
+    @Test
+    void whenTheConfigRequiresAPepperThenAManagerWithoutOneIsRefused() throws Exception {
+        KeyManager unpeppered = KeyManager.builder().store(store).clock(clock).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build();
+        closeAfter.add(unpeppered);
+        assertThat(unpeppered.pepperStatus()).isEqualTo(dev.keyvault.PepperStatus.NOT_CONFIGURED);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiKeyFilter(unpeppered, config().requirePepper().build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("KEYVAULT_PEPPER");
+        TestServer server = serve(unpeppered, config().build()); // development: starts, with a warning
+        IssuedKey key = issue(unpeppered, KeySpec.builder("acme", "dev").scopes("kb:read").build());
+        assertThat(get(server, "/articles/1", "X-API-Key", key.token()).statusCode()).isEqualTo(200);
+        KeyManager peppered = KeyManager.builder().store(store).clock(clock).pepper(dev.keyvault.Peppers.of("v1", new byte[32]))
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build();
+        closeAfter.add(peppered);
+        assertThat(new ApiKeyFilter(peppered, config().requirePepper().build())).isNotNull();
     }
 
     // ---------------------------------------------------------------------------------------- usage

@@ -32,6 +32,7 @@ public final class InitParams {
     public static final String TIERS = "tiers";
     public static final String FALLBACK_TIER = "fallback-tier";
     public static final String UNKNOWN_TIERS_UNLIMITED = "unknown-tiers-unlimited";
+    public static final String REQUIRE_PEPPER = "require-pepper";
     public static final String TRUSTED_PROXIES = "trusted-proxies";
     public static final String FAILURE_LIMIT = "failure-limit";
     public static final String MAX_CREDENTIAL_LENGTH = "max-credential-length";
@@ -46,7 +47,7 @@ public final class InitParams {
     public static final String CONFIG_ATTRIBUTE = "config-attribute";
 
     public static final Set<String> CONFIG_NAMES = Set.of(REALM, AUTHORIZATION_HEADER, API_KEY_HEADER, RULES, UNMATCHED,
-            TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, TRUSTED_PROXIES, FAILURE_LIMIT, MAX_CREDENTIAL_LENGTH,
+            TIERS, FALLBACK_TIER, UNKNOWN_TIERS_UNLIMITED, REQUIRE_PEPPER, TRUSTED_PROXIES, FAILURE_LIMIT, MAX_CREDENTIAL_LENGTH,
             RECORD_USAGE, UNAVAILABLE_RETRY_AFTER, MAX_BUCKETS, ALLOW_PATH_PARAMETERS, ALLOW_ENCODED_SLASH,
             CLIENT_LABEL_HEADER);
     private static final String NONE = "none";
@@ -103,6 +104,11 @@ public final class InitParams {
             case UNKNOWN_TIERS_UNLIMITED -> {
                 if (bool(value)) {
                     b.unknownTiersUnlimited();
+                }
+            }
+            case REQUIRE_PEPPER -> {
+                if (bool(value)) {
+                    b.requirePepper();
                 }
             }
             case TRUSTED_PROXIES -> b.trustedProxies(value.split("[\\s,]+"));
