@@ -118,6 +118,26 @@ public final class TokenFormat {
         }
     }
 
+    /**
+     * Whether {@code b[from, from+length)} is a token body with a valid checksum: every character
+     * after the prefix base62 (the separators excepted, which the caller placed) and the last
+     * {@value #CHECKSUM_LENGTH} characters the CRC32 of the rest. For scanners; does not wipe.
+     */
+    public static boolean checksumHolds(byte[] b, int from, int length) {
+        int sum = from + length - CHECKSUM_LENGTH;
+        if (!Base62.allBase62(b, sum, CHECKSUM_LENGTH)) {
+            return false;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b, from, length - CHECKSUM_LENGTH);
+        return Base62.decode(b, sum, CHECKSUM_LENGTH) == crc.getValue();
+    }
+
+    /** Whether {@code b[from, from+n)} are all base62. */
+    public static boolean allBase62(byte[] b, int from, int n) {
+        return Base62.allBase62(b, from, n);
+    }
+
     private static long crc(byte[] b, int len) {
         CRC32 crc = new CRC32();
         crc.update(b, 0, len);
