@@ -1,5 +1,11 @@
 package dev.keyvault.contract;
 
+import static dev.keyvault.contract.StoreValues.T0;
+import static dev.keyvault.contract.StoreValues.issued;
+import static dev.keyvault.contract.StoreValues.minimalKey;
+import static dev.keyvault.contract.StoreValues.newId;
+import static dev.keyvault.contract.StoreValues.stored;
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +20,6 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.rotation.RiskClass;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyChange;
@@ -23,7 +28,6 @@ import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,27 +55,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The executable form of the {@link KeyStore} contract: every store runs this suite unchanged. A
- * store's test extends it and implements {@link #newStore()}; everything else is optional:
- *
- * <pre>{@code
- * class MyStoreTest extends KeyStoreContract {
- *     @Override protected KeyStore newStore() { return MyStore.create(freshDatabase()); }
- * }
- * }</pre>
- *
- * <p>Each test gets a fresh, empty store from {@link #newStore()} and hands it to
- * {@link #closeStore(KeyStore)} afterwards. What a store may legitimately not support is declared by
- * overriding a {@code supports…} method; the tests then check what such a store must do instead
- * (nothing is skipped).
+ * The executable form of the {@link KeyStore} contract: every store runs this suite unchanged, as a
+ * {@code @Nested} class of its backend's test, which gives it a fresh, empty store for each test
+ * (see {@link StoreHarness}). What a store may legitimately not support is declared by the harness;
+ * the tests then check what such a store must do instead (nothing is skipped).
  * Times are whole milliseconds (what {@code KeyManager} produces) and must come back exactly.
  */
 public abstract class KeyStoreContract {
-    /** A time with a millisecond part, so that truncation to seconds would show. */
-    protected static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123Z");
-    /** The minute containing {@link #T0}. */
+    /** The minute containing {@link StoreValues#T0}. */
     protected static final Instant MINUTE = UsageRollup.minuteOf(T0);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int THREADS = 8;
 
     /**
@@ -93,47 +85,28 @@ public abstract class KeyStoreContract {
             "tab-free semi;colon;",
             "q".repeat(198) + "🔑");
 
+    private final StoreHarness harness;
     protected KeyStore store;
 
-    /** A fresh, empty store. Called before every test. */
-    protected abstract KeyStore newStore();
-
-    /** Releases what {@link #newStore()} made (a pool, a database). Called after every test. Default: nothing. */
-    protected void closeStore(KeyStore store) throws Exception {}
-
-    /**
-     * Whether {@link KeyStore#subscribe} calls its listener after changes (a push store, such as
-     * PostgreSQL with LISTEN/NOTIFY). Default: {@code false}: the subscription test then checks only
-     * that subscribing is harmless and the feed carries the changes.
-     */
-    protected boolean supportsSubscriptions() {
-        return false;
+    protected KeyStoreContract(StoreHarness harness) {
+        this.harness = requireNonNull(harness, "harness");
     }
 
     @BeforeEach
     void openStore() {
-        store = newStore();
+        store = harness.open();
     }
 
     @AfterEach
     void releaseStore() throws Exception {
         if (store != null) {
-            closeStore(store);
+            harness.release(store);
         }
     }
 
     // ================================================================================= fixtures
 
-    protected static String newId() {
-        return TokenFormat.newKeyId(RANDOM);
-    }
-
-    /** An active key with every optional field empty. */
-    protected static ApiKey minimalKey(String id, String owner, String name) {
-        return new ApiKey(id, "kv", owner, name, Set.of(), "default", "default", Set.of(), Optional.empty(), T0,
-                Optional.empty(), Optional.empty(), KeyStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(),
-                false);
-    }
+    // T0, newId(), minimalKey(), stored() and issued() are StoreValues', imported statically.
 
     /** An active key with every optional field set and non-default values everywhere. */
     protected static ApiKey fullKey(String id, String owner, String name) {
@@ -161,18 +134,8 @@ public abstract class KeyStoreContract {
                 Optional.of(predecessorId), Optional.empty(), false);
     }
 
-    protected static StoredKey stored(ApiKey key) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return new StoredKey(key, "$test$v=1$" + java.util.Base64.getEncoder().withoutPadding().encodeToString(salt));
-    }
-
     protected static KeyEvent event(String keyId, KeyEventType type, Instant at) {
         return new KeyEvent(keyId, type, at, "alice", type.name().toLowerCase() + " by the contract");
-    }
-
-    protected static KeyEvent issued(ApiKey key) {
-        return new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), "system", "issued");
     }
 
     /** Inserts a minimal key of {@code owner} called {@code name} and returns it as stored. */
@@ -1201,7 +1164,7 @@ public abstract class KeyStoreContract {
      */
     @Test
     void whenSubscribedThenAPushStoreCallsTheListenerAndEveryStoreHasTheChangesInItsFeed() throws Exception {
-        boolean push = supportsSubscriptions();
+        boolean push = harness.supportsSubscriptions();
         long before = store.latestSequence();
         // A store may also call listeners when it (re)connects; only a call that finds the change
         // already visible counts as being told about it.
