@@ -4,7 +4,7 @@ import dev.keyvault.ApiKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyStatus;
-import dev.keyvault.internal.TokenFormat;
+import dev.keyvault.Syntax;
 import dev.keyvault.spi.StoredKey;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -14,19 +14,24 @@ import java.util.Set;
 
 /**
  * Values to put into a store directly, past {@code KeyManager}: for {@link KeyStoreContract} and for
- * a backend's own tests (its schema, its failure messages), so that no other module needs core's
- * {@code internal} package to make a key id. Thread-safe.
+ * a backend's own tests (its schema, its failure messages). Made from public API only, so a store
+ * in another module (or another project) can use them. Thread-safe.
  */
 public final class StoreValues {
     /** A time with a millisecond part, so that truncation to seconds would show. */
     public static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123Z");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private StoreValues() {}
 
-    /** A new random key id, as {@code KeyManager} makes them. */
+    /** A new random key id: {@value Syntax#KEY_ID_LENGTH} base62 characters, as {@code KeyManager} makes them. */
     public static String newId() {
-        return TokenFormat.newKeyId(RANDOM);
+        char[] id = new char[Syntax.KEY_ID_LENGTH];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = BASE62.charAt(RANDOM.nextInt(BASE62.length()));
+        }
+        return Syntax.keyId(new String(id));
     }
 
     /** An active key with every optional field empty. */
