@@ -121,7 +121,7 @@ public final class JdbiKeyStore implements KeyStore {
 
     @Override
     public void insert(StoredKey key, KeyEvent issued) {
-        requireActive(key);
+        requireActive(key, "key");
         requireNonNull(issued, "issued");
         transactions.writeKey("insert", key.id(), h -> {
             insertKey(h, key);
@@ -135,7 +135,7 @@ public final class JdbiKeyStore implements KeyStore {
             Optional<Instant> predecessorExpiresAt, List<KeyEvent> events,
             PredecessorCondition condition) {
         requireNonNull(expectedSuccessor, "expectedSuccessor");
-        requireActive(successor);
+        requireActive(successor, "successor");
         requireNonNull(predecessorExpiresAt, "predecessorExpiresAt");
         requireNonNull(condition, "condition");
         List<KeyEvent> copy = List.copyOf(requireNonNull(events, "events"));
@@ -369,8 +369,8 @@ public final class JdbiKeyStore implements KeyStore {
         return Syntax.isKeyId(requireNonNull(keyId, "keyId"));
     }
 
-    private static void requireActive(StoredKey key) {
-        if (!requireNonNull(key, "key").key().isActive()) {
+    private static void requireActive(StoredKey key, String what) {
+        if (!requireNonNull(key, what).key().isActive()) {
             throw new IllegalArgumentException("a new key must be ACTIVE");
         }
     }
