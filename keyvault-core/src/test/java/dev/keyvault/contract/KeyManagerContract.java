@@ -11,7 +11,6 @@ import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
-import dev.keyvault.KeyManagerBuilder;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStateException;
 import dev.keyvault.KeyStatus;
@@ -30,7 +29,6 @@ import dev.keyvault.rotation.RotationDue;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.support.DelegatingKeyStore;
-import dev.keyvault.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,69 +41,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour of {@link KeyManager} over a store: every store runs this suite unchanged (subclass
- * it and implement {@link #newStore()}). Managers here hash with HMAC-SHA-256 so the suite is fast;
- * Argon2id has its own tests. Background threads are off: tests flush and poll explicitly and move
- * a {@link MutableClock}, so nothing sleeps.
+ * The behaviour of {@link KeyManager} over a store: every store runs this suite unchanged, as a
+ * {@code @Nested} class of its backend's test (see {@link StoreHarness}). The managers, clock and
+ * cleanup are {@link ManagerFixture}'s.
  */
-public abstract class KeyManagerContract {
-    protected static final byte[] PEPPER = "contract-pepper-0123456789abcdef!".getBytes(StandardCharsets.US_ASCII);
+public abstract class KeyManagerContract extends ManagerFixture {
 
-    protected MutableClock clock;
-    protected KeyStore store;
-    protected KeyManager keys;
-    private final List<KeyManager> managers = new ArrayList<>();
-
-    /** A fresh, empty store. Two managers of one test share the instance (two nodes, one database). */
-    protected abstract KeyStore newStore();
-
-    /** Called after each test with the store {@link #newStore()} returned. */
-    protected void release(KeyStore store) {}
-
-    protected KeyHasher hasher() {
-        return KeyHashers.hmacSha256(PEPPER, "contract");
-    }
-
-    /** A builder for another manager (node) on {@link #store}, with this suite's settings. */
-    protected KeyManagerBuilder node() {
-        return KeyManager.builder()
-                .store(store)
-                .clock(clock)
-                .hasher(hasher())
-                .usageFlushInterval(Duration.ZERO)
-                .changeFeedPollInterval(Duration.ZERO);
-    }
-
-    protected KeyManager track(KeyManager m) {
-        managers.add(m);
-        return m;
-    }
-
-    @BeforeEach
-    void createManager() {
-        clock = MutableClock.create();
-        store = newStore();
-        keys = track(node().build());
-    }
-
-    @AfterEach
-    void closeManagers() {
-        try {
-            for (KeyManager m : managers) {
-                m.close();
-            }
-        } finally {
-            release(store);
-        }
-    }
-
-    protected IssuedKey issue(String name, String... scopes) {
-        return keys.issue(KeySpec.builder("acme", name).scopes(scopes).tier("standard").environment("production").build());
+    protected KeyManagerContract(StoreHarness harness) {
+        super(harness);
     }
 
     protected UsageEvent call(String endpoint, String ip, int status) {
@@ -413,8 +359,7 @@ public abstract class KeyManagerContract {
                 }
             }
         };
-        KeyManager rotator = track(KeyManager.builder().store(racing).clock(clock).hasher(hasher())
-                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build());
+        KeyManager rotator = track(node(racing).build());
 
         assertThatThrownBy(() -> rotator.rotate(v1.id()))
                 .isInstanceOf(KeyStateException.class)

@@ -1,5 +1,11 @@
 package dev.keyvault.contract;
 
+import static dev.keyvault.contract.StoreValues.T0;
+import static dev.keyvault.contract.StoreValues.issued;
+import static dev.keyvault.contract.StoreValues.minimalKey;
+import static dev.keyvault.contract.StoreValues.newId;
+import static dev.keyvault.contract.StoreValues.stored;
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +20,6 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
-import dev.keyvault.internal.TokenFormat;
 import dev.keyvault.rotation.RiskClass;
 import dev.keyvault.spi.ChangePage;
 import dev.keyvault.spi.KeyChange;
@@ -23,7 +28,6 @@ import dev.keyvault.spi.PredecessorCondition;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +48,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,27 +56,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The executable form of the {@link KeyStore} contract: every store runs this suite unchanged. A
- * store's test extends it and implements {@link #newStore()}; everything else is optional:
- *
- * <pre>{@code
- * class MyStoreTest extends KeyStoreContract {
- *     @Override protected KeyStore newStore() { return MyStore.create(freshDatabase()); }
- * }
- * }</pre>
- *
- * <p>Each test gets a fresh, empty store from {@link #newStore()} and hands it to
- * {@link #closeStore(KeyStore)} afterwards. What a store may legitimately not support is declared by
- * overriding a {@code supports…} method; the tests then check what such a store must do instead
- * (nothing is skipped).
+ * The executable form of the {@link KeyStore} contract: every store runs this suite unchanged, as a
+ * {@code @Nested} class of its backend's test, which gives it a fresh, empty store for each test
+ * (see {@link StoreHarness}). What a store may legitimately not support is declared by the harness;
+ * the tests then check what such a store must do instead (nothing is skipped).
  * Times are whole milliseconds (what {@code KeyManager} produces) and must come back exactly.
  */
 public abstract class KeyStoreContract {
-    /** A time with a millisecond part, so that truncation to seconds would show. */
-    protected static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123Z");
-    /** The minute containing {@link #T0}. */
+    /** The minute containing {@link StoreValues#T0}. */
     protected static final Instant MINUTE = UsageRollup.minuteOf(T0);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int THREADS = 8;
 
     /**
@@ -93,47 +86,28 @@ public abstract class KeyStoreContract {
             "tab-free semi;colon;",
             "q".repeat(198) + "🔑");
 
+    private final StoreHarness harness;
     protected KeyStore store;
 
-    /** A fresh, empty store. Called before every test. */
-    protected abstract KeyStore newStore();
-
-    /** Releases what {@link #newStore()} made (a pool, a database). Called after every test. Default: nothing. */
-    protected void closeStore(KeyStore store) throws Exception {}
-
-    /**
-     * Whether {@link KeyStore#subscribe} calls its listener after changes (a push store, such as
-     * PostgreSQL with LISTEN/NOTIFY). Default: {@code false}: the subscription test then checks only
-     * that subscribing is harmless and the feed carries the changes.
-     */
-    protected boolean supportsSubscriptions() {
-        return false;
+    protected KeyStoreContract(StoreHarness harness) {
+        this.harness = requireNonNull(harness, "harness");
     }
 
     @BeforeEach
     void openStore() {
-        store = newStore();
+        store = harness.open();
     }
 
     @AfterEach
     void releaseStore() throws Exception {
         if (store != null) {
-            closeStore(store);
+            harness.release(store);
         }
     }
 
     // ================================================================================= fixtures
 
-    protected static String newId() {
-        return TokenFormat.newKeyId(RANDOM);
-    }
-
-    /** An active key with every optional field empty. */
-    protected static ApiKey minimalKey(String id, String owner, String name) {
-        return new ApiKey(id, "kv", owner, name, Set.of(), "default", "default", Set.of(), Optional.empty(), T0,
-                Optional.empty(), Optional.empty(), KeyStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(),
-                false);
-    }
+    // T0, newId(), minimalKey(), stored() and issued() are StoreValues', imported statically.
 
     /** An active key with every optional field set and non-default values everywhere. */
     protected static ApiKey fullKey(String id, String owner, String name) {
@@ -161,18 +135,8 @@ public abstract class KeyStoreContract {
                 Optional.of(predecessorId), Optional.empty(), false);
     }
 
-    protected static StoredKey stored(ApiKey key) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return new StoredKey(key, "$test$v=1$" + java.util.Base64.getEncoder().withoutPadding().encodeToString(salt));
-    }
-
     protected static KeyEvent event(String keyId, KeyEventType type, Instant at) {
         return new KeyEvent(keyId, type, at, "alice", type.name().toLowerCase() + " by the contract");
-    }
-
-    protected static KeyEvent issued(ApiKey key) {
-        return new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), "system", "issued");
     }
 
     /** Inserts a minimal key of {@code owner} called {@code name} and returns it as stored. */
@@ -286,14 +250,54 @@ public abstract class KeyStoreContract {
     }
 
     @Test
-    void whenKeyIdIsMalformedThenIllegalArgument() {
-        String bad = "x'; DROP TABLE keys; --";
-        assertThatThrownBy(() -> store.find(bad)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.history(bad)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.usage(bad, T0, T0.plusSeconds(60))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.revoke(bad, new Revocation(T0, "r", "a"), false, List.of()))
-                .isInstanceOf(IllegalArgumentException.class);
+    void whenKeyIdIsNullThenNullPointer() {
         assertThatThrownBy(() -> store.find(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.history(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.usage(null, T0, T0.plusSeconds(60))).isInstanceOf(NullPointerException.class);
+    }
+
+    /**
+     * Core checks key ids before it calls a store, so a store need not check them again; but a string
+     * that is not a key id must still be harmless wherever a key id is taken: it names no key, changes
+     * nothing, and is no database error (PostgreSQL, for one, refuses the NUL character in text).
+     */
+    @Test
+    void whenAKeyIdIsNoKeyIdThenEveryMethodTakingOneFindsNothingAndChangesNothing() {
+        StoredKey existing = insert("acme", "k");
+        store.applyUsage(batch(List.of(rollup(existing.id(), MINUTE, "/", 1, T0, T0)), Map.of()));
+        long sequence = store.latestSequence();
+        String id = existing.id();
+        List<String> hostile = List.of("", " ", "NULL", "x'; DROP TABLE keys; --", "' OR '1'='1", "%", "%".repeat(12),
+                "_".repeat(12), "*".repeat(12), id + "'", id + " ", " " + id, id + "%", id.substring(1), id.substring(0, 11) + "%",
+                id.substring(0, 11) + "_", id.substring(0, 11) + "\u0000", id.substring(0, 11) + "\u00e9", "\uD800".repeat(12),
+                "🔑".repeat(6), "x".repeat(10_000));
+        KeyEvent note = event(id, KeyEventType.NOTE, T0);
+        record Probe(String method, Function<String, Object> call, Object nothing) {}
+        List<Probe> probes = List.of(
+                new Probe("find", k -> store.find(k), Optional.empty()),
+                new Probe("history", k -> store.history(k), List.of()),
+                new Probe("usage", k -> store.usage(k, MINUTE, MINUTE.plusSeconds(60)), List.of()),
+                new Probe("revoke", k -> store.revoke(k, new Revocation(T0, "r", "a"), true, List.of(note)), RevokeOutcome.NOT_FOUND),
+                new Probe("markCompromised", k -> store.markCompromised(k, note), false),
+                new Probe("shortenExpiry", k -> store.shortenExpiry(k, T0, note), false),
+                new Probe("replaceHash", k -> store.replaceHash(k, existing.hash(), "$test$v=2$x", note), false));
+
+        for (String k : hostile) {
+            for (Probe p : probes) {
+                String call = p.method() + "(" + printable(k) + ")";
+                if (harness.refusesMalformedKeyIds()) {
+                    assertThatThrownBy(() -> p.call().apply(k)).as(call).isInstanceOf(IllegalArgumentException.class);
+                    continue;
+                }
+                Object[] result = new Object[1];
+                assertThatCode(() -> result[0] = p.call().apply(k)).as(call).doesNotThrowAnyException();
+                assertThat(result[0]).as(call).isEqualTo(p.nothing());
+            }
+        }
+        assertThat(store.latestSequence()).isEqualTo(sequence);
+        assertThat(found(id)).isEqualTo(existing);
+        assertThat(store.history(id)).hasSize(1);
+        assertThat(store.usage(id, MINUTE, MINUTE.plusSeconds(60))).hasSize(1);
     }
 
     @Test
@@ -1201,7 +1205,7 @@ public abstract class KeyStoreContract {
      */
     @Test
     void whenSubscribedThenAPushStoreCallsTheListenerAndEveryStoreHasTheChangesInItsFeed() throws Exception {
-        boolean push = supportsSubscriptions();
+        boolean push = harness.supportsSubscriptions();
         long before = store.latestSequence();
         // A store may also call listeners when it (re)connects; only a call that finds the change
         // already visible counts as being told about it.
@@ -1297,6 +1301,16 @@ public abstract class KeyStoreContract {
             }
         }
         assertThatCode(() -> store.usage(s.id(), minute, minute.plusSeconds(60))).doesNotThrowAnyException();
+    }
+
+    /** {@code text} with everything but printable ASCII escaped, and cut, for messages. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(text.length(), 40); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return text.length() > 40 ? out + "… (" + text.length() + " chars)" : out.toString();
     }
 
     /** Ids of {@code keys}, for messages. */

@@ -20,6 +20,7 @@ import dev.keyvault.KeyStatus;
 import dev.keyvault.KeyStoreException;
 import dev.keyvault.VerificationResult.Verified;
 import dev.keyvault.VerificationResult;
+import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.AutoRotationResult.Outcome;
 import dev.keyvault.sink.PropertiesFileSecretsSink;
 import java.io.IOException;
@@ -52,6 +53,10 @@ public abstract class AutoRotatorContract extends RotationFixture {
     /** What the probe does before its real request; replaced by tests that make it fail. */
     protected Consumer<IssuedKey> probeHook;
     protected boolean probeAnswer;
+
+    protected AutoRotatorContract(StoreHarness harness) {
+        super(harness);
+    }
 
     @BeforeEach
     void createRotatorParts() {

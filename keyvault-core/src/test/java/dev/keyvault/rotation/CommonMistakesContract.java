@@ -16,6 +16,7 @@ import dev.keyvault.RejectionReason;
 import dev.keyvault.RevocationResult;
 import dev.keyvault.RotateOptions;
 import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.RotationStatus.ClientMigration;
 import dev.keyvault.rotation.RotationStatus.State;
 import java.time.Duration;
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.Test;
 public abstract class CommonMistakesContract extends RotationFixture {
     static final Client APP = Client.labelled("10.1.0.1", "storefront");
     static final Client CRON = Client.agent("10.1.0.2", "cron/1.0");
+
+    protected CommonMistakesContract(StoreHarness harness) {
+        super(harness);
+    }
 
     @Test
     void whenCompletingWhileTheOldKeyIsStillInUseThenItIsRefusedUnlessForcedAndForcingNamesWhoIsCutOff() {

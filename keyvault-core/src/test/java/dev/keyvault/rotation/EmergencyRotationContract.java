@@ -18,6 +18,7 @@ import dev.keyvault.RevocationResult;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.UsageAudit.ClientIpUsage;
 import dev.keyvault.rotation.UsageAudit.HourlyVolume;
 import java.time.Duration;
@@ -33,6 +34,10 @@ import org.junit.jupiter.api.Test;
 public abstract class EmergencyRotationContract extends RotationFixture {
     static final Client APP = Client.agent("198.51.100.10", "docs-app/3.2");
     static final Client ATTACKER = Client.agent("203.0.113.66", "python-requests/2.31");
+
+    protected EmergencyRotationContract(StoreHarness harness) {
+        super(harness);
+    }
 
     @Test
     void whenAKeyLeaksThenItIsRevokedFirstReplacedAndTheAuditFindsTheNewIpAndTheSpike() {

@@ -11,6 +11,7 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.ComplianceReport.Finding;
 import dev.keyvault.rotation.ComplianceReport.Issue;
 import java.time.Duration;
@@ -23,6 +24,10 @@ import org.junit.jupiter.api.Test;
  * rotated within 90 days", proven from the store), and bulk revocation by owner or tag.
  */
 public abstract class PolicyContract extends RotationFixture {
+
+    protected PolicyContract(StoreHarness harness) {
+        super(harness);
+    }
 
     private IssuedKey issueAt(Instant at, String owner, String name, String environment, String... scopes) {
         clock.set(at);

@@ -1,92 +1,35 @@
 package dev.keyvault.rotation;
 
 import dev.keyvault.ApiKey;
-import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
-import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeyManagerBuilder;
-import dev.keyvault.KeySpec;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.VerificationResult;
-import dev.keyvault.spi.KeyHasher;
-import dev.keyvault.spi.KeyStore;
-import dev.keyvault.testing.MutableClock;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import dev.keyvault.contract.ManagerFixture;
+import dev.keyvault.contract.StoreHarness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What the rotation suites share: a store from {@link #newStore()}, a {@link MutableClock}, managers
- * (nodes) on that store with HMAC hashing and no background threads, a recording listener, and a
- * host simulation ({@link #request}) that verifies a token and records the request with the status
- * the host would answer, the way a servlet filter does. To run the suites on another store, subclass
- * each {@code *Contract} and implement {@link #newStore()} (and {@link #release} to clean up).
+ * What the rotation suites share, beyond {@link ManagerFixture}'s store, clock and managers: a
+ * recording listener on the first manager, and a host simulation ({@link #request}) that verifies a
+ * token and records the request with the status the host would answer, the way a servlet filter
+ * does. A backend runs the suites as {@code @Nested} classes of its test (see {@link StoreHarness}).
  */
-public abstract class RotationFixture {
-    protected static final byte[] PEPPER = "rotation-pepper-0123456789abcdef!".getBytes(StandardCharsets.US_ASCII);
+public abstract class RotationFixture extends ManagerFixture {
+    /** What the first manager ({@link #keys}) told its listener. */
+    protected final RecordingListener events = new RecordingListener();
 
-    protected MutableClock clock;
-    protected KeyStore store;
-    protected KeyManager keys;
-    protected RecordingListener events;
-    private final List<KeyManager> managers = new ArrayList<>();
-
-    /** A fresh, empty store; managers of one test share it like nodes share a database. */
-    protected abstract KeyStore newStore();
-
-    /** Called after each test with the store {@link #newStore()} returned. */
-    protected void release(KeyStore store) {}
-
-    protected KeyHasher hasher() {
-        return KeyHashers.hmacSha256(PEPPER, "rotation");
+    protected RotationFixture(StoreHarness harness) {
+        super(harness);
     }
 
-    /** A builder for a manager on {@code on} with this suite's settings. */
-    protected KeyManagerBuilder node(KeyStore on) {
-        return KeyManager.builder()
-                .store(on)
-                .clock(clock)
-                .hasher(hasher())
-                .usageFlushInterval(Duration.ZERO)
-                .changeFeedPollInterval(Duration.ZERO);
-    }
-
-    protected KeyManager track(KeyManager m) {
-        managers.add(m);
-        return m;
-    }
-
-    @BeforeEach
-    void createManager() {
-        clock = MutableClock.create();
-        store = newStore();
-        events = new RecordingListener();
-        keys = track(node(store).listener(events).build());
-    }
-
-    @AfterEach
-    void closeManagers() {
-        try {
-            for (KeyManager m : managers) {
-                try {
-                    m.close();
-                } catch (RuntimeException e) {
-                    // a test may have broken the store under this manager on purpose
-                }
-            }
-        } finally {
-            release(store);
-        }
-    }
-
-    protected IssuedKey issue(String name, String... scopes) {
-        return keys.issue(KeySpec.builder("acme", name).scopes(scopes).tier("standard").environment("production").build());
+    @Override
+    protected KeyManagerBuilder firstNode() {
+        return node().listener(events);
     }
 
     /** A client as the host sees it. */

@@ -22,6 +22,7 @@ import dev.keyvault.RotateOptions;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.VerificationResult.Rejected;
 import dev.keyvault.VerificationResult;
+import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.RotationStatus.ClientMigration;
 import dev.keyvault.rotation.RotationStatus.State;
 import java.time.Duration;
@@ -40,6 +41,10 @@ public abstract class StandardRotationContract extends RotationFixture {
     static final Client WEB = Client.labelled("10.0.0.1", "web-app");
     static final Client NIGHTLY = Client.agent("10.0.0.7", "sync-cron/2.1");
     static final Client WEEKLY = Client.agent("10.0.0.9", "weekly-report/1.0");
+
+    protected StandardRotationContract(StoreHarness harness) {
+        super(harness);
+    }
 
     @Test
     void whenGuideIsFollowedStepByStepThenMissedConsumersAreFoundAndTheWindowClosesSafely() {

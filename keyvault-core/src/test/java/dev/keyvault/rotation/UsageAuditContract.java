@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.keyvault.IssuedKey;
 import dev.keyvault.UnknownKeyException;
+import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.UsageAudit.ClientIpUsage;
 import dev.keyvault.rotation.UsageAudit.EndpointUsage;
 import dev.keyvault.rotation.UsageAudit.HourlyVolume;
@@ -17,6 +18,10 @@ import org.junit.jupiter.api.Test;
 public abstract class UsageAuditContract extends RotationFixture {
     static final Client A = Client.agent("192.0.2.1", "ua-one");
     static final Client B = Client.labelled("192.0.2.2", "billing");
+
+    protected UsageAuditContract(StoreHarness harness) {
+        super(harness);
+    }
 
     private void at(Instant t, IssuedKey key, Client c, String method, String endpoint, int status, int times) {
         clock.set(t);

@@ -2,7 +2,7 @@ package dev.keyvault.jdbc;
 
 /**
  * The SQL dialects {@link JdbiKeyStore} speaks. Detected from the connection's metadata unless set
- * with {@link JdbiKeyStore.Builder#dialect(Dialect)}.
+ * with {@link JdbiKeyStoreBuilder#dialect(Dialect)}.
  */
 public enum Dialect {
     /** H2 2.x in its regular mode: the embedded default, in memory, in a file, or as a server. */
@@ -21,7 +21,8 @@ public enum Dialect {
     /**
      * Where this dialect's versioned schema scripts are, in Flyway's notation, such as
      * {@code classpath:dev/keyvault/jdbc/schema/postgresql}. A host that runs Flyway adds this
-     * location and sets the placeholder {@code keyvault_prefix} (see {@link JdbiKeyStore}).
+     * location and sets the placeholder {@code keyvault_prefix} (see the {@linkplain dev.keyvault.jdbc package
+     * documentation}).
      */
     public String schemaLocation() {
         return "classpath:" + resourceDirectory();

@@ -9,6 +9,7 @@ import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.contract.StoreValues;
 import dev.keyvault.spi.StoredKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,11 +29,11 @@ class FailureMessagesTest {
         try (TestDatabase db = TestDatabase.h2Memory()) {
             JdbiKeyStore store = db.migratedStore();
             SchemaTest.execute(db.dataSource(), "DELETE FROM keyvault_feed_state");
-            StoredKey key = StoreFixtures.key("acme", "k");
+            StoredKey key = StoreValues.newKey("acme", "k");
             for (Runnable operation : List.<Runnable>of(
-                    () -> store.insert(key, StoreFixtures.issued(key)),
+                    () -> store.insert(key, StoreValues.issued(key)),
                     store::latestSequence,
-                    () -> store.pruneChanges(StoreFixtures.T0))) {
+                    () -> store.pruneChanges(StoreValues.T0))) {
                 assertThat(catchThrowable(operation::run)).isInstanceOf(KeyStoreException.class)
                         .hasMessageContaining("the keyvault_feed_state row is missing; run migrate()");
             }
@@ -45,9 +46,9 @@ class FailureMessagesTest {
             JdbiKeyStore store = db.migratedStore();
             // A constraint PostgreSQL reports with "Failing row contains (...)", every column included.
             SchemaTest.execute(db.dataSource(), "ALTER TABLE keyvault_keys ADD CONSTRAINT no_test_hashes CHECK (hash NOT LIKE '$test$%')");
-            StoredKey key = StoreFixtures.key("Secret Owner", "Secret Name");
+            StoredKey key = StoreValues.newKey("Secret Owner", "Secret Name");
 
-            Throwable thrown = catchThrowable(() -> store.insert(key, StoreFixtures.issued(key)));
+            Throwable thrown = catchThrowable(() -> store.insert(key, StoreValues.issued(key)));
 
             assertThat(thrown).isInstanceOf(KeyStoreException.class);
             assertThat(((KeyStoreException) thrown).operation()).isEqualTo("insert");
@@ -64,11 +65,11 @@ class FailureMessagesTest {
         for (TestDatabase db : List.of(TestDatabase.h2Memory(), TestDatabase.postgres())) {
             try (db) {
                 JdbiKeyStore store = db.migratedStore();
-                StoredKey first = StoreFixtures.key("Private Owner", "Private Name");
-                store.insert(first, StoreFixtures.issued(first));
-                StoredKey clash = StoreFixtures.key("Private Owner", "Private Name");
+                StoredKey first = StoreValues.newKey("Private Owner", "Private Name");
+                store.insert(first, StoreValues.issued(first));
+                StoredKey clash = StoreValues.newKey("Private Owner", "Private Name");
 
-                Throwable thrown = catchThrowable(() -> store.insert(clash, StoreFixtures.issued(clash)));
+                Throwable thrown = catchThrowable(() -> store.insert(clash, StoreValues.issued(clash)));
 
                 assertThat(thrown).isInstanceOf(DuplicateKeyException.class)
                         .hasMessage("owner already has an active key with this name")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.contract.StoreValues;
 import java.util.List;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -82,9 +83,9 @@ class JdbiKeyStoreBuilderTest {
             assertThat(a.migrate()).isEqualTo(1);
             assertThat(b.schemaVersion()).isZero();
             assertThat(b.migrate()).isEqualTo(1);
-            var key = StoreFixtures.key("acme", "Deploy");
-            a.insert(key, StoreFixtures.issued(key));
-            b.insert(key, StoreFixtures.issued(key));
+            var key = StoreValues.newKey("acme", "Deploy");
+            a.insert(key, StoreValues.issued(key));
+            b.insert(key, StoreValues.issued(key));
             assertThat(a.list(KeyQuery.all())).hasSize(1);
             assertThat(b.list(KeyQuery.all())).hasSize(1);
             assertThat(a.latestSequence()).isEqualTo(1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.contract.StoreValues;
 import dev.keyvault.jdbc.internal.Schema;
 import dev.keyvault.spi.StoredKey;
 import java.io.InputStream;
@@ -65,8 +66,8 @@ class SchemaTest {
                 JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).build();
                 assertThat(store.schemaVersion()).isZero();
                 assertThat(store.migrate()).isEqualTo(1);
-                StoredKey key = StoreFixtures.key("acme", "k");
-                store.insert(key, StoreFixtures.issued(key));
+                StoredKey key = StoreValues.newKey("acme", "k");
+                store.insert(key, StoreValues.issued(key));
 
                 assertThat(store.migrate()).isEqualTo(1);
                 assertThat(store.schemaVersion()).isEqualTo(1);
@@ -107,8 +108,8 @@ class SchemaTest {
                 DataSource ds = nodes.create();
                 assertThat(count(ds, "SELECT COUNT(*) FROM keyvault_schema_version")).isEqualTo(1);
                 assertThat(count(ds, "SELECT COUNT(*) FROM keyvault_feed_state")).isEqualTo(1);
-                StoredKey key = StoreFixtures.key("acme", "k");
-                stores.get(0).insert(key, StoreFixtures.issued(key));
+                StoredKey key = StoreValues.newKey("acme", "k");
+                stores.get(0).insert(key, StoreValues.issued(key));
                 assertThat(stores.get(n - 1).find(key.id())).contains(key);
                 assertThat(stores.get(n - 1).latestSequence()).isEqualTo(1);
             }
@@ -151,8 +152,8 @@ class SchemaTest {
                 JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).tablePrefix("app_kv_").build();
                 assertThat(store.schemaVersion()).isEqualTo(1);
                 assertThat(store.migrate()).isEqualTo(1);
-                StoredKey key = StoreFixtures.key("acme", "k");
-                store.insert(key, StoreFixtures.issued(key));
+                StoredKey key = StoreValues.newKey("acme", "k");
+                store.insert(key, StoreValues.issued(key));
                 assertThat(store.list(KeyQuery.all())).containsExactly(key);
             }
         }
@@ -177,8 +178,8 @@ class SchemaTest {
 
             JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).build();
             assertThat(store.migrate()).isEqualTo(1);
-            StoredKey key = StoreFixtures.key("acme", "k");
-            store.insert(key, StoreFixtures.issued(key));
+            StoredKey key = StoreValues.newKey("acme", "k");
+            store.insert(key, StoreValues.issued(key));
             assertThat(store.find(key.id())).contains(key);
             assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM keyvault_schema_lock")).isZero();
         }
@@ -189,13 +190,13 @@ class SchemaTest {
         for (TestDatabase db : List.of(TestDatabase.h2Memory(), TestDatabase.postgres())) {
             try (db) {
                 JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).build();
-                StoredKey key = StoreFixtures.key("acme", "k");
+                StoredKey key = StoreValues.newKey("acme", "k");
                 assertThatThrownBy(() -> store.find(key.id()))
                         .isInstanceOf(KeyStoreException.class)
                         .hasMessageContaining("'find'")
                         .hasMessageContaining("has the schema been migrated?")
                         .hasCauseInstanceOf(SQLException.class);
-                assertThatThrownBy(() -> store.insert(key, StoreFixtures.issued(key)))
+                assertThatThrownBy(() -> store.insert(key, StoreValues.issued(key)))
                         .isInstanceOf(KeyStoreException.class).hasMessageContaining("'insert'");
                 assertThatThrownBy(store::latestSequence).isInstanceOf(KeyStoreException.class).hasMessageContaining("'latestSequence'");
             }

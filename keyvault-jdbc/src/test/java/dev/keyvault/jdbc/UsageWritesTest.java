@@ -8,6 +8,7 @@ import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.UsageRollup;
+import dev.keyvault.contract.StoreValues;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
 import dev.keyvault.testing.MutableClock;
@@ -51,11 +52,11 @@ class UsageWritesTest {
                 store.migrate();
                 List<StoredKey> keys = new ArrayList<>();
                 for (int i = 0; i < 300; i++) {
-                    StoredKey k = StoreFixtures.key("acme", "k" + i);
-                    store.insert(k, StoreFixtures.issued(k));
+                    StoredKey k = StoreValues.newKey("acme", "k" + i);
+                    store.insert(k, StoreValues.issued(k));
                     keys.add(k);
                 }
-                Instant minute = UsageRollup.minuteOf(StoreFixtures.T0);
+                Instant minute = UsageRollup.minuteOf(StoreValues.T0);
                 List<UsageRollup> rollups = new ArrayList<>();
                 Map<String, Instant> lastUsed = new HashMap<>();
                 for (StoredKey k : keys) {
@@ -122,8 +123,8 @@ class UsageWritesTest {
             JdbiKeyStore setup = db.migratedStore();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                StoredKey k = StoreFixtures.key("acme", "k" + i);
-                setup.insert(k, StoreFixtures.issued(k));
+                StoredKey k = StoreValues.newKey("acme", "k" + i);
+                setup.insert(k, StoreValues.issued(k));
                 ids.add(k.id());
             }
             MutableClock clock = MutableClock.create();

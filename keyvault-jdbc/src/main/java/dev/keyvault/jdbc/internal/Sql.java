@@ -95,9 +95,10 @@ public final class Sql {
                 + " CAST(:counts AS BIGINT ARRAY), CAST(:firsts AS BIGINT ARRAY), CAST(:lasts AS BIGINT ARRAY))";
         String unnestLastUsed = "UNNEST(CAST(:ids AS VARCHAR ARRAY), CAST(:ats AS BIGINT ARRAY))";
         if (postgres) {
-            // One statement per batch whatever its size: the rows travel as 11 arrays.
+            // One statement per batch whatever its size: the rows travel as 11 arrays. Sorted by the
+            // rollup key, so concurrent flushes of several nodes lock rows in the same order.
             upsertUsage = "INSERT INTO " + t("usage") + " AS t (" + USAGE_COLUMNS + ") SELECT * FROM " + unnestUsage
-                    + " ON CONFLICT (" + USAGE_KEY + ") DO UPDATE SET"
+                    + " AS u(" + USAGE_COLUMNS + ") ORDER BY " + USAGE_KEY + " ON CONFLICT (" + USAGE_KEY + ") DO UPDATE SET"
                     + " request_count = t.request_count + EXCLUDED.request_count,"
                     + " first_seen_ms = LEAST(t.first_seen_ms, EXCLUDED.first_seen_ms),"
                     + " last_seen_ms = GREATEST(t.last_seen_ms, EXCLUDED.last_seen_ms)";
@@ -105,8 +106,8 @@ public final class Sql {
                     + " AS u(id, at_ms) WHERE k.id = u.id COLLATE \"C\""
                     + " AND (k.last_used_at_ms IS NULL OR k.last_used_at_ms < u.at_ms)";
         } else {
-            upsertUsage = "MERGE INTO " + t("usage") + " AS t USING (SELECT * FROM " + unnestUsage + ") AS u(" + USAGE_COLUMNS
-                    + ") ON t.key_id = u.key_id AND t.minute_ms = u.minute_ms AND t.method = u.method"
+            upsertUsage = "MERGE INTO " + t("usage") + " AS t USING (SELECT * FROM " + unnestUsage + " AS v(" + USAGE_COLUMNS
+                    + ") ORDER BY " + USAGE_KEY + ") AS u ON t.key_id = u.key_id AND t.minute_ms = u.minute_ms AND t.method = u.method"
                     + " AND t.endpoint = u.endpoint AND t.client_ip = u.client_ip AND t.user_agent = u.user_agent"
                     + " AND t.consumer = u.consumer AND t.http_status = u.http_status"
                     + " WHEN MATCHED THEN UPDATE SET request_count = t.request_count + u.request_count,"
