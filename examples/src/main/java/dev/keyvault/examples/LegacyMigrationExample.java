@@ -104,6 +104,8 @@ public final class LegacyMigrationExample {
                         + http.call("GET", "/articles/1", sync.prefix() + "." + random(32), "203.0.113.5", "curl/8").status());
                 keys.flush();
 
+                clock.advance(Duration.ofHours(1)); // the migration goes on later in the day
+
                 // 3. Every imported key is due at once: the migration is a rotation per key.
                 List<RotationDue> due = keys.rotationDue(clock.instant()).entries();
                 out.println("rotationDue: " + due.size() + " keys; first: " + due.get(0).reason());
@@ -112,7 +114,7 @@ public final class LegacyMigrationExample {
                 IssuedKey next = keys.rotate(oldSync.id());
                 out.println("rotated '" + sync.name() + "' to " + next.key().hint() + " ('" + next.key().name() + "')");
                 // the sync job moves to the new token; a forgotten cron job still sends the old one
-                http.call("GET", "/articles/2", next.token(), "10.1.0.7", "sync/1.5");
+                http.call("GET", "/articles/2", next.token(), "10.1.0.7", "sync/1.4");
                 http.call("GET", "/articles/3", sync.token(), "10.1.0.8", "legacy-cron/0.9");
                 RotationStatus status = keys.rotation().status(oldSync.id());
                 out.println("still on the old token: " + status.notMigrated().stream().map(RotationStatus.ClientMigration::client).toList());

@@ -421,6 +421,61 @@ public abstract class KeyManagerContract extends ManagerFixture {
         assertThat(v3.token()).startsWith("kb_test_");
     }
 
+    // ------------------------------------------------------------------------------- imports, hashes
+
+    /**
+     * keyvault 0.1 hashed with Argon2id: on every store, a manager with today's default hasher reads
+     * those keys and moves them to HMAC-SHA-256 on their next successful verify.
+     */
+    @Test
+    void whenKeysWereHashedWithArgon2idThenADefaultManagerVerifiesThemAndMovesThemToHmac() {
+        KeyManager v01 = track(KeyManager.builder().store(store).clock(clock).hasher(KeyHashers.argon2id(1024, 1, 1))
+                .usageFlushInterval(Duration.ZERO).changeFeedPollInterval(Duration.ZERO).build());
+        IssuedKey old = v01.issue(KeySpec.builder("acme", "From 0.1").build());
+        KeyManager today = track(KeyManager.builder().store(store).clock(clock)
+                .pepper(dev.keyvault.Peppers.of("v1", PEPPER)).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build());
+        assertThat(today.hashingReport().schemes()).singleElement().satisfies(s -> assertThat(s.scheme()).startsWith("argon2id"));
+
+        assertThat(today.verify(old.token())).isInstanceOf(Verified.class);
+
+        assertThat(today.hashingReport().current()).isEqualTo("hmac-sha256 k=v1");
+        assertThat(today.hashingReport().keysToMove()).isZero();
+        assertThat(today.history(old.id())).extracting(KeyEvent::type).containsExactly(KeyEventType.ISSUED, KeyEventType.REHASHED);
+        KeyManager restarted = track(KeyManager.builder().store(store).clock(clock)
+                .pepper(dev.keyvault.Peppers.of("v1", PEPPER)).additionalHashers().usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).build());
+        assertThat(restarted.verify(old.token())).as("no Argon2 reader needed any more").isInstanceOf(Verified.class);
+    }
+
+    /** On every store: imported keys, found by their old tokens, imported once however often the import runs. */
+    @Test
+    void whenKeysAreImportedThenTheirOldTokensVerifyAndTheImportIsIdempotent() throws Exception {
+        KeyManager legacy = track(node().additionalHashers(KeyHashers.unsaltedSha256())
+                .legacyTokens(dev.keyvault.LegacyTokenFormat.separated("|", dev.keyvault.LegacyTokenFormat.Hashed.AFTER_SEPARATOR))
+                .build());
+        String secret = "0123456789abcdefghijABCDEFGHIJklmnopqrst";
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(secret.getBytes(StandardCharsets.US_ASCII)));
+        dev.keyvault.KeyImport row = dev.keyvault.KeyImport.builder("tokens/42",
+                KeySpec.builder("acme", "Old integration").scopes("kb:read").build(), clock.instant().minus(Duration.ofDays(400)))
+                .hash("sha256:" + hex, "42").build();
+
+        dev.keyvault.ImportReport first = legacy.importKeys(List.of(row));
+        dev.keyvault.ImportReport again = legacy.importKeys(List.of(row));
+
+        assertThat(first.imported()).isEqualTo(1);
+        assertThat(again.alreadyImported()).isEqualTo(1);
+        assertThat(legacy.list("acme")).singleElement().satisfies(k -> assertThat(k.isImported()).isTrue());
+        assertThat(legacy.verify("42|" + secret)).isInstanceOf(Verified.class);
+        assertThat(legacy.verify("42|" + secret.toUpperCase())).isEqualTo(Rejected.of(RejectionReason.INVALID));
+        assertThat(legacy.verify("43|" + secret)).isEqualTo(Rejected.of(RejectionReason.UNKNOWN));
+        KeyManager otherNode = track(node().legacyTokens(
+                dev.keyvault.LegacyTokenFormat.separated("|", dev.keyvault.LegacyTokenFormat.Hashed.AFTER_SEPARATOR)).build());
+        assertThat(otherNode.verify("42|" + secret)).as("rehashed with the manager's hasher on the first verify")
+                .isInstanceOf(Verified.class);
+    }
+
     // ---------------------------------------------------------------------------------------- usage
 
     @Test

@@ -400,6 +400,61 @@ public abstract class KeyStoreContract {
         assertThat(allChanges()).hasSize(1);
     }
 
+    // ========================================================================== imported keys
+
+    /** An imported key: its import time, legacy lookup and import reference round-trip, and the lookup finds it. */
+    @Test
+    void whenAnImportedKeyIsStoredThenItsLookupAndReferenceRoundTripAndTheLookupFindsIt() {
+        ApiKey key = minimalKey(newId(), "acme", "Imported").toBuilder().importedAt(Optional.of(T0.plusMillis(3))).build();
+        StoredKey s = new StoredKey(key, "$2b$10$" + "a".repeat(53), Optional.of("Ab12Cd34"), Optional.of("api_keys/17"));
+        store.insert(s, event(key.id(), KeyEventType.IMPORTED, T0));
+
+        assertThat(found(key.id())).isEqualTo(s);
+        assertThat(found(key.id()).key().importedAt()).contains(T0.plusMillis(3));
+        assertThat(store.findByLegacyLookup("Ab12Cd34")).contains(s);
+        assertThat(store.findByLegacyLookup("ab12cd34")).as("lookups are exact").isEmpty();
+        assertThat(store.findByLegacyLookup("Ab12Cd3")).isEmpty();
+        StoredKey native_ = insert("acme", "Issued by keyvault");
+        assertThat(found(native_.id()).legacyLookup()).isEmpty();
+        assertThat(found(native_.id()).importRef()).isEmpty();
+        assertThat(found(native_.id()).key().importedAt()).isEmpty();
+    }
+
+    /** A lookup value comes from a request: every string is harmless. */
+    @Test
+    void whenTheLegacyLookupIsHostileThenNothingIsFoundAndNothingFails() {
+        insert("acme", "k");
+        List<String> hostile = new java.util.ArrayList<>(HOSTILE);
+        hostile.addAll(List.of("", "%", "_", "*", "\u0000", "x".repeat(10_000), "' OR '1'='1", "\uD800"));
+        for (String lookup : hostile) {
+            assertThatCode(() -> assertThat(store.findByLegacyLookup(lookup)).isEmpty()).as(lookup).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void whenAnImportReferenceOrLegacyLookupIsTakenThenTheInsertIsADuplicateNamingWhich() {
+        ApiKey a = minimalKey(newId(), "acme", "A").toBuilder().importedAt(Optional.of(T0)).build();
+        store.insert(new StoredKey(a, "$sha256$" + "0".repeat(64), Optional.of("lookup-1"), Optional.of("ref-1")),
+                event(a.id(), KeyEventType.IMPORTED, T0));
+        long seq = store.latestSequence();
+
+        ApiKey sameRef = minimalKey(newId(), "acme", "B").toBuilder().importedAt(Optional.of(T0)).build();
+        assertThatThrownBy(() -> store.insert(new StoredKey(sameRef, "$sha256$" + "1".repeat(64), Optional.of("lookup-2"),
+                Optional.of("ref-1")), event(sameRef.id(), KeyEventType.IMPORTED, T0)))
+                .isInstanceOfSatisfying(DuplicateKeyException.class, e -> assertThat(e.conflict()).isEqualTo(DuplicateKeyException.Conflict.IMPORT_REF));
+        ApiKey sameLookup = minimalKey(newId(), "acme", "C").toBuilder().importedAt(Optional.of(T0)).build();
+        assertThatThrownBy(() -> store.insert(new StoredKey(sameLookup, "$sha256$" + "2".repeat(64), Optional.of("lookup-1"),
+                Optional.of("ref-3")), event(sameLookup.id(), KeyEventType.IMPORTED, T0)))
+                .isInstanceOfSatisfying(DuplicateKeyException.class, e -> assertThat(e.conflict()).isEqualTo(DuplicateKeyException.Conflict.LEGACY_LOOKUP));
+
+        assertThat(store.find(sameRef.id())).isEmpty();
+        assertThat(store.find(sameLookup.id())).isEmpty();
+        assertThat(store.latestSequence()).as("a refused insert appends nothing").isEqualTo(seq);
+        // keys keyvault issued have neither: any number of them coexist
+        insert("acme", "D");
+        insert("acme", "E");
+    }
+
     // ================================================================================== revoke
 
     @Test

@@ -123,7 +123,7 @@ public final class JdbiKeyStore implements KeyStore {
     public void insert(StoredKey key, KeyEvent issued) {
         requireActive(key, "key");
         requireNonNull(issued, "issued");
-        transactions.writeKey("insert", key.id(), h -> {
+        transactions.writeKey("insert", key, h -> {
             insertKey(h, key);
             append(h, List.of(issued));
             return null;
@@ -143,7 +143,7 @@ public final class JdbiKeyStore implements KeyStore {
             throw new IllegalArgumentException("the successor must name its predecessor");
         }
         Long expiry = predecessorExpiresAt.map(Rows::millis).orElse(null);
-        return transactions.writeKey("insertSuccessor", successor.id(), h -> {
+        return transactions.writeKey("insertSuccessor", successor, h -> {
             // The compare-and-set first: it locks the predecessor's row, so a concurrent rotation
             // or revoke waits here, then finds the link or the status changed and updates nothing.
             int linked = h.createUpdate(sql.linkSuccessor)
@@ -289,6 +289,16 @@ public final class JdbiKeyStore implements KeyStore {
     }
 
     @Override
+    public Optional<StoredKey> findByLegacyLookup(String lookup) {
+        requireNonNull(lookup, "lookup");
+        if (!StoredKey.REFERENCE.matcher(lookup).matches()) {
+            return Optional.empty(); // no stored lookup value is like this (and PostgreSQL refuses a NUL in text)
+        }
+        return transactions.read("findByLegacyLookup",
+                h -> h.createQuery(sql.findByLegacyLookup).bind("lookup", lookup).map(Rows.KEY).findOne());
+    }
+
+    @Override
     public List<StoredKey> list(KeyQuery query) {
         requireNonNull(query, "query");
         String statement = sql.list(query.owner().isPresent(), query.status().isPresent(), query.environment().isPresent(),
@@ -393,7 +403,10 @@ public final class JdbiKeyStore implements KeyStore {
                 .bind("predecessorId", k.predecessorId().orElse(null))
                 .bind("successorId", k.successorId().orElse(null))
                 .bind("compromised", k.compromised())
-                .bind("hash", stored.hash()));
+                .bind("hash", stored.hash())
+                .bind("importedAt", k.importedAt().map(Rows::millis).orElse(null))
+                .bind("legacyLookup", stored.legacyLookup().orElse(null))
+                .bind("importRef", stored.importRef().orElse(null)));
         if (!k.tags().isEmpty()) {
             PreparedBatch tags = h.prepareBatch(sql.insertTag);
             for (String tag : k.tags()) {

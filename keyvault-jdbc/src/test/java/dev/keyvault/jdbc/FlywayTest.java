@@ -32,12 +32,12 @@ class FlywayTest {
                         .load();
 
                 MigrateResult first = flyway.migrate();
-                assertThat(first.migrationsExecuted).as(db.dialect().name()).isEqualTo(1);
-                assertThat(first.targetSchemaVersion).isEqualTo("1");
+                assertThat(first.migrationsExecuted).as(db.dialect().name()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
+                assertThat(first.targetSchemaVersion).isEqualTo(Integer.toString(JdbiKeyStore.SCHEMA_VERSION));
 
                 JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).tablePrefix("app_kv_").build();
-                assertThat(store.schemaVersion()).isEqualTo(1);
-                assertThat(store.migrate()).isEqualTo(1); // nothing left to do, and no complaint
+                assertThat(store.schemaVersion()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
+                assertThat(store.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION); // nothing left to do, and no complaint
                 assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
                 assertThat(flyway.migrate().migrationsExecuted).isZero();
 
@@ -48,6 +48,25 @@ class FlywayTest {
                     assertThat(keys.verify(issued.token())).isInstanceOfSatisfying(VerificationResult.Rejected.class,
                             r -> assertThat(r.reason()).isEqualTo(RejectionReason.REVOKED));
                 }
+            }
+        }
+    }
+
+    /** An installation Flyway put at version 1 (keyvault 0.1) with keys in it: Flyway upgrades it, the keys keep working. */
+    @Test
+    void whenFlywayUpgradesAVersion1DatabaseWithKeysThenTheyStillVerifyAndMoveToTheDefaultHasher() {
+        for (TestDatabase db : List.of(TestDatabase.h2Memory(), TestDatabase.postgres())) {
+            try (db) {
+                Flyway v1 = Flyway.configure().dataSource(db.dataSource()).locations(db.dialect().schemaLocation())
+                        .placeholders(Map.of("keyvault_prefix", "app_kv_")).target("1").load();
+                assertThat(v1.migrate().targetSchemaVersion).isEqualTo("1");
+                IssuedKey old = Version1.writeKeyAs01(db, "app_kv_");
+
+                Flyway latest = Flyway.configure().dataSource(db.dataSource()).locations(db.dialect().schemaLocation())
+                        .placeholders(Map.of("keyvault_prefix", "app_kv_")).load();
+                assertThat(latest.migrate().migrationsExecuted).isEqualTo(JdbiKeyStore.SCHEMA_VERSION - 1);
+
+                Version1.assertKeyStillWorks(JdbiKeyStore.builder(db.dataSource()).tablePrefix("app_kv_").build(), old);
             }
         }
     }

@@ -80,9 +80,9 @@ class JdbiKeyStoreBuilderTest {
         try (TestDatabase db = TestDatabase.postgres()) {
             JdbiKeyStore a = JdbiKeyStore.builder(db.dataSource()).tablePrefix("tenant_a_").build();
             JdbiKeyStore b = JdbiKeyStore.builder(db.dataSource()).tablePrefix("tenant_b_").build();
-            assertThat(a.migrate()).isEqualTo(1);
+            assertThat(a.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
             assertThat(b.schemaVersion()).isZero();
-            assertThat(b.migrate()).isEqualTo(1);
+            assertThat(b.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
             var key = StoreValues.newKey("acme", "Deploy");
             a.insert(key, StoreValues.issued(key));
             b.insert(key, StoreValues.issued(key));

@@ -3,6 +3,7 @@ package dev.keyvault.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeyStoreException;
 import dev.keyvault.contract.StoreValues;
@@ -65,15 +66,15 @@ class SchemaTest {
             try (db) {
                 JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).build();
                 assertThat(store.schemaVersion()).isZero();
-                assertThat(store.migrate()).isEqualTo(1);
+                assertThat(store.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
                 StoredKey key = StoreValues.newKey("acme", "k");
                 store.insert(key, StoreValues.issued(key));
 
-                assertThat(store.migrate()).isEqualTo(1);
-                assertThat(store.schemaVersion()).isEqualTo(1);
+                assertThat(store.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
+                assertThat(store.schemaVersion()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
                 assertThat(store.find(key.id())).contains(key);
                 assertThat(store.latestSequence()).isEqualTo(1);
-                assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM keyvault_schema_version")).isEqualTo(1);
+                assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM keyvault_schema_version")).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
             }
         }
     }
@@ -100,13 +101,13 @@ class SchemaTest {
                         }));
                     }
                     for (Future<Integer> v : versions) {
-                        assertThat(v.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+                        assertThat(v.get(120, TimeUnit.SECONDS)).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
                     }
                 } finally {
                     pool.shutdownNow();
                 }
                 DataSource ds = nodes.create();
-                assertThat(count(ds, "SELECT COUNT(*) FROM keyvault_schema_version")).isEqualTo(1);
+                assertThat(count(ds, "SELECT COUNT(*) FROM keyvault_schema_version")).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
                 assertThat(count(ds, "SELECT COUNT(*) FROM keyvault_feed_state")).isEqualTo(1);
                 StoredKey key = StoreValues.newKey("acme", "k");
                 stores.get(0).insert(key, StoreValues.issued(key));
@@ -122,15 +123,16 @@ class SchemaTest {
             try (db) {
                 JdbiKeyStore store = db.migratedStore();
                 execute(db.dataSource(), "INSERT INTO keyvault_schema_version (version, description, installed_at)"
-                        + " VALUES (2, 'from the future', CURRENT_TIMESTAMP)");
+                        + " VALUES (" + (JdbiKeyStore.SCHEMA_VERSION + 1) + ", 'from the future', CURRENT_TIMESTAMP)");
 
-                assertThat(store.schemaVersion()).isEqualTo(2);
+                assertThat(store.schemaVersion()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION + 1);
                 assertThatThrownBy(store::migrate)
                         .isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("version 2")
-                        .hasMessageContaining("newer than the newest this keyvault-jdbc knows (1)")
+                        .hasMessageContaining("version " + (JdbiKeyStore.SCHEMA_VERSION + 1))
+                        .hasMessageContaining("newer than the newest this keyvault-jdbc knows (" + JdbiKeyStore.SCHEMA_VERSION + ")")
                         .hasMessageContaining("Upgrade keyvault-jdbc");
-                assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM keyvault_schema_version")).isEqualTo(2);
+                assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM keyvault_schema_version"))
+                        .isEqualTo(JdbiKeyStore.SCHEMA_VERSION + 1);
             }
         }
     }
@@ -143,15 +145,17 @@ class SchemaTest {
                 Schema schema = new Schema(org.jdbi.v3.core.Jdbi.create(db.dataSource()), db.dialect(),
                         db.dialect().schemaLocation().substring("classpath:".length()), "app_kv_");
                 try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-                    for (String statement : schema.load("V1__keyvault.sql").split(";\\s*\n")) {
-                        if (!statement.isBlank()) {
-                            s.execute(statement);
+                    for (String script : Schema.SCRIPTS) {
+                        for (String statement : schema.load(script).split(";\\s*\n")) {
+                            if (!statement.isBlank()) {
+                                s.execute(statement);
+                            }
                         }
                     }
                 }
                 JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).tablePrefix("app_kv_").build();
-                assertThat(store.schemaVersion()).isEqualTo(1);
-                assertThat(store.migrate()).isEqualTo(1);
+                assertThat(store.schemaVersion()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
+                assertThat(store.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
                 StoredKey key = StoreValues.newKey("acme", "k");
                 store.insert(key, StoreValues.issued(key));
                 assertThat(store.list(KeyQuery.all())).containsExactly(key);
@@ -177,7 +181,7 @@ class SchemaTest {
                     + (System.currentTimeMillis() - 6 * 60_000) + ")");
 
             JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).build();
-            assertThat(store.migrate()).isEqualTo(1);
+            assertThat(store.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
             StoredKey key = StoreValues.newKey("acme", "k");
             store.insert(key, StoreValues.issued(key));
             assertThat(store.find(key.id())).contains(key);
@@ -227,6 +231,31 @@ class SchemaTest {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A database keyvault 0.1 wrote (schema version 1, Argon2id hashes): migrate() upgrades it, the keys keep working. */
+    @Test
+    void whenMigrateUpgradesAVersion1DatabaseWithKeysThenTheyStillVerifyAndMoveToTheDefaultHasher() throws Exception {
+        for (TestDatabase db : List.of(TestDatabase.h2Memory(), TestDatabase.postgres())) {
+            try (db) {
+                Schema schema = new Schema(org.jdbi.v3.core.Jdbi.create(db.dataSource()), db.dialect(),
+                        db.dialect().schemaLocation().substring("classpath:".length()), "keyvault_");
+                try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    for (String statement : schema.load("V1__keyvault.sql").split(";\\s*\n")) {
+                        if (!statement.isBlank()) {
+                            s.execute(statement);
+                        }
+                    }
+                }
+                IssuedKey old = Version1.writeKeyAs01(db, "keyvault_");
+                JdbiKeyStore store = JdbiKeyStore.builder(db.dataSource()).build();
+                assertThat(store.schemaVersion()).isEqualTo(1);
+
+                assertThat(store.migrate()).isEqualTo(JdbiKeyStore.SCHEMA_VERSION);
+
+                Version1.assertKeyStillWorks(store, old);
+            }
         }
     }
 }

@@ -54,8 +54,10 @@ public final class Rows {
                 .predecessorId(Optional.ofNullable(rs.getString("predecessor_id")))
                 .successorId(Optional.ofNullable(rs.getString("successor_id")))
                 .compromised(rs.getBoolean("compromised"))
+                .importedAt(instant(rs, "imported_at_ms"))
                 .build();
-        return new StoredKey(key, rs.getString("hash"));
+        return new StoredKey(key, rs.getString("hash"), Optional.ofNullable(rs.getString("legacy_lookup")),
+                Optional.ofNullable(rs.getString("import_ref")));
     }
 
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

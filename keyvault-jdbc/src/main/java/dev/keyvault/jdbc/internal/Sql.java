@@ -12,7 +12,7 @@ import dev.keyvault.jdbc.Dialect;
 public final class Sql {
     static final String KEY_COLUMNS = "id, prefix, owner, name, scopes, tier, environment, tags, risk_class,"
             + " created_at_ms, expires_at_ms, last_used_at_ms, status, revoked_at_ms, revoked_reason, revoked_by,"
-            + " predecessor_id, successor_id, compromised, hash";
+            + " predecessor_id, successor_id, compromised, hash, imported_at_ms, legacy_lookup, import_ref";
     private static final String USAGE_COLUMNS = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer,"
             + " http_status, request_count, first_seen_ms, last_seen_ms";
     private static final String USAGE_KEY = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer, http_status";
@@ -30,6 +30,9 @@ public final class Sql {
     public final String insertKey;
     public final String insertTag;
     public final String findKey;
+    public final String findByLegacyLookup;
+    public final String importRefExists;
+    public final String legacyLookupExists;
     public final String keyExists;
     public final String revoke;
     public final String markCompromised;
@@ -60,9 +63,12 @@ public final class Sql {
 
         insertKey = "INSERT INTO " + t("keys") + " (" + KEY_COLUMNS + ") VALUES (:id, :prefix, :owner, :name, :scopes,"
                 + " :tier, :environment, :tags, :riskClass, :createdAt, :expiresAt, :lastUsedAt, 'ACTIVE', NULL, NULL, NULL,"
-                + " :predecessorId, :successorId, :compromised, :hash)";
+                + " :predecessorId, :successorId, :compromised, :hash, :importedAt, :legacyLookup, :importRef)";
         insertTag = "INSERT INTO " + t("key_tags") + " (tag, key_id) VALUES (:tag, :keyId)";
         findKey = "SELECT " + KEY_COLUMNS + " FROM " + t("keys") + " WHERE id = :id";
+        findByLegacyLookup = "SELECT " + KEY_COLUMNS + " FROM " + t("keys") + " WHERE legacy_lookup = :lookup";
+        importRefExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE import_ref = :ref";
+        legacyLookupExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE legacy_lookup = :lookup";
         keyExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE id = :id";
         revoke = "UPDATE " + t("keys") + " SET status = 'REVOKED', revoked_at_ms = :at, revoked_reason = :reason,"
                 + " revoked_by = :actor, compromised = (compromised OR :compromised) WHERE id = :id AND status = 'ACTIVE'";

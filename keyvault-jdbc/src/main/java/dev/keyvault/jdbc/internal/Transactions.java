@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.keyvault.DuplicateKeyException.Conflict;
 import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.KeyStoreException;
+import dev.keyvault.spi.StoredKey;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
@@ -70,14 +71,14 @@ public final class Transactions {
     }
 
     /**
-     * {@link #write} for a body that inserts the key {@code keyId} with {@link #insertKey}: its unique
+     * {@link #write} for a body that inserts {@code key} with {@link #insertKey}: its unique
      * violation becomes a {@link DuplicateKeyException} that says which constraint it was.
      */
-    public <T> T writeKey(String operation, String keyId, Function<Handle, T> body) {
+    public <T> T writeKey(String operation, StoredKey key, Function<Handle, T> body) {
         try {
             return write(operation, false, body);
         } catch (Duplicate d) {
-            throw duplicate(operation, keyId, d);
+            throw duplicate(operation, key, d);
         }
     }
 
@@ -106,13 +107,26 @@ public final class Transactions {
         return new KeyStoreException(operation, "the " + sql.t("feed_state") + " row is missing; run migrate()");
     }
 
-    /** Which constraint an insert violated: the id if a key with it exists now, else the owner's active name. */
-    private DuplicateKeyException duplicate(String operation, String keyId, Duplicate d) {
+    /**
+     * Which constraint an insert violated, asked of the table after the rollback: the id if a key
+     * with it exists now; else the import reference or legacy lookup of an imported key if another key
+     * has it; else the owner's active name.
+     */
+    private DuplicateKeyException duplicate(String operation, StoredKey key, Duplicate d) {
         SQLException cause = Failures.sqlException(d.getCause());
-        boolean idTaken = read(operation, h -> h.createQuery(sql.keyExists).bind("id", keyId).mapTo(Long.class).one() > 0);
-        return idTaken
-                ? new DuplicateKeyException(Conflict.KEY_ID, "a key with id " + keyId + " exists", cause)
-                : new DuplicateKeyException(Conflict.ACTIVE_NAME, "owner already has an active key with this name", cause);
+        String keyId = key.id();
+        if (read(operation, h -> h.createQuery(sql.keyExists).bind("id", keyId).mapTo(Long.class).one() > 0)) {
+            return new DuplicateKeyException(Conflict.KEY_ID, "a key with id " + keyId + " exists", cause);
+        }
+        if (key.importRef().isPresent() && read(operation, h -> h.createQuery(sql.importRefExists)
+                .bind("ref", key.importRef().get()).mapTo(Long.class).one() > 0)) {
+            return new DuplicateKeyException(Conflict.IMPORT_REF, "a key was already imported with this reference", cause);
+        }
+        if (key.legacyLookup().isPresent() && read(operation, h -> h.createQuery(sql.legacyLookupExists)
+                .bind("lookup", key.legacyLookup().get()).mapTo(Long.class).one() > 0)) {
+            return new DuplicateKeyException(Conflict.LEGACY_LOOKUP, "an imported key already has this legacy lookup value", cause);
+        }
+        return new DuplicateKeyException(Conflict.ACTIVE_NAME, "owner already has an active key with this name", cause);
     }
 
     /** A unique violation on a key insert, carried out of the transaction (which rolls back). */
