@@ -21,6 +21,11 @@ final class ArgumentGuard {
     static void check(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.indexOf('\uFFFD') >= 0) {
+                throw CliException.usage("argument " + (i + 1) + " could not be decoded in this locale's encoding ("
+                        + System.getProperty("sun.jnu.encoding", "?") + "); run with a UTF-8 locale, such as LC_ALL=C.UTF-8"
+                        + " (the bin/keyvault launcher sets one when none is set)");
+            }
             if (Redactor.containsToken(arg)) {
                 throw CliException.usage("argument " + (i + 1) + " looks like an API key token; tokens are never accepted on the"
                         + " command line (shell history, process lists): pipe it to 'keyvault verify' on stdin instead");
