@@ -57,6 +57,16 @@ abstract class TestDatabase implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /** Creates keyvault's tables, as {@code keyvault migrate} would. */
+    void migrate() {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(source());
+        try {
+            JdbiKeyStore.builder(pool).build().migrate();
+        } finally {
+            pool.dispose();
+        }
+    }
+
     /** Runs {@code body} with a manager on this database at {@code clock}, then closes it (flushing usage). */
     <T> T withKeys(Clock clock, Function<KeyManager, T> body) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(source());
