@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -158,5 +159,28 @@ class BadInputIT {
         CliProcess.Result r = CliProcess.run(env, "keys", "issue", "--owner", "acme", "--name", "Café export");
         assertThat(refused(r)).startsWith("keyvault: argument 6 could not be decoded in this locale's encoding (")
                 .endsWith("); run with a UTF-8 locale, such as LC_ALL=C.UTF-8 (the bin/keyvault launcher sets one when none is set)");
+    }
+
+    @Test
+    void whenThePepperFileIsReadableByOthersThenExitTwoWithoutShowingIt() throws IOException {
+        Path pepper = dir.resolve("pepper-shared");
+        Files.writeString(pepper, TestDatabase.PEPPER + "\n");
+        Files.setPosixFilePermissions(pepper, PosixFilePermissions.fromString("rw-r--r--"));
+        Map<String, String> env = new HashMap<>(db.env());
+        env.remove("KEYVAULT_PEPPER");
+        CliProcess.Result r = CliProcess.run(env, "--pepper-file", pepper.toString(), "keys", "issue", "--owner", "acme", "--name", "CI deploy");
+        assertThat(refused(r)).isEqualTo("keyvault keys issue: the pepper file " + pepper + " is accessible to group or others;"
+                + " make it owner-only (chmod 600)");
+        assertThat(r.out() + r.err()).doesNotContain(TestDatabase.PEPPER.substring(3));
+    }
+
+    @Test
+    void whenThePasswordFromTheFileIsWrongThenExitTwoWithoutEchoingIt() throws IOException {
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "wrong-password-123\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        CliProcess.Result r = cli("--password-file", password.toString(), "keys", "list");
+        assertThat(refused(r)).startsWith("keyvault keys list: cannot connect to " + db.url() + ": Wrong user name or password");
+        assertThat(r.out() + r.err()).doesNotContain("wrong-password-123");
     }
 }

@@ -7,6 +7,7 @@ import dev.keyvault.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -64,5 +65,21 @@ class CommandLineIT {
         CliProcess.Result plain = CliProcess.exec(List.of("/usr/bin/script", "-qec", command, "/dev/null"), noColor, "");
         assertThat(plain.exit()).as(plain.toString()).isZero();
         assertThat(plain.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void whenThePepperComesFromAnOwnerOnlyFileThenTheApplicationsTokensVerify() throws IOException {
+        String token = db.withKeys(MutableClock.at(Instant.parse("2026-02-01T00:00:00Z")),
+                keys -> keys.issue(KeySpec.builder("initrode", "Pepper file check").scopes("reports:read").build()).token());
+        Path pepper = dir.resolve("pepper");
+        Files.writeString(pepper, TestDatabase.PEPPER + "\n");
+        Files.setPosixFilePermissions(pepper, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> env = new HashMap<>(db.env());
+        env.remove("KEYVAULT_PEPPER");
+        CliProcess.Result r = CliProcess.runWithStdin(env, token + "\n", "verify", "--pepper-file", pepper.toString(), "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().get("verified").asBoolean()).isTrue();
+        assertThat(r.json().at("/key/name").asText()).isEqualTo("Pepper file check");
+        assertThat(r.err()).isEmpty();
     }
 }

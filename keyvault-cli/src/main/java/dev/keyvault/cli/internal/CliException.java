@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
  * A failure the CLI reports as one line and an exit code. The message says what went wrong, which
  * input, and what to do; it never holds a token, a password or a pepper.
  */
-public final class CliException extends RuntimeException {
+final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
 

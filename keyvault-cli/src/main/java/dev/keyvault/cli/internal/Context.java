@@ -12,7 +12,7 @@ import java.util.Optional;
  * What one run of the CLI works with: its environment, streams, terminal flags, clock, the
  * redactor that every stderr line goes through, and the parsed global options.
  */
-public final class Context {
+final class Context {
     private final Map<String, String> env;
     private final InputStream in;
     private final PrintStream out;

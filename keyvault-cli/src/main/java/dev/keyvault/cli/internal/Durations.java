@@ -12,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
  * Durations as operators write them: {@code 90d}, {@code 24h}, {@code 15m}, {@code 30s}, {@code 2w},
  * combined ({@code 1d12h}), or ISO-8601 ({@code P90D}, {@code PT24H}); and back, for people.
  */
-public final class Durations implements ITypeConverter<Duration> {
+final class Durations implements ITypeConverter<Duration> {
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(w|d|h|m|s)");
     private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}(?:w|d|h|m|s))+");
 

@@ -4,7 +4,7 @@ package dev.keyvault.cli.internal;
  * The CLI's exit codes, which cron and monitoring act on. Documented in the root command's help and
  * the README; never renumber them.
  */
-public final class ExitCode {
+final class ExitCode {
     /** The command did what was asked. */
     public static final int OK = 0;
     /** The command failed: the database failed mid-operation, a rotation's probe or sink failed, an unexpected error. */

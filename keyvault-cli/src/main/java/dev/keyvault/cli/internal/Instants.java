@@ -11,7 +11,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Instants as operators write them: {@code 2026-06-01T12:00:00Z}, with an offset, or a date (midnight UTC); and back. */
-public final class Instants implements ITypeConverter<Instant> {
+final class Instants implements ITypeConverter<Instant> {
 
     /** For picocli: {@link #parse}. */
     @Override

@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@link Instant}s as ISO-8601 UTC strings ({@code 2026-06-01T12:00:00Z}); {@link Duration}s as
  * ISO-8601 durations ({@code PT24H}); enums by name; collections as arrays; {@link Obj} as objects.
  */
-public final class Json {
+final class Json {
     private Json() {}
 
     /** A JSON object whose fields keep the order they were put in. */

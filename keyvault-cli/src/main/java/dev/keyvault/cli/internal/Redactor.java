@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * password, the pepper specification, a token read from stdin or just issued). Driver messages and
  * exception texts pass through here, since some drivers echo a URL or a value. Thread-safe.
  */
-public final class Redactor {
+final class Redactor {
     /** {@code <prefix>_<12 base62 key id>_<secret and checksum>}, for any prefix and secret length of 20 or more. */
     static final Pattern TOKEN = Pattern.compile("(?<![0-9A-Za-z])([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*)_([0-9A-Za-z]{12})_[0-9A-Za-z]{20,}");
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;:\\s]*");

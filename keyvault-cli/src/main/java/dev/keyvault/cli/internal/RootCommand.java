@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
             "  keyvault keys status 3kP9xYb2QmZ7      # who is still on the old key",
             "  keyvault keys complete 3kP9xYb2QmZ7    # exit 3 while a client is on it"
         })
-public final class RootCommand implements Runnable {
+final class RootCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

@@ -6,7 +6,7 @@ import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version Maven wrote into the jar. */
-public final class Version implements IVersionProvider {
+final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {"keyvault-cli " + version(), "Java " + System.getProperty("java.version")};

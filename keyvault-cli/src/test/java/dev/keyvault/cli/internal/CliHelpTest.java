@@ -100,4 +100,15 @@ class CliHelpTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("keyvault: KEYVAULT_CLI_NOW: 'yesterday' is not a time;"
                 + " write it like 2026-06-01T12:00:00Z or 2026-06-01 (it is for tests only; unset it)\n");
     }
+
+    @Test
+    void whenVerboseThenAFailureAlsoPrintsItsStackTrace() {
+        Run quiet = run("--jdbc-url", "jdbc:h2:file:/nonexistent-dir/keys", "keys", "list");
+        assertThat(quiet.exit()).isEqualTo(2);
+        assertThat(quiet.err()).doesNotContain("\tat ");
+        Run verbose = run("--verbose", "--jdbc-url", "jdbc:h2:file:/nonexistent-dir/keys", "keys", "list");
+        assertThat(verbose.exit()).isEqualTo(2);
+        assertThat(verbose.err()).contains("\tat ").endsWith("keyvault keys list: there is no H2 database at"
+                + " jdbc:h2:file:/nonexistent-dir/keys; check the path, or create it with 'keyvault migrate'\n");
+    }
 }
