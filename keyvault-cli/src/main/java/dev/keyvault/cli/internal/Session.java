@@ -296,8 +296,10 @@ final class Session implements AutoCloseable {
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("jdbc:h2:")) {
             JdbcDataSource ds = new JdbcDataSource();
+            // every command but migrate opens an existing database only: a mistyped path must not create an empty one
+            String base = url.endsWith(";") ? url.substring(0, url.length() - 1) : url;
             ds.setURL(mode == Mode.MIGRATE || lower.contains("ifexists=") || lower.startsWith("jdbc:h2:mem:")
-                    ? url : url + ";IFEXISTS=TRUE");
+                    ? url : base + ";IFEXISTS=TRUE");
             user.ifPresent(ds::setUser);
             password.ifPresent(ds::setPassword);
             return ds;

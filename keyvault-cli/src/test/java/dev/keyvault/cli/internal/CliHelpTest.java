@@ -111,4 +111,12 @@ class CliHelpTest {
         assertThat(verbose.err()).contains("\tat ").endsWith("keyvault keys list: there is no H2 database at"
                 + " jdbc:h2:file:/nonexistent-dir/keys; check the path, or create it with 'keyvault migrate'\n");
     }
+
+    @Test
+    void whenTheDatabaseHasNoKeyvaultTablesThenExitTwoPointingAtMigrate() {
+        Run r = run("--jdbc-url", "jdbc:h2:mem:no-tables-yet", "keys", "list");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("keyvault keys list: the database jdbc:h2:mem:no-tables-yet has no keyvault tables (table"
+                + " prefix 'keyvault_'); create them with 'keyvault migrate', or check --jdbc-url and --table-prefix\n");
+    }
 }
