@@ -43,6 +43,7 @@ class BadInputIT {
     @AfterAll
     void tearDown() {
         db.close();
+        TestDatabase.deleteDirectory(dir);
     }
 
     @BeforeEach

@@ -36,6 +36,7 @@ class CommandLineIT {
     @AfterAll
     void tearDown() {
         db.close();
+        TestDatabase.deleteDirectory(dir);
     }
 
     @Test

@@ -64,6 +64,7 @@ abstract class PlaybookContract {
     @AfterAll
     void close() {
         db.close();
+        TestDatabase.deleteDirectory(dir);
     }
 
     private Map<String, String> env(Instant now) {

@@ -103,6 +103,18 @@ abstract class TestDatabase implements AutoCloseable {
         });
     }
 
+    /** Removes a test's temporary directory and everything in it (best effort: a leftover is only litter). */
+    static void deleteDirectory(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // litter in the temporary directory, nothing worse
+        }
+    }
+
     static String uniqueName(String kind) {
         return kind + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     }
