@@ -8,6 +8,7 @@ import dev.keyvault.PepperStatus;
 import dev.keyvault.Peppers;
 import dev.keyvault.Syntax;
 import dev.keyvault.jdbc.JdbiKeyStore;
+import dev.keyvault.jdbc.JdbiKeyStoreBuilder;
 import dev.keyvault.spi.PepperSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +84,7 @@ final class Session implements AutoCloseable {
             } catch (SQLException e) {
                 throw unreachable(shownUrl, e, ctx);
             }
-            JdbiKeyStore.Builder builder = JdbiKeyStore.builder(pool);
+            JdbiKeyStoreBuilder builder = JdbiKeyStore.builder(pool);
             if (o.tablePrefix != null) {
                 try {
                     builder.tablePrefix(o.tablePrefix);
