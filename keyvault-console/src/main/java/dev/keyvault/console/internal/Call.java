@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 final class Call {
     static final int MAX_BODY = 16 * 1024;
+    /** How much of an oversized body is read and dropped before the 413; past that the connection is closed. */
+    private static final long MAX_DRAINED = 256 * 1024;
 
     final HttpServletRequest request;
     final HttpServletResponse response;
@@ -111,15 +113,15 @@ final class Call {
         if (contentType == null || !isJson(contentType)) {
             throw Problems.unsupportedMediaType();
         }
-        long declared = request.getContentLengthLong();
-        if (declared > MAX_BODY) {
-            throw Problems.tooLarge();
-        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BODY + 1);
-        }
-        if (body.length > MAX_BODY) {
+            if (body.length > MAX_BODY) {
+                // read (a bounded amount of) the rest, so the client is not cut off mid-send and sees the 413
+                in.skipNBytes(Math.min(Math.max(0, request.getContentLengthLong() - body.length), MAX_DRAINED));
+                throw Problems.tooLarge();
+            }
+        } catch (java.io.EOFException e) {
             throw Problems.tooLarge();
         }
         return Json.read(body, type);

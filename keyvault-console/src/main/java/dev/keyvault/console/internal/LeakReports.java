@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class LeakReports {
     static final String LEAK_REPORTED = "LEAK_REPORTED";
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"'`]+", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SOURCE = Pattern.compile("(?i)\\b(?:source|reported by|via)\\s*[:=]?\\s*([^;,\\n]{1,80})");
+    private static final Pattern SOURCE = Pattern.compile("(?i)\\b(?:source|reported by|via)\\s*[:=]?\\s*([^;,()\\n]{1,80})");
 
     private LeakReports() {}
 
