@@ -114,7 +114,19 @@ public final class Client {
 
     /** Calls the API the keys protect, as a consumer would. */
     static int callApi(TestServer server, String method, String path, String token, String client) throws IOException, InterruptedException {
+        return callApi(server, method, path, token, client, null, null);
+    }
+
+    /** As {@link #callApi(TestServer, String, String, String, String)}, from {@code ip} (through the trusted loopback proxy) with a user agent. */
+    static int callApi(TestServer server, String method, String path, String token, String client, String ip, String userAgent)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (ip != null) {
+            b.header("X-Forwarded-For", ip);
+        }
+        if (userAgent != null) {
+            b.header("User-Agent", userAgent);
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -70,6 +70,7 @@ public final class ConsoleApp implements ServletContainerInitializer {
                 .fallbackTier("free")
                 .withoutFailureLimit()
                 .clientLabelHeader("X-Client-Name")
+                .trustedProxies("127.0.0.1", "::1")
                 .build();
         context.addFilter("api-keys", new ApiKeyFilter(keys, api))
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/kb/*");

@@ -192,7 +192,8 @@
   /** Opens the modal dialog with {title, body, onClose}; focus stays inside until it closes. */
   function openDialog(title, content, options) {
     options = options || {};
-    opener = document.activeElement;
+    // A dialog opened from another one (the token after "Generate") gives focus back to the first opener.
+    if (!opener) opener = document.activeElement;
     const titleId = id('dialog-title');
     dialog.replaceChildren(h('h2', {id: titleId, class: 'dialog-title'}, title), content);
     dialog.setAttribute('aria-labelledby', titleId);
@@ -212,6 +213,7 @@
     if (closeGuard && !closeGuard()) e.preventDefault();
   });
   dialog.addEventListener('close', () => {
+    if (dialog.open) return; // closed and reopened with new content before this event ran
     // The token, if one was shown, goes with the dialog's content.
     dialog.replaceChildren();
     if (opener && document.contains(opener)) opener.focus();
@@ -677,7 +679,7 @@
     render('Rotation of “' + r.predecessor.name + '”', session.owners.includes(r.predecessor.owner) ? 'owner:' + r.predecessor.owner : 'operator',
       h('p', {class: 'back'}, h('a', {href: '#/keys/' + r.predecessor.id}, '← ', r.predecessor.name)),
       h('section', {class: 'notice ' + (r.safeToRevoke ? 'notice-ok' : 'notice-wait'), 'aria-labelledby': 'state-title'},
-        h('h2', {id: 'state-title'}, (r.safeToRevoke ? '✓ ' : r.state === 'COMPLETED' ? '✓ ' : '⏳ ') + stateText),
+        h('h2', {id: 'state-title'}, (r.safeToRevoke || r.state === 'COMPLETED' ? '✓ ' : '↻ ') + stateText),
         h('p', {}, 'Old key quiet for ', h('strong', {id: 'quiet-for'}, human(quiet)), ' of the quiet period of ', h('strong', {}, human(period)),
           r.state === 'OPEN' ? [' (', human(seconds(r.quietRemaining)), ' to go)'] : null, '.'),
         h('label', {for: 'quiet-meter', class: 'visually-hidden'}, 'Quiet time'),
@@ -701,10 +703,17 @@
 
   // ----------------------------------------------------------------------------------------- audit
 
+  const AUDIT_WINDOWS = [['2', 'Last 2 hours'], ['24', 'Last 24 hours'], ['168', 'Last 7 days'], ['744', 'Last 31 days']];
+
   async function auditView(keyId) {
     const seq = renderSeq;
-    const a = await api('GET', 'operator/keys/' + keyId + '/audit');
+    const hours = AUDIT_WINDOWS.some(([v]) => v === params(location.hash).get('hours')) ? params(location.hash).get('hours') : '168';
+    const first = await api('GET', 'operator/keys/' + keyId + '/audit');
+    const a = hours === '168' ? first : await api('GET', 'operator/keys/' + keyId + '/audit' +
+      q({from: new Date(new Date(first.to).getTime() - hours * 3600000).toISOString(), to: first.to}));
     if (seq !== renderSeq) return;
+    const windowSelect = h('select', {id: id('window')}, AUDIT_WINDOWS.map(([v, t]) => h('option', {value: v, selected: v === hours ? true : null}, t)));
+    windowSelect.addEventListener('change', () => { location.hash = '#/keys/' + keyId + '/audit?hours=' + windowSelect.value; });
     const marked = new Set();
     a.hours.forEach((x, i) => { if (x.spike) marked.add(i); });
     const revokedAt = a.key.revocation ? a.hours.findIndex((x) => new Date(x.hour).getTime() + 3600000 > new Date(a.key.revocation.at).getTime()) : -1;
@@ -721,6 +730,8 @@
         h('thead', {}, h('tr', {}, cols.map((c) => h('th', {scope: 'col'}, c)))), h('tbody', {}, rows));
     render('Usage audit of “' + a.key.name + '”', 'operator',
       h('p', {class: 'back'}, h('a', {href: '#/keys/' + a.key.id}, '← ', a.key.name)),
+      h('div', {class: 'toolbar'}, field('Window', windowSelect,
+        'Addresses are new when the key never saw them before the window starts.')),
       dl([
         ['Window', fmtTime(a.from) + ' – ' + fmtTime(a.to)],
         ['Status', statusBadge(a.key)],
@@ -909,7 +920,7 @@
     [/^#\/owners\/([^/?]+)(?:\?.*)?$/, (m) => ownerView(decodeURIComponent(m[1]))],
     [/^#\/keys\/([A-Za-z0-9]{12})$/, (m) => keyView(m[1])],
     [/^#\/keys\/([A-Za-z0-9]{12})\/rotation$/, (m) => rotationView(m[1])],
-    [/^#\/keys\/([A-Za-z0-9]{12})\/audit$/, (m) => auditView(m[1])],
+    [/^#\/keys\/([A-Za-z0-9]{12})\/audit(?:\?.*)?$/, (m) => auditView(m[1])],
     [/^#\/operator(?:\/(keys|due|compliance|revoke))?(?:\?.*)?$/, (m) => operatorView(m[1] || 'keys')]
   ];
 
