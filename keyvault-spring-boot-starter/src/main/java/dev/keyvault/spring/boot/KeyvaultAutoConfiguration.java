@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -71,9 +72,9 @@ public final class KeyvaultAutoConfiguration {
     @Bean(name = KEY_MANAGER_BEAN, destroyMethod = "close")
     @ConditionalOnMissingBean
     KeyManager keyvaultKeyManager(KeyvaultProperties properties, KeyStore store, ObjectProvider<KeyEventListener> listeners,
-            Environment environment) {
+            Environment environment, ResourceLoader resources) {
         KeyManagerBuilder builder = KeyManager.builder()
-                .store(metered(store))
+                .store(metered(store, resources.getClassLoader()))
                 .keyPrefix(properties.keyPrefix())
                 .statusRefreshInterval(properties.statusRefreshInterval())
                 .usageFlushInterval(properties.usageFlushInterval())
@@ -141,8 +142,7 @@ public final class KeyvaultAutoConfiguration {
      * With Micrometer present, the store notes its lookups so {@code keyvault.verify} can tell hot
      * verifications from cold ones ({@link MeteredKeyStore}); a thread-local write per lookup.
      */
-    private static KeyStore metered(KeyStore store) {
-        ClassLoader loader = KeyvaultAutoConfiguration.class.getClassLoader();
+    private static KeyStore metered(KeyStore store, ClassLoader loader) {
         if (ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", loader)
                 && ClassUtils.isPresent("dev.keyvault.micrometer.MeteredKeyStore", loader)) {
             return MeteredKeyStore.wrap(store);

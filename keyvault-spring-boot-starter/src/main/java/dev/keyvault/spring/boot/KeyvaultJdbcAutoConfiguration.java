@@ -13,7 +13,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -33,14 +35,20 @@ import org.springframework.util.ClassUtils;
 public final class KeyvaultJdbcAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(KeyvaultJdbcAutoConfiguration.class);
 
+    /**
+     * After the application's own database initialization (its Flyway, Liquibase or SQL scripts): a
+     * Flyway of the application's that finds keyvault's tables first, without its history table,
+     * would refuse the schema as not empty.
+     */
     @Bean
     @ConditionalOnMissingBean(KeyStore.class)
-    JdbiKeyStore keyvaultKeyStore(DataSource dataSource, KeyvaultProperties properties) {
+    @DependsOnDatabaseInitialization
+    JdbiKeyStore keyvaultKeyStore(DataSource dataSource, KeyvaultProperties properties, ResourceLoader resources) {
         KeyvaultProperties.Store settings = properties.store();
         JdbiKeyStore store = JdbiKeyStore.builder(dataSource).tablePrefix(settings.tablePrefix()).build();
         KeyvaultProperties.SchemaInitialization schema = settings.schema();
         if (schema == KeyvaultProperties.SchemaInitialization.AUTO) {
-            schema = ClassUtils.isPresent("org.flywaydb.core.Flyway", KeyvaultJdbcAutoConfiguration.class.getClassLoader())
+            schema = ClassUtils.isPresent("org.flywaydb.core.Flyway", resources.getClassLoader())
                     ? KeyvaultProperties.SchemaInitialization.FLYWAY : KeyvaultProperties.SchemaInitialization.MIGRATE;
         }
         switch (schema) {

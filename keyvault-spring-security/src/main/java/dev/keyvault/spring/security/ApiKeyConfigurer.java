@@ -91,6 +91,20 @@ public final class ApiKeyConfigurer extends AbstractHttpConfigurer<ApiKeyConfigu
         return this;
     }
 
+    /**
+     * Makes the chain stateless as soon as {@code http.with(apiKeys())} adds this configurer: the
+     * session management configurer decides how contexts are kept when it initializes, which is
+     * before this configurer's own {@link #init}.
+     */
+    @Override
+    public void setBuilder(HttpSecurity http) {
+        super.setBuilder(http);
+        SessionManagementConfigurer<HttpSecurity> sessions = http.getConfigurer(SessionManagementConfigurer.class);
+        if (sessions != null) {
+            sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS);
+        }
+    }
+
     @Override
     public void init(HttpSecurity http) {
         resolve(http);
