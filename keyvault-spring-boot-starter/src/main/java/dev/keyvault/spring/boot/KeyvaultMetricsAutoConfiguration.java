@@ -16,15 +16,18 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * keyvault's meters ({@link KeyvaultMetrics}, a {@code MeterBinder} that Boot binds to its
- * registries) when Micrometer is on the classpath: {@code keyvault.verify} (by result, reason, hot
+ * registries) when the application has a Micrometer {@code MeterRegistry} (Actuator gives it one): {@code keyvault.verify} (by result, reason, hot
  * or cold), {@code keyvault.cache.keys}, {@code keyvault.hashing.waiting}, {@code keyvault.usage.*},
  * {@code keyvault.feed.sequence}, {@code keyvault.feed.lag} and {@code keyvault.rotation.due} (by
  * urgency). Hot and cold are told apart for the auto-configured {@code KeyManager}, whose store
  * notes its lookups; for one of the application's own, the {@code cache} tag is {@code unknown}.
  */
-@AutoConfiguration(after = KeyvaultAutoConfiguration.class)
+@AutoConfiguration(after = KeyvaultAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass({MeterRegistry.class, KeyvaultMetrics.class})
-@ConditionalOnBean(KeyManager.class)
+@ConditionalOnBean({KeyManager.class, MeterRegistry.class})
 public final class KeyvaultMetricsAutoConfiguration {
 
     @Bean

@@ -210,6 +210,7 @@ class KeyvaultAutoConfigurationTest {
     @Test
     void whenMicrometerHasARegistryThenTheMetricsAreABean() {
         runner.withUserConfiguration(Registry.class).run(context -> assertThat(context).hasSingleBean(KeyvaultMetrics.class));
+        runner.run(context -> assertThat(context).doesNotHaveBean(KeyvaultMetrics.class));
         runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context ->
                 assertThat(context).hasNotFailed().doesNotHaveBean(KeyvaultMetrics.class));
     }

@@ -17,8 +17,12 @@ import dev.keyvault.servlet.RateLimitProbe;
 import dev.keyvault.servlet.RateLimiter;
 import dev.keyvault.servlet.RequestFirewall;
 import dev.keyvault.servlet.UsageRecorder;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -34,7 +38,8 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.security.web.firewall.FirewalledRequest;
+import org.springframework.web.filter.GenericFilterBean;
 
 /**
  * Authenticates requests that carry an API key, in the shape of Spring's
@@ -59,7 +64,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>Install it with {@link ApiKeyConfigurer}. Thread-safe.
  */
-public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
     /** Where Spring MVC leaves the pattern of the handler it chose ({@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}). */
     static final String BEST_MATCHING_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class);
@@ -102,16 +107,26 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         this.usage = UsageRecorder.from(keys, config);
     }
 
+    /**
+     * Authenticates REQUEST dispatches only: a forward, include, async or error dispatch belongs to a
+     * request that was authenticated (or not) when it came in, and its security context is restored
+     * from the request by the chain; verifying, limiting and recording it again would count it twice.
+     */
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || request.getDispatcherType() != DispatcherType.REQUEST) {
+            chain.doFilter(req, res);
+            return;
+        }
         Optional<RequestFirewall.Rejection> rejected = firewall.check(request);
         if (rejected.isPresent()) {
             LOG.debug("request refused by the firewall: {}", rejected.get());
             responses.notCanonical(response);
             return;
         }
-        Credential credential = credentials.resolve(request);
+        HttpServletRequest raw = beneathFirewall(request);
+        Credential credential = credentials.resolve(raw);
         if (credential instanceof Credential.None) {
             chain.doFilter(request, response); // anonymous: the chain's authorization decides (permitAll, or 401)
             return;
@@ -121,7 +136,7 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         Credential.Token token = (Credential.Token) credential;
-        String client = addresses.clientIp(request);
+        String client = addresses.clientIp(raw);
         if (failures != null && !failures.isIdle()) {
             long wait = failures.secondsToWait(client);
             if (wait > 0) {
@@ -150,7 +165,7 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                     failures.failed(client);
                 }
                 // Present only for REVOKED and EXPIRED: the caller proved it holds that key's secret.
-                invalid.keyId().ifPresent(id -> usage.record(request, id, endpoint(request), 401));
+                invalid.keyId().ifPresent(id -> usage.record(raw, id, endpoint(request), 401));
             } else {
                 LOG.debug("API key could not be checked: {}", failed.getClass().getName());
             }
@@ -170,7 +185,7 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             if (!probe.allowed()) {
                 LOG.debug("key {} over its tier {}", key.id(), probe.tier().name());
                 contexts.clearContext();
-                usage.record(request, key.id(), endpoint(request), 429);
+                usage.record(raw, key.id(), endpoint(request), 429);
                 responses.rateLimited(response, probe);
                 return;
             }
@@ -183,12 +198,33 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             completed = true;
         } finally {
             if (completed) {
-                usage.recordWhenDone(request, response, key.id(), endpoint(request));
+                usage.recordWhenDone(raw, response, key.id(), endpoint(request));
             } else {
                 // An exception the application threw becomes a 500 unless the response was already sent.
-                usage.record(request, key.id(), endpoint(request), response.isCommitted() ? response.getStatus() : 500);
+                usage.record(raw, key.id(), endpoint(request), response.isCommitted() ? response.getStatus() : 500);
             }
         }
+    }
+
+    /**
+     * The request beneath Spring Security's own wrappers, down to and including its
+     * {@link FirewalledRequest}, for reading headers: {@code StrictHttpFirewall} validates every header
+     * name and value on every read, which on the hot path costs about as much as the cached
+     * verification itself, and what keyvault reads it validates itself (a credential must be an
+     * RFC 6750 {@code b64token} of bounded length, usage values are checked as core's text) and
+     * never echoes. Wrappers of filters in front of Spring Security (a forwarded-headers filter, say)
+     * stay: they are beneath the firewall's. The URL was checked by the firewall when the request
+     * entered the chain, and again by keyvault's {@link RequestFirewall}.
+     */
+    static HttpServletRequest beneathFirewall(HttpServletRequest request) {
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper wrapper) {
+            if (r instanceof FirewalledRequest) {
+                return wrapper.getRequest() instanceof HttpServletRequest inner ? inner : request;
+            }
+            r = wrapper.getRequest();
+        }
+        return request;
     }
 
     /** The route label: the pattern Spring MVC matched, else the servlet mapping; never the raw path. */

@@ -2,13 +2,16 @@ package dev.keyvault.spring.security;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keyvault.ApiKey;
 import dev.keyvault.KeyManager;
 import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.servlet.ClientAddresses;
+import java.util.List;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
 
 /**
  * Verifies an {@link ApiKeyAuthenticationToken} with keyvault: a verified key becomes an
@@ -20,8 +23,15 @@ import org.springframework.security.core.AuthenticationException;
  * Immutable and thread-safe.
  */
 public final class ApiKeyAuthenticationProvider implements AuthenticationProvider {
+    private static final int REMEMBERED = 256;
     private final KeyVerifier verifier;
     private final ScopeAuthorities authorities;
+    /**
+     * The authorities of recently verified keys, by the identity of the {@code ApiKey} a cached
+     * verification returns (the same object until the key's status is refreshed or changes): a
+     * request then builds no authority objects. Slots are replaced racily, each an immutable pair.
+     */
+    private final Remembered[] remembered = new Remembered[REMEMBERED];
 
     /**
      * @param verifier    how keys are verified, such as {@code keyManager::verify}
@@ -62,11 +72,24 @@ public final class ApiKeyAuthenticationProvider implements AuthenticationProvide
         if (result instanceof VerificationResult.Rejected rejected) {
             throw new InvalidApiKeyException(rejected.reason(), rejected.keyId());
         }
-        VerificationResult.Verified verified = (VerificationResult.Verified) result;
-        ApiKeyAuthenticationToken token = ApiKeyAuthenticationToken.authenticated(verified.key(), authorities.of(verified.key()));
+        ApiKey key = ((VerificationResult.Verified) result).key();
+        ApiKeyAuthenticationToken token = ApiKeyAuthenticationToken.authenticated(key, authoritiesOf(key));
         token.setDetails(presented.getDetails());
         return token;
     }
+
+    private List<GrantedAuthority> authoritiesOf(ApiKey key) {
+        int slot = System.identityHashCode(key) & (REMEMBERED - 1);
+        Remembered r = remembered[slot];
+        if (r != null && r.key == key) {
+            return r.authorities;
+        }
+        List<GrantedAuthority> list = authorities.of(key);
+        remembered[slot] = new Remembered(key, list);
+        return list;
+    }
+
+    private record Remembered(ApiKey key, List<GrantedAuthority> authorities) {}
 
     @Override
     public boolean supports(Class<?> authentication) {

@@ -13,8 +13,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
-import org.springframework.security.config.annotation.web.configurers.SessionManagementConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.savedrequest.NullRequestCache;
@@ -91,28 +89,14 @@ public final class ApiKeyConfigurer extends AbstractHttpConfigurer<ApiKeyConfigu
         return this;
     }
 
-    /**
-     * Makes the chain stateless as soon as {@code http.with(apiKeys())} adds this configurer: the
-     * session management configurer decides how contexts are kept when it initializes, which is
-     * before this configurer's own {@link #init}.
-     */
-    @Override
-    public void setBuilder(HttpSecurity http) {
-        super.setBuilder(http);
-        SessionManagementConfigurer<HttpSecurity> sessions = http.getConfigurer(SessionManagementConfigurer.class);
-        if (sessions != null) {
-            sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS);
-        }
-    }
-
     @Override
     public void init(HttpSecurity http) {
         resolve(http);
-        // Stateless: the security context in the request, no saved request (it would create a session), no CSRF.
-        SessionManagementConfigurer<HttpSecurity> sessions = http.getConfigurer(SessionManagementConfigurer.class);
-        if (sessions != null) {
-            sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS);
-        }
+        // Stateless: the security context kept in the request (never in a session, neither saved nor
+        // loaded), no saved request (saving one creates a session), no CSRF. These shared objects are
+        // what the STATELESS policy would set; the policy itself is not set because it is decided when
+        // session management initializes (before this), and setting it later only adds a per-request
+        // SessionManagementFilter that saves nowhere.
         http.setSharedObject(SecurityContextRepository.class, new RequestAttributeSecurityContextRepository());
         http.setSharedObject(RequestCache.class, new NullRequestCache());
         if (http.getConfigurer(CsrfConfigurer.class) != null) {
@@ -130,7 +114,8 @@ public final class ApiKeyConfigurer extends AbstractHttpConfigurer<ApiKeyConfigu
     public void configure(HttpSecurity http) {
         // Its own manager: an API key is never offered to the chain's other providers, nor theirs to it.
         ProviderManager manager = new ProviderManager(postProcess(new ApiKeyAuthenticationProvider(verifier, authorities)));
-        ApiKeyAuthenticationFilter filter = new ApiKeyAuthenticationFilter(keys, config, manager,
+        manager.setEraseCredentialsAfterAuthentication(false); // the verified token holds no credentials
+        ApiKeyAuthenticationFilter filter = new ApiKeyAuthenticationFilter(keys, config, postProcess(manager),
                 new ApiKeyAuthenticationEntryPoint(ProblemResponses.from(config)), getSecurityContextHolderStrategy());
         http.addFilterBefore(postProcess(filter), BasicAuthenticationFilter.class);
     }

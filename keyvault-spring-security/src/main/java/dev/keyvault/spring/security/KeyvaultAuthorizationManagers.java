@@ -84,10 +84,16 @@ public final class KeyvaultAuthorizationManagers {
         return Set.copyOf(set);
     }
 
-    private record ScopeManager<T>(Set<String> scopes, boolean all) implements AuthorizationManager<T> {
+    /** Its two possible decisions are made once: authorization runs on every request. */
+    private record ScopeManager<T>(Set<String> scopes, boolean all, ScopeAuthorizationDecision granted,
+            ScopeAuthorizationDecision denied) implements AuthorizationManager<T> {
+        ScopeManager(Set<String> scopes, boolean all) {
+            this(scopes, all, new ScopeAuthorizationDecision(true, scopes), new ScopeAuthorizationDecision(false, scopes));
+        }
+
         @Override
         public ScopeAuthorizationDecision authorize(Supplier<? extends Authentication> authentication, T object) {
-            return new ScopeAuthorizationDecision(grants(keyOf(authentication.get()), scopes, all), scopes);
+            return grants(keyOf(authentication.get()), scopes, all) ? granted : denied;
         }
 
         @Override
