@@ -267,12 +267,16 @@ abstract class ApiKeyHttpContract {
         IssuedKey key = otherNode.issue(KeySpec.builder("acme", "cold " + CLIENTS.incrementAndGet()).scopes("kb:read").tier("standard").build());
         dataSource.down(true);
         HttpResponse<String> r;
+        Health whileDown;
         try {
             r = get("/api/articles/1", bearer(key.token()));
+            whileDown = health.health();
         } finally {
             dataSource.down(false);
         }
 
+        assertThat(whileDown.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(whileDown.getDetails()).containsEntry("store", "unreachable");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
