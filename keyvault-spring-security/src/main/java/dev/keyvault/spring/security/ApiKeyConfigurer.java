@@ -36,9 +36,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * registers {@link ApiKeyAuthenticationEntryPoint} (401, 503) and {@link ApiKeyAccessDeniedHandler}
  * (403) as the chain's answers for API clients.
  *
- * <p><b>The chain becomes stateless</b>: no session is created or read for it (session creation
- * policy {@code STATELESS}, the security context kept in the request, no saved requests) and it has
- * no CSRF protection — there is no cookie credential for a forged request to ride, the key is in a
+ * <p><b>The chain becomes stateless</b>: no session is created or read for it (the security context
+ * is kept in the request, no request is saved for a later login) and it has no CSRF protection — there is no cookie credential for a forged request to ride, the key is in a
  * header a browser never adds by itself. Keep form or OAuth2 login in chains of their own (with their
  * own {@code securityMatcher}); they keep their sessions.
  *
