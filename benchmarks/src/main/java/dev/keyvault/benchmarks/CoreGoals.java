@@ -30,5 +30,6 @@ final class CoreGoals {
             new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default1k(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default10k(),
-            new dev.keyvault.benchmarks.core.CacheRoundRobin());
+            new dev.keyvault.benchmarks.core.CacheRoundRobin.VsOneKey(),
+            new dev.keyvault.benchmarks.core.CacheRoundRobin.VsFloorRoundRobin());
 }
