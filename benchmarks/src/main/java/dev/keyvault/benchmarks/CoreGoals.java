@@ -18,7 +18,11 @@ final class CoreGoals {
                     "RecordUsageBenchmark.recordUsage", "RecordUsageBenchmark.recordUsageFloor", Kind.TIME_RATIO_AT_MOST, 3.0),
             new Goal("recordUsage, one key and minute: 20,000 distinct user agents vs 20,000 distinct client addresses",
                     "UsageCardinalityBenchmark.distinctAgents", "UsageCardinalityBenchmark.distinctAddresses",
-                    Kind.TIME_RATIO_AT_MOST, 2.0));
+                    Kind.TIME_RATIO_AT_MOST, 2.0),
+            new Goal("TokenScanner, 1 MiB of text (String) vs a plain Pattern scan for the same shape",
+                    "TokenScanBenchmark.scanText", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8),
+            new Goal("TokenScanner, 1 MiB through a Reader (64 KiB window) vs a plain Pattern scan of the String",
+                    "TokenScanBenchmark.scanReader", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8));
 
     static final List<Measurement> MEASUREMENTS = List.of(
             // the same figures with both sides interleaved in one JVM, immune to load drift between JMH forks
@@ -26,9 +30,13 @@ final class CoreGoals {
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.Malformed(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage(),
+            new dev.keyvault.benchmarks.core.InterleavedTokenScan.Text(),
+            new dev.keyvault.benchmarks.core.InterleavedTokenScan.ReaderWindow(),
+            new dev.keyvault.benchmarks.core.InterleavedTokenScan.PrintedRegex(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.ColdVerify(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default1k(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default10k(),
-            new dev.keyvault.benchmarks.core.CacheRoundRobin());
+            new dev.keyvault.benchmarks.core.CacheRoundRobin.VsOneKey(),
+            new dev.keyvault.benchmarks.core.CacheRoundRobin.VsFloorRoundRobin());
 }
