@@ -20,8 +20,9 @@ import java.util.Optional;
  *       With several nodes behind a load balancer give each the same key:
  *       {@link #builtIn(byte[])}.</li>
  *   <li>{@link #host(HostCsrf)} — the host's, when its framework already checks a token on every
- *       state-changing request (Spring Security's {@code CsrfFilter}): the console checks nothing
- *       itself and hands the page the host's token and header name.</li>
+ *       state-changing request (Spring Security's {@code CsrfFilter}): the console checks no token
+ *       itself and hands the page the host's token and header name. A POST for which the host has no
+ *       token (its protection does not cover the console's path) is refused, never let through.</li>
  * </ul>
  *
  * Immutable and thread-safe.

@@ -503,6 +503,26 @@ abstract class AbstractConsoleApiTest {
     }
 
     @Test
+    void whenAScannerReportsALeakThenTheKeyShowsTheReportUrlAndSourceWhetherOrNotItIsRevoked() throws Exception {
+        String owner = owner("scanned");
+        Client c = admin(owner);
+        JsonNode k = create(c, owner, "Found in a repo", "kb:read");
+        String id = k.path("key").path("id").asText();
+        keys.rotation().reportLeak(id, "https://github.com/acme/app/blob/1a2b/config.yml (GitHub secret scanning, source: content)",
+                "secret-scanning");
+        JsonNode flagged = c.get("/api/keys/" + id).json();
+        assertThat(flagged.path("key").path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(flagged.path("key").path("compromised").asBoolean()).isTrue();
+        assertThat(flagged.path("leak").path("recordedAs").asText()).isEqualTo("LEAK_REPORTED");
+        assertThat(flagged.path("leak").path("reportUrl").asText()).isEqualTo("https://github.com/acme/app/blob/1a2b/config.yml");
+        assertThat(flagged.path("leak").path("source").asText()).isEqualTo("content");
+        assertThat(c.post("/api/keys/" + id + "/revoke", Map.of("confirmName", "Found in a repo", "reason", "leaked")).status()).isEqualTo(200);
+        assertThat(c.get("/api/keys/" + id).json().path("leak").path("reportUrl").asText())
+                .isEqualTo("https://github.com/acme/app/blob/1a2b/config.yml");
+        assertThat(c.get("/api/keys?owner=" + owner).json().path("items").get(0).path("compromised").asBoolean()).isTrue();
+    }
+
+    @Test
     void whenALeakReportUrlIsNotHttpThenItIsNotOfferedAsALink() throws Exception {
         String owner = owner("jsleak");
         Client c = admin(owner);

@@ -118,8 +118,14 @@ public final class Console {
         if (user.isEmpty()) {
             throw Problems.unauthorized();
         }
-        if (method.equals("POST") && csrf != null) {
-            csrf.check(request, user.get().id());
+        if (method.equals("POST")) {
+            if (csrf != null) {
+                csrf.check(request, user.get().id());
+            } else if (config.csrf().hostCsrf().orElseThrow().token(request).isEmpty()) {
+                // The host checks CSRF, yet its check did not run for this request (a chain with CSRF
+                // off covers the console): refuse rather than run with no protection at all.
+                throw Problems.csrf("The application's CSRF protection does not cover the console's path");
+            }
         }
         Call call = new Call(request, response, user.get(), keys);
         String id = route.id(p);

@@ -2,6 +2,7 @@ package dev.keyvault.console.internal;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -11,18 +12,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a key's history says about a leak, for the page to show beside a revoked or flagged key: the
+ * What a key's history says about a leak, for the page to show beside a flagged or revoked key: the
  * report's URL (only {@code http}/{@code https}, so a hostile entry cannot become a
  * {@code javascript:} link) and its source.
  *
- * <p>A leak report recorded by a leak-report endpoint is a {@code LEAK_REPORTED} entry whose detail
- * holds the URL and the source. Histories written before that entry type existed — or by an operator
- * by hand — say it in the detail of the {@code COMPROMISED} or {@code REVOKED} entry ("token posted
- * in https://gist.github.com/…"), so those are read too, latest first. The type is matched by name so
- * this reads both kinds of history.
+ * <p>A leak reported through {@code rotation().reportLeak} (the secret-scanning endpoint, the CLI's
+ * scan, a person) is a {@code LEAK_REPORTED} entry whose detail says where the token was found —
+ * the endpoint writes {@code "<url> (<reporter>, source: <source>)"}; the latest such entry is shown.
+ * A key flagged without one — by an emergency rotation whose reason names the place, or by an
+ * operator by hand — is shown from its {@code COMPROMISED} or {@code REVOKED} entry, preferring one
+ * whose text holds a URL.
  */
 final class LeakReports {
-    static final String LEAK_REPORTED = "LEAK_REPORTED";
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"'`]+", Pattern.CASE_INSENSITIVE);
     private static final Pattern SOURCE = Pattern.compile("(?i)\\b(?:source|reported by|via)\\s*[:=]?\\s*([^;,()\\n]{1,80})");
 
@@ -31,7 +32,7 @@ final class LeakReports {
     static Optional<Views.Leak> of(ApiKey key, List<KeyEvent> history) {
         for (int i = history.size() - 1; i >= 0; i--) {
             KeyEvent e = history.get(i);
-            if (e.type().name().equals(LEAK_REPORTED)) {
+            if (e.type() == KeyEventType.LEAK_REPORTED) {
                 return Optional.of(leak(e));
             }
         }
@@ -40,14 +41,13 @@ final class LeakReports {
         }
         for (int i = history.size() - 1; i >= 0; i--) {
             KeyEvent e = history.get(i);
-            String type = e.type().name();
-            if ((type.equals("COMPROMISED") || type.equals("REVOKED")) && url(e.detail()).isPresent()) {
+            if ((e.type() == KeyEventType.COMPROMISED || e.type() == KeyEventType.REVOKED) && url(e.detail()).isPresent()) {
                 return Optional.of(leak(e));
             }
         }
         for (int i = history.size() - 1; i >= 0; i--) {
             KeyEvent e = history.get(i);
-            if (e.type().name().equals("COMPROMISED")) {
+            if (e.type() == KeyEventType.COMPROMISED) {
                 return Optional.of(leak(e));
             }
         }

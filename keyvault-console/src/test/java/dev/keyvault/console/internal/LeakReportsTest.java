@@ -34,6 +34,21 @@ class LeakReportsTest {
     }
 
     @Test
+    void whenALeakWasReportedThenTheLatestReportIsShownWithItsUrlAndSource() {
+        ApiKey flagged = key(false).withCompromised();
+        Views.Leak leak = LeakReports.of(flagged, List.of(
+                event(KeyEventType.LEAK_REPORTED, "https://github.com/acme/app/blob/1a2b/config.yml (GitHub secret scanning, source: content)"),
+                event(KeyEventType.COMPROMISED, "reported leaked"),
+                event(KeyEventType.LEAK_REPORTED, "https://gist.github.com/x/9z (GitHub secret scanning, source: gist)"),
+                event(KeyEventType.REVOKED, "posted in https://elsewhere.example/x"))).orElseThrow();
+        assertThat(leak.recordedAs()).isEqualTo("LEAK_REPORTED");
+        assertThat(leak.reportUrl()).isEqualTo("https://gist.github.com/x/9z");
+        assertThat(leak.source()).isEqualTo("gist");
+        assertThat(LeakReports.of(flagged, List.of(event(KeyEventType.LEAK_REPORTED, "(no URL) (scan, source: unknown)"))).orElseThrow()
+                .reportUrl()).isNull();
+    }
+
+    @Test
     void whenNoUrlOrOnlyHostileOnesThenTheCompromiseIsShownWithoutALink() {
         for (String detail : List.of("found in a paste", "javascript:alert(1)", "data:text/html,<script>", "https://user:pw@evil.example/x",
                 "http://", "https://[::1", "vbscript:msgbox", "JAVASCRIPT://%0aalert(1)")) {
