@@ -618,6 +618,7 @@
     const r = await api('GET', 'keys/' + keyId + '/rotation');
     if (seq !== renderSeq) return;
     const quiet = seconds(r.oldKeyQuietFor), period = seconds(r.quietPeriod);
+    const done = r.state === 'COMPLETED';
     const stateText = {
       OPEN: 'Open: both keys work',
       SAFE_TO_COMPLETE: 'Safe to complete: the new key is in use and the old key has been quiet long enough',
@@ -661,9 +662,10 @@
       h('td', {}, c.clientIps.join(', ')),
       h('td', {}, String(c.requestsOnOldKey)),
       h('td', {}, when(c.lastSeenOnOldKey, r.asOf)),
-      h('td', {}, c.migrated ? ['✓ Yes, since ', fmtTime(c.firstSeenOnSuccessor)] : h('strong', {}, '✕ No — still on the old key')),
+      h('td', {}, c.migrated ? ['✓ Yes, since ', fmtTime(c.firstSeenOnSuccessor)]
+        : h('strong', {}, c.requestsAfterRevocation ? '✕ No — the consumer that was missed' : '✕ No — still on the old key')),
       h('td', {}, c.requestsAfterRevocation ? h('strong', {}, String(c.requestsAfterRevocation), ' refused') : '0'),
-      h('td', {}, c.blocking ? h('strong', {}, 'Blocks completion') : 'No')));
+      h('td', {}, c.blocking && !done ? h('strong', {}, 'Blocks completion') : 'No')));
     const labels = r.chart.hours.map((x) => fmtHour(x.hour));
     const rotIndex = r.chart.hours.findIndex((x) => new Date(x.hour).getTime() + 3600000 > new Date(r.rotatedAt).getTime());
     const chart = barChart({
@@ -678,19 +680,20 @@
     });
     render('Rotation of “' + r.predecessor.name + '”', session.owners.includes(r.predecessor.owner) ? 'owner:' + r.predecessor.owner : 'operator',
       h('p', {class: 'back'}, h('a', {href: '#/keys/' + r.predecessor.id}, '← ', r.predecessor.name)),
-      h('section', {class: 'notice ' + (r.safeToRevoke ? 'notice-ok' : 'notice-wait'), 'aria-labelledby': 'state-title'},
-        h('h2', {id: 'state-title'}, (r.safeToRevoke || r.state === 'COMPLETED' ? '✓ ' : '↻ ') + stateText),
-        h('p', {}, 'Old key quiet for ', h('strong', {id: 'quiet-for'}, human(quiet)), ' of the quiet period of ', h('strong', {}, human(period)),
-          r.state === 'OPEN' ? [' (', human(seconds(r.quietRemaining)), ' to go)'] : null, '.'),
-        h('label', {for: 'quiet-meter', class: 'visually-hidden'}, 'Quiet time'),
-        h('meter', {id: 'quiet-meter', min: 0, max: period, value: Math.min(quiet, period)}, human(quiet)),
+      h('section', {class: 'notice ' + (r.safeToRevoke || done ? 'notice-ok' : 'notice-wait'), 'aria-labelledby': 'state-title'},
+        h('h2', {id: 'state-title'}, (r.safeToRevoke || done ? '✓ ' : '↻ ') + stateText),
+        done ? h('p', {}, 'Clients still sending the old key get 401; they are listed below with their refused requests.') : [
+          h('p', {}, 'Old key quiet for ', h('strong', {id: 'quiet-for'}, human(quiet)), ' of the quiet period of ', h('strong', {}, human(period)),
+            r.state === 'OPEN' ? [' (', human(seconds(r.quietRemaining)), ' to go)'] : null, '.'),
+          h('label', {for: 'quiet-meter', class: 'visually-hidden'}, 'Quiet time'),
+          h('meter', {id: 'quiet-meter', min: 0, max: period, value: Math.min(quiet, period)}, human(quiet))],
         r.deadline ? h('p', {}, 'Hard deadline: the old key expires ', fmtTime(r.deadline), '.') : null),
       dl([
         ['Old key', [h('code', {}, r.predecessor.hint), ' — last used ', when(r.predecessor.lastUsedAt, r.asOf)]],
         ['New key', [h('a', {href: '#/keys/' + r.successor.id}, r.successor.name), ' ', h('code', {}, r.successor.hint), ' — last used ', when(r.successor.lastUsedAt, r.asOf)]],
         ['Rotated', fmtTime(r.rotatedAt)]
       ]),
-      h('div', {class: 'actions'}, complete, force, button('Refresh', () => route(), {id: 'refresh'})),
+      h('div', {class: 'actions'}, done ? null : complete, force, button('Refresh', () => route(), {id: 'refresh'})),
       h('p', {id: 'complete-why', class: 'hint'}, why), err,
       h('h2', {}, 'Clients seen on the old key since the rotation'),
       r.clients.length === 0 ? h('p', {class: 'muted'}, 'No requests with the old key since the rotation.') :

@@ -303,6 +303,7 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.cssSelector("svg.chart")).getAttribute("aria-labelledby")).isNotBlank();
         assertLabelled();
         Browser.screenshot("03-rotation-open");
+        readmePicture();
         // the server refuses too, whatever the page shows
         Object refused = asyncJs("const done = arguments[0];"
                 + "fetch('api/session').then(r => r.json()).then(s => fetch('api/keys/" + v1Id + "/rotation/complete', {method: 'POST',"
@@ -324,8 +325,9 @@ class ConsoleBrowserTest {
         assertThat(callApi("GET", "/kb/a", v2, "nightly-sync")).isEqualTo(200);
         clickable(By.id("refresh")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.clients"), "forgotten-cron"));
-        assertThat(driver.findElement(By.xpath("//tr[th[normalize-space()='forgotten-cron']]")).getText()).contains("1 refused");
-        readmePicture();
+        assertThat(driver.findElement(By.xpath("//tr[th[normalize-space()='forgotten-cron']]")).getText())
+                .contains("1 refused", "the consumer that was missed");
+        assertThat(driver.findElements(By.id("complete"))).isEmpty();
     }
 
     /** The README's picture: the rotation page, scaled to 960 pixels wide. */
