@@ -405,6 +405,8 @@ class ConsoleBrowserTest {
         assertThat(callApi("GET", "/kb/a", leaked.token(), null, "203.0.113.66", "python-requests/2.31")).isEqualTo(401);
 
         go("#/keys/" + leaked.id() + "/audit?hours=2");
+        // the page may still show the 7-day audit it opened after "Done": wait for the 2-hour one
+        wait.until(ignored -> "2".equals(js("const s = document.querySelector('#view select'); return s && s.value;")));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.chart text.mark")));
         String view = driver.findElement(By.id("view")).getText();
         assertThat(driver.findElement(By.cssSelector("svg.chart text.mark")).getText()).contains("▲ spike");
