@@ -138,12 +138,16 @@ public final class SecretScanningServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // Until the body is read, every refusal closes the connection: a client that reuses it would
+        // otherwise find the unread body in its way (or a connection the container has dropped).
         if (!"POST".equals(request.getMethod())) {
+            closeAfter(response);
             response.setHeader("Allow", "POST");
             write(response, 405, NOT_ALLOWED);
             return;
         }
         if (firewall.check(request).isPresent()) {
+            closeAfter(response);
             problems.notCanonical(response);
             return;
         }
@@ -151,6 +155,7 @@ public final class SecretScanningServlet extends HttpServlet {
         if (failures.isPresent()) {
             long wait = failures.get().secondsToWait(client);
             if (wait > 0) {
+                closeAfter(response);
                 problems.tooManyFailures(response, wait);
                 return;
             }
@@ -158,17 +163,19 @@ public final class SecretScanningServlet extends HttpServlet {
         String identifier = single(request, KEY_IDENTIFIER_HEADER);
         byte[] signature = Signatures.decode(single(request, SIGNATURE_HEADER));
         if (!EcKeys.isIdentifier(identifier) || signature == null) {
+            closeAfter(response);
             unauthorized(response, client);
             return;
         }
         Optional<PublicKey> key = signingKeys.find(identifier);
         if (key.isEmpty()) {
+            closeAfter(response);
             unauthorized(response, client);
             return;
         }
         byte[] body = BoundedBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
         if (body == null) {
-            response.setHeader("Connection", "close"); // the rest of the body is not read
+            closeAfter(response); // the rest of the body is not read
             write(response, 413, TOO_LARGE);
             return;
         }
@@ -202,6 +209,10 @@ public final class SecretScanningServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setContentLength(feedback.length);
         response.getOutputStream().write(feedback);
+    }
+
+    private static void closeAfter(HttpServletResponse response) {
+        response.setHeader("Connection", "close");
     }
 
     private void unauthorized(HttpServletResponse response, String client) throws IOException {

@@ -332,11 +332,11 @@ public final class Workflows implements RotationWorkflows {
         ApiKey key = find(keyId);
         boolean newlyCompromised = false;
         if (!key.compromised()) {
-            store().markCompromised(keyId, new KeyEvent(keyId, KeyEventType.COMPROMISED, ops.now(), actor,
-                    Texts.clip("leak reported: " + where, KeyEvent.MAX_DETAIL)));
+            // conditional in the store: of several nodes marking at once, one marks and records it
+            newlyCompromised = store().markCompromised(keyId, new KeyEvent(keyId, KeyEventType.COMPROMISED, ops.now(),
+                    actor, Texts.clip("leak reported: " + where, KeyEvent.MAX_DETAIL)));
             ops.engine().invalidate(keyId);
             key = find(keyId);
-            newlyCompromised = true;
         }
         if (newReport) {
             ApiKey reported = key;

@@ -72,7 +72,7 @@ public final class Sql {
         keyExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE id = :id";
         revoke = "UPDATE " + t("keys") + " SET status = 'REVOKED', revoked_at_ms = :at, revoked_reason = :reason,"
                 + " revoked_by = :actor, compromised = (compromised OR :compromised) WHERE id = :id AND status = 'ACTIVE'";
-        markCompromised = "UPDATE " + t("keys") + " SET compromised = TRUE WHERE id = :id";
+        markCompromised = "UPDATE " + t("keys") + " SET compromised = TRUE WHERE id = :id AND compromised = FALSE";
         shortenExpiry = "UPDATE " + t("keys") + " SET expires_at_ms = :expiresAt"
                 + " WHERE id = :id AND (expires_at_ms IS NULL OR expires_at_ms > :expiresAt)";
         replaceHash = "UPDATE " + t("keys") + " SET hash = :newHash WHERE id = :id AND hash = :expectedHash";

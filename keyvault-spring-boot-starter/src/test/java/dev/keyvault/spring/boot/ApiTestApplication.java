@@ -6,6 +6,7 @@ import static org.springframework.security.config.Customizer.withDefaults;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.keyvault.ApiKey;
+import dev.keyvault.jdbc.testing.PostgresServer;
 import dev.keyvault.spring.security.ApiKeyConfigurer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -90,10 +91,8 @@ class ApiTestApplication {
         config.setMaximumPoolSize(8);
         config.setConnectionTimeout(2_000);
         if (database.equals("postgres")) {
-            EmbeddedPostgresServer server = EmbeddedPostgresServer.get();
-            config.setJdbcUrl(server.url(server.newSchema()));
-            config.setUsername(server.user);
-            config.setPassword(server.password);
+            PostgresServer server = PostgresServer.shared();
+            config.setDataSource(server.simple(server.createSchema("kv_boot")));
         } else {
             config.setJdbcUrl("jdbc:h2:mem:kv_boot_" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         }
