@@ -1,12 +1,11 @@
 package dev.keyvault.console;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.keyvault.jdbc.testing.PostgresServer;
 import javax.sql.DataSource;
 
 /**
- * One real PostgreSQL per test JVM (zonky's embedded binaries), or the server of
- * {@code -Dkeyvault.test.postgres.url}. Each user takes its own table prefix. Stopped by a shutdown hook.
+ * The console tests' PostgreSQL: keyvault-jdbc's one server per JVM ({@link PostgresServer}), in a
+ * schema of the console's own; each test class takes its own table prefix in it.
  */
 public final class TestPostgres {
     private static DataSource dataSource;
@@ -15,26 +14,8 @@ public final class TestPostgres {
 
     public static synchronized DataSource dataSource() {
         if (dataSource == null) {
-            String url = System.getProperty("keyvault.test.postgres.url");
-            if (url != null && !url.isBlank()) {
-                org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-                ds.setURL(url);
-                dataSource = ds;
-            } else {
-                try {
-                    io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.start();
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        try {
-                            pg.close();
-                        } catch (IOException e) {
-                            // the JVM is exiting
-                        }
-                    }));
-                    dataSource = pg.getPostgresDatabase();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
-                }
-            }
+            PostgresServer server = PostgresServer.shared();
+            dataSource = server.simple(server.createSchema("console"));
         }
         return dataSource;
     }
