@@ -620,6 +620,82 @@ abstract class AbstractConsoleApiTest {
         assertThat(keys.get(id).orElseThrow().isActive()).isTrue();
     }
 
+    /**
+     * Every refusal the console sends before it reads a body (401, 403 for CSRF and for operators,
+     * 404, 405, 415, the firewall's 400) must leave the connection usable for the client's next
+     * request: a body left unread makes the container close the connection under a client that is
+     * already reusing it, which then fails with no response at all. Heads and bodies go out separately,
+     * so the refusal is decided before the body arrives. (Tomcat ends the connection after a 400 and
+     * says so: that is allowed, the client is told.)
+     */
+    @Test
+    void whenARequestIsRefusedBeforeItsBodyIsReadThenTheSameConnectionServesTheNextRequest() throws Exception {
+        String owner = owner("keepalive");
+        String cookie;
+        String csrfHeader;
+        String csrfToken;
+        try (RawConnection login = new RawConnection(server.port())) {
+            login.head("GET", "/login?user=" + owner + "@admin", Map.of());
+            RawConnection.Response r = login.read().orElseThrow();
+            assertThat(r.status()).isEqualTo(302);
+            cookie = r.headers().get("set-cookie").split(";")[0];
+            login.head("GET", ConsoleApp.MOUNT + "/api/session", Map.of("Cookie", cookie));
+            JsonNode session = Client.JSON.readTree(login.read().orElseThrow().body());
+            csrfHeader = session.path("csrf").path("header").asText();
+            csrfToken = session.path("csrf").path("token").asText();
+        }
+        byte[] json = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(12_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Map<String, String> anonymous = Map.of("Content-Type", "application/json");
+        Map<String, String> noCsrf = Map.of("Content-Type", "application/json", "Cookie", cookie);
+        Map<String, String> signed = Map.of("Content-Type", "application/json", "Cookie", cookie, csrfHeader, csrfToken);
+        record Refusal(String path, Map<String, String> headers, int status) {}
+        List<Refusal> refusals = List.of(
+                new Refusal("/api/keys", anonymous, 401),
+                new Refusal("/api/keys", noCsrf, 403),
+                new Refusal("/api/operator/revoke-all", signed, 403),
+                new Refusal("/api/nothing-here", signed, 404),
+                new Refusal("/api/session", signed, 405),
+                new Refusal("/api/keys", Map.of("Content-Type", "text/plain", "Cookie", cookie, csrfHeader, csrfToken), 415),
+                new Refusal("/api/%2e%2e/keys", signed, 400));
+        for (Refusal refusal : refusals) {
+            for (boolean chunked : List.of(false, true)) {
+                try (RawConnection c = new RawConnection(server.port())) {
+                    Map<String, String> head = new LinkedHashMap<>(refusal.headers());
+                    if (chunked) {
+                        head.put("Transfer-Encoding", "chunked");
+                    } else {
+                        head.put("Content-Length", Integer.toString(json.length));
+                    }
+                    c.head("POST", ConsoleApp.MOUNT + refusal.path(), head);
+                    if (chunked) {
+                        c.body((Integer.toHexString(json.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        c.body(json);
+                        c.body("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } else {
+                        c.body(json);
+                    }
+                    RawConnection.Response first = c.read().orElseThrow();
+                    assertThat(first.status()).as(refusal + " chunked=" + chunked).isEqualTo(refusal.status());
+                    if (first.closes()) {
+                        // Tomcat ends the connection after any 400 (and says so); nothing else may
+                        assertThat(first.status()).as(refusal + " chunked=" + chunked).isEqualTo(400);
+                        continue;
+                    }
+                    c.head("GET", ConsoleApp.MOUNT + "/api/session", Map.of("Cookie", cookie));
+                    assertThat(c.read()).as("the next request on the connection after " + refusal + " chunked=" + chunked)
+                            .hasValueSatisfying(next -> assertThat(next.status()).isEqualTo(200));
+                }
+            }
+        }
+        // A body larger than any the console takes is not read: the refusal says the connection ends.
+        try (RawConnection c = new RawConnection(server.port())) {
+            c.head("POST", ConsoleApp.MOUNT + "/api/keys", Map.of("Content-Type", "application/json", "Content-Length", "400000"));
+            RawConnection.Response r = c.read().orElseThrow();
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.closes()).isTrue();
+        }
+    }
+
     // ---------------------------------------------------------------------------- owner isolation
 
     @Test

@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 final class Call {
     static final int MAX_BODY = 16 * 1024;
+    /** The request attribute that says the body was taken by {@link #body}, so a refusal need not read it. */
+    static final String BODY_TAKEN = Call.class.getName() + ".bodyTaken";
     /** How much of an oversized body is read and dropped before the 413; past that the connection is closed. */
     private static final long MAX_DRAINED = 256 * 1024;
 
@@ -114,6 +116,7 @@ final class Call {
             throw Problems.unsupportedMediaType();
         }
         byte[] body;
+        request.setAttribute(BODY_TAKEN, Boolean.TRUE);
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {

@@ -12,6 +12,7 @@ import dev.keyvault.console.spi.ConsoleUser;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,24 +79,24 @@ public final class Console {
             }
             throw Problems.notFound();
         } catch (ApiProblem p) {
-            problem(response, p);
+            problem(request, response, p);
         } catch (UnknownKeyException e) {
-            problem(response, Problems.noSuchKey());
+            problem(request, response, Problems.noSuchKey());
         } catch (DuplicateKeyException e) {
-            problem(response, Problems.conflict(Problems.DUPLICATE_NAME, "Name taken",
+            problem(request, response, Problems.conflict(Problems.DUPLICATE_NAME, "Name taken",
                     "This owner already has an active key with this name"));
         } catch (KeyStateException e) {
-            problem(response, Problems.conflict(Problems.KEY_STATE, "Not possible in this state", e.getMessage()));
+            problem(request, response, Problems.conflict(Problems.KEY_STATE, "Not possible in this state", e.getMessage()));
         } catch (KeyStoreException | CapacityExceededException | HashingException e) {
             LOG.warn("console: the key store failed ({})", e.getClass().getSimpleName());
             response.setHeader("Retry-After", "5");
-            problem(response, Problems.unavailable());
+            problem(request, response, Problems.unavailable());
         } catch (IllegalArgumentException e) {
-            problem(response, Problems.badRequest(e.getMessage()));
+            problem(request, response, Problems.badRequest(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("console: request failed ({})", e.getClass().getName());
             LOG.debug("console: request failure", e);
-            problem(response, Problems.internal());
+            problem(request, response, Problems.internal());
         }
     }
 
@@ -158,10 +159,11 @@ public final class Console {
         throw Problems.methodNotAllowed();
     }
 
-    static void problem(HttpServletResponse response, ApiProblem p) throws IOException {
+    static void problem(HttpServletRequest request, HttpServletResponse response, ApiProblem p) throws IOException {
         if (response.isCommitted()) {
             return;
         }
+        discardUnreadBody(request, response);
         if (p.status() == 405 && response.getHeader("Allow") == null) {
             response.setHeader("Allow", "GET, HEAD");
         }
@@ -170,5 +172,40 @@ public final class Console {
         response.setContentType("application/problem+json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * A refusal sent before the body was read (403, 401, a CSRF failure, 404) would leave the body on
+     * the connection: the container then closes it while the client may already be reusing it, and the
+     * client's next request fails with no response at all. So the rest of a body no larger than one the
+     * console accepts is read and dropped; a larger or unreadable one ends the connection, said in the
+     * response, so no client reuses it.
+     */
+    private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getAttribute(Call.BODY_TAKEN) != null) {
+            return;
+        }
+        long length = request.getContentLengthLong();
+        if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
+            return;
+        }
+        if (length > Call.MAX_BODY) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = request.getInputStream();
+            byte[] chunk = new byte[4096];
+            long left = Call.MAX_BODY + 1L;
+            int n;
+            while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) >= 0) {
+                left -= n;
+            }
+            if (left <= 0) {
+                response.setHeader("Connection", "close");
+            }
+        } catch (IOException | IllegalStateException e) {
+            response.setHeader("Connection", "close");
+        }
     }
 }
