@@ -16,7 +16,6 @@ import dev.keyvault.Syntax;
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.Paging;
-import dev.keyvault.internal.RotationDueScanner;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.internal.rotation.Workflows;
 import dev.keyvault.rotation.AutoRotationResult.Outcome;
@@ -127,7 +126,7 @@ public final class AutoRotator {
             ops.ensureOpen();
             Instant now = ops.now();
             Map<String, ApiKey> candidates = new LinkedHashMap<>();
-            for (RotationDue due : RotationDueScanner.scan(store(), ops.policy(), now)) {
+            for (RotationDue due : ops.dueEntries(now, KeyQuery.all())) {
                 if (filter.matches(due.key())) {
                     candidates.put(due.key().id(), due.key());
                 }
