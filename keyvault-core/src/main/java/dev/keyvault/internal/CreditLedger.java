@@ -52,8 +52,9 @@ public final class CreditLedger {
         long remaining;
         /** The refill time the lease was read with (epoch ms), or Long.MAX_VALUE: at it, the lease is void. */
         long refillAt = Long.MIN_VALUE;
-        /** Until then, the store is known to have too little: refuse without asking it. */
+        /** Until then, the store is known to hold only {@link #storeHeld}: a request needing more is refused without asking it. */
         long emptyUntil;
+        long storeHeld;
         boolean revalidate;
         boolean retired;
         long lastUsed;
@@ -85,7 +86,7 @@ public final class CreditLedger {
                         l.remaining -= cost;
                         return true;
                     }
-                    if (now < l.emptyUntil) {
+                    if (now < l.emptyUntil && need(l, cost) > l.storeHeld) {
                         return false;
                     }
                 }
@@ -96,6 +97,11 @@ public final class CreditLedger {
 
     private static boolean covers(Lease l, int cost) {
         return cost == 0 ? l.remaining > 0 : l.remaining >= cost;
+    }
+
+    /** What the lease lacks to pay {@code cost}. */
+    private static long need(Lease l, int cost) {
+        return cost == 0 ? (l.remaining > 0 ? 0 : 1) : Math.max(0, cost - l.remaining);
     }
 
     /** Reads the account, applies a due refill, takes a lease by compare-and-set, then spends. Holds {@code l}'s lock. */
@@ -109,6 +115,7 @@ public final class CreditLedger {
                 l.refillAt = Long.MAX_VALUE;
                 l.revalidate = false;
                 l.emptyUntil = now + RECHECK_MILLIS;
+                l.storeHeld = 0;
                 return false;
             }
             CreditAccount stored = found.get();
@@ -116,7 +123,7 @@ public final class CreditLedger {
             if (current.generation() != l.generation) {
                 l.remaining = 0; // leased under a balance that has been set since: void
             }
-            long need = cost == 0 ? (l.remaining > 0 ? 0 : 1) : Math.max(0, cost - l.remaining);
+            long need = need(l, cost);
             long take = 0;
             if (need > 0 && need <= current.balance()) {
                 take = Math.max(need, Math.min(leaseSize, (current.balance() + 1) / 2));
@@ -135,6 +142,7 @@ public final class CreditLedger {
                 return true;
             }
             l.emptyUntil = Math.min(now + RECHECK_MILLIS, l.refillAt);
+            l.storeHeld = next.balance();
             return false;
         }
         throw new KeyStoreException("credits", "the credit balance kept changing under " + MAX_ATTEMPTS + " attempts to lease from it");

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * concurrent change). Stateless.
  */
 final class InPlaceChanges {
-    private static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_ATTEMPTS = 16;
 
     private InPlaceChanges() {}
 
