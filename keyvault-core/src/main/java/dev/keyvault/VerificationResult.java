@@ -63,14 +63,31 @@ public sealed interface VerificationResult permits VerificationResult.Verified, 
         }
     }
 
-    /** The token was refused, and why. */
-    record Rejected(RejectionReason reason, Optional<String> keyId) implements VerificationResult {
+    /**
+     * The token was refused, and why.
+     *
+     * @param reason  why
+     * @param keyId   the key, when the secret matched (see {@link VerificationResult#keyId()})
+     * @param retryAt for {@code CREDITS_EXHAUSTED}: when the key's credits are next refilled, if its
+     *                rule refills them (a filter answers it as {@code Retry-After})
+     */
+    record Rejected(RejectionReason reason, Optional<String> keyId, Optional<java.time.Instant> retryAt)
+            implements VerificationResult {
         public Rejected {
             requireNonNull(reason, "reason");
             requireNonNull(keyId, "keyId");
             if (keyId.isPresent() != reason.secretMatched()) {
                 throw new IllegalArgumentException("exactly the rejections whose secret matched name the key");
             }
+            requireNonNull(retryAt, "retryAt");
+            if (retryAt.isPresent() && reason != RejectionReason.CREDITS_EXHAUSTED) {
+                throw new IllegalArgumentException("only a CREDITS_EXHAUSTED rejection has a retry time");
+            }
+        }
+
+        /** A rejection without a retry time. */
+        public Rejected(RejectionReason reason, Optional<String> keyId) {
+            this(reason, keyId, Optional.empty());
         }
 
         public static Rejected of(RejectionReason reason) {

@@ -162,6 +162,18 @@ public final class CreditLedger {
         return refilled(a, now);
     }
 
+    /** When the lease of {@code account} this node read was to be refilled, if the rule refills (no I/O). */
+    public Optional<Instant> refillAt(String account) {
+        Lease l = leases.get(account);
+        if (l == null) {
+            return Optional.empty();
+        }
+        synchronized (l) {
+            return l.refillAt == Long.MAX_VALUE || l.refillAt == Long.MIN_VALUE ? Optional.empty()
+                    : Optional.of(Instant.ofEpochMilli(l.refillAt));
+        }
+    }
+
     /** What this node holds of {@code account} and has not spent. */
     public long leasedHere(String account) {
         Lease l = leases.get(account);

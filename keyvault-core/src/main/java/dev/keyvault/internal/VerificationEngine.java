@@ -192,7 +192,7 @@ public final class VerificationEngine {
             return new Rejected(RejectionReason.IP_NOT_ALLOWED, Optional.of(key.id()));
         }
         if (key.creditAccount().isPresent() && !ledger.spend(key.creditAccount().get(), request.cost(), now)) {
-            return new Rejected(RejectionReason.CREDITS_EXHAUSTED, Optional.of(key.id()));
+            return new Rejected(RejectionReason.CREDITS_EXHAUSTED, Optional.of(key.id()), ledger.refillAt(key.creditAccount().get()));
         }
         return r;
     }
