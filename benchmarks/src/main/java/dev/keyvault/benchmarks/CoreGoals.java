@@ -18,7 +18,10 @@ final class CoreGoals {
                     "RecordUsageBenchmark.recordUsage", "RecordUsageBenchmark.recordUsageFloor", Kind.TIME_RATIO_AT_MOST, 3.0),
             new Goal("recordUsage, one key and minute: 20,000 distinct user agents vs 20,000 distinct client addresses",
                     "UsageCardinalityBenchmark.distinctAgents", "UsageCardinalityBenchmark.distinctAddresses",
-                    Kind.TIME_RATIO_AT_MOST, 2.0));
+                    Kind.TIME_RATIO_AT_MOST, 2.0),
+            new Goal("hot verify, cached key with usage credits vs the same without credits",
+                    "CreditsHotVerifyBenchmark.hotVerifyWithCredits", "CreditsHotVerifyBenchmark.hotVerifyWithoutCredits",
+                    Kind.TIME_RATIO_AT_MOST, 1.5));
 
     static final List<Measurement> MEASUREMENTS = List.of(
             // the same figures with both sides interleaved in one JVM, immune to load drift between JMH forks
@@ -26,6 +29,7 @@ final class CoreGoals {
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.Malformed(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage(),
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.CreditsHotVerify(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.ColdVerify(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default1k(),
