@@ -35,8 +35,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>The calls of a key's every day are here: {@link #issue}, {@link #verify}, {@link #revoke},
- * {@link #recordUsage}, {@link #rotate} and {@link #rotationDue}, with the queries and the audit
- * trail ({@link #get}, {@link #list}, {@link #history}, {@link #usage}). The rotation guide's
+ * {@link #recordUsage}, {@link #rotate}, {@link #update} (a change in place) and {@link #rotationDue},
+ * with the queries and the audit trail ({@link #get}, {@link #list}, {@link #history}, {@link #usage},
+ * {@link #credits}), and the usage's retention and erasure ({@link #applyUsageRetention},
+ * {@link #eraseUsage}). The rotation guide's
  * operator workflows — rotation status, safe completion, emergency rotation, usage audit,
  * compliance, bulk revocation — are in {@link #rotation()}.
  *

@@ -40,7 +40,8 @@ public final class NodeSync implements AutoCloseable {
             Background.every(scheduler, flushInterval.toMillis(), "usage flush", ops::backgroundFlush);
         }
         if (follow) {
-            long[] lastPrune = {Long.MIN_VALUE};
+            // due at the first poll (Long.MIN_VALUE here overflowed "now - last" and the prune never ran)
+            long[] lastPrune = {ops.clock().millis() - PRUNE_EVERY_MILLIS};
             Background.every(scheduler, pollInterval.toMillis(), "change feed poll", () -> {
                 backgroundPoll();
                 long now = ops.clock().millis();
