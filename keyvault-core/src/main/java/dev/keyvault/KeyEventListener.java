@@ -25,6 +25,14 @@ public interface KeyEventListener {
     default void onRevoked(ApiKey key) {}
 
     /**
+     * A leak of the key's token was reported and recorded ({@link dev.keyvault.rotation.RotationWorkflows#reportLeak}):
+     * the key is now marked compromised, and revoked only if the reporter revoked it first
+     * ({@link ApiKey#status()}). {@code where} is the report's location (a URL, a file); a key left
+     * active needs a person to rotate or revoke it. Fired once per distinct report.
+     */
+    default void onLeakReported(ApiKey key, String where) {}
+
+    /**
      * Usage was recorded against a key this node knows to be revoked: some consumer was missed when
      * the key was replaced, or the key leaked. Fired at most once per key per second per node.
      */

@@ -12,6 +12,12 @@ public enum KeyEventType {
     REVOKED,
     /** The key was marked as leaked. */
     COMPROMISED,
+    /**
+     * The key's token was reported found where it should not be (a secret-scanning service, a scan
+     * of files, a person): the detail says where — for a GitHub secret-scanning report, the URL of
+     * the finding first, then who reported it and GitHub's source type.
+     */
+    LEAK_REPORTED,
     /** The key's expiry changed, for example to close a rotation window. */
     EXPIRY_CHANGED,
     /** The stored hash was replaced after a verify under a changed hashing policy. */

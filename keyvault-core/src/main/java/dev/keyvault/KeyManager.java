@@ -383,6 +383,21 @@ public final class KeyManager implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * One page of the keys matching {@code query}: ordered by key id, at most {@code query.limit()},
+     * after {@code query.afterId()} if given — keyset paging, one indexed read of the store however
+     * many keys it holds. Pass the last id of a page as the next query's {@code afterId}; a page
+     * shorter than the limit is the last. For screens and APIs that list keys a page at a time.
+     */
+    public List<ApiKey> page(KeyQuery query) {
+        requireNonNull(query, "query");
+        List<ApiKey> keys = new ArrayList<>();
+        for (StoredKey s : ops.store().list(query)) {
+            keys.add(s.key());
+        }
+        return keys;
+    }
+
     /** The key's history, oldest first: issue, rotations, revocation, and every workflow step. */
     public List<KeyEvent> history(String keyId) {
         Syntax.keyId(keyId);

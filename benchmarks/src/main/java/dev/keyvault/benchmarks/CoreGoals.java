@@ -19,6 +19,10 @@ final class CoreGoals {
             new Goal("recordUsage, one key and minute: 20,000 distinct user agents vs 20,000 distinct client addresses",
                     "UsageCardinalityBenchmark.distinctAgents", "UsageCardinalityBenchmark.distinctAddresses",
                     Kind.TIME_RATIO_AT_MOST, 2.0),
+            new Goal("TokenScanner, 1 MiB of text (String) vs a plain Pattern scan for the same shape",
+                    "TokenScanBenchmark.scanText", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8),
+            new Goal("TokenScanner, 1 MiB through a Reader (64 KiB window) vs a plain Pattern scan of the String",
+                    "TokenScanBenchmark.scanReader", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8),
             new Goal("hot verify, cached key with usage credits vs the same without credits",
                     "CreditsHotVerifyBenchmark.hotVerifyWithCredits", "CreditsHotVerifyBenchmark.hotVerifyWithoutCredits",
                     Kind.TIME_RATIO_AT_MOST, 1.5));
@@ -30,9 +34,13 @@ final class CoreGoals {
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.CreditsHotVerify(),
+            new dev.keyvault.benchmarks.core.InterleavedTokenScan.Text(),
+            new dev.keyvault.benchmarks.core.InterleavedTokenScan.ReaderWindow(),
+            new dev.keyvault.benchmarks.core.InterleavedTokenScan.PrintedRegex(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.ColdVerify(),
             new dev.keyvault.benchmarks.core.WrongSecretFlood.Issue(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default1k(),
             new dev.keyvault.benchmarks.core.RestartWarmup.Default10k(),
-            new dev.keyvault.benchmarks.core.CacheRoundRobin());
+            new dev.keyvault.benchmarks.core.CacheRoundRobin.VsOneKey(),
+            new dev.keyvault.benchmarks.core.CacheRoundRobin.VsFloorRoundRobin());
 }

@@ -17,7 +17,9 @@ public record Goal(String name, String subject, String floor, Kind kind, double 
         /** Both in operations per time; subject / floor must be at least the threshold. */
         THROUGHPUT_RATIO_AT_LEAST,
         /** Subject in nanoseconds per operation must be at most the threshold. */
-        NANOS_AT_MOST
+        NANOS_AT_MOST,
+        /** Both in milliseconds per operation; the subject must be at most the threshold (the ratio is shown too). */
+        MILLIS_AT_MOST
     }
 
     public String goalText() {
@@ -25,6 +27,7 @@ public record Goal(String name, String subject, String floor, Kind kind, double 
             case TIME_RATIO_AT_MOST -> "≤ " + threshold + "×";
             case THROUGHPUT_RATIO_AT_LEAST -> "≥ " + Math.round(threshold * 100) + " %";
             case NANOS_AT_MOST -> "≤ " + Math.round(threshold) + " ns";
+            case MILLIS_AT_MOST -> "≤ " + Math.round(threshold) + " ms";
         };
     }
 }

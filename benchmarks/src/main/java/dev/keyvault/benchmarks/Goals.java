@@ -5,13 +5,13 @@ import java.util.List;
 
 /**
  * Every benchmark goal, in the order of the README's table. Each area keeps its own list
- * ({@link CoreGoals}, {@link JdbcGoals}, {@link ServletGoals}); {@link RunAll} runs the JMH
+ * ({@link CoreGoals}, {@link JdbcGoals}, {@link ServletGoals}, {@link ConsoleGoals}); {@link RunAll} runs the JMH
  * benchmarks these lines name, then the non-JMH {@link Measurement}s, and prints the table.
  */
 public final class Goals {
     private Goals() {}
 
-    public static final List<Goal> ALL = concat(CoreGoals.GOALS, JdbcGoals.GOALS, ServletGoals.GOALS);
+    public static final List<Goal> ALL = concat(CoreGoals.GOALS, JdbcGoals.GOALS, ServletGoals.GOALS, ConsoleGoals.GOALS);
 
     public static final List<Measurement> MEASUREMENTS =
             concat(CoreGoals.MEASUREMENTS, JdbcGoals.MEASUREMENTS, ServletGoals.MEASUREMENTS);

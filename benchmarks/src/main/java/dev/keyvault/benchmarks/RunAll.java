@@ -78,15 +78,19 @@ public final class RunAll {
             String subject = fmt(s) + " " + units.get(g.subject());
             String floor = f == null ? "—" : fmt(f) + " " + units.get(g.floor());
             double ratio = f == null ? s : s / f;
+            if (g.kind() == Goal.Kind.MILLIS_AT_MOST && !"ms/op".equals(units.get(g.subject()))) {
+                throw new IllegalStateException(g.subject() + " must report ms/op for a goal in milliseconds");
+            }
             boolean met = switch (g.kind()) {
                 case TIME_RATIO_AT_MOST -> ratio <= g.threshold();
                 case THROUGHPUT_RATIO_AT_LEAST -> ratio >= g.threshold();
-                case NANOS_AT_MOST -> s <= g.threshold();
+                case NANOS_AT_MOST, MILLIS_AT_MOST -> s <= g.threshold();
             };
             String ratioText = switch (g.kind()) {
                 case TIME_RATIO_AT_MOST -> String.format(Locale.ROOT, "%.2f×", ratio);
                 case THROUGHPUT_RATIO_AT_LEAST -> String.format(Locale.ROOT, "%.1f %%", ratio * 100);
                 case NANOS_AT_MOST -> "—";
+                case MILLIS_AT_MOST -> f == null ? "—" : String.format(Locale.ROOT, "%.2f×", ratio);
             };
             table.append("| ").append(g.name()).append(" | ").append(subject).append(" | ").append(floor).append(" | ")
                     .append(ratioText).append(" | ").append(g.goalText()).append(" | ").append(met ? "✓" : "✗").append(" |\n");

@@ -6,7 +6,7 @@ import dev.keyvault.KeyManager;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.Peppers;
 import dev.keyvault.jdbc.JdbiKeyStore;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.keyvault.jdbc.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,13 +18,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.sql.ConnectionPoolDataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGConnectionPoolDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The database a test class shares with the CLI processes it runs: an H2 file, or a schema of its own
@@ -38,7 +35,6 @@ abstract class TestDatabase implements AutoCloseable {
     /** The application's pepper, given to the CLI as KEYVAULT_PEPPER and to the in-process manager. */
     static final String PEPPER = "v1:" + java.util.Base64.getEncoder().encodeToString(
             "cli-tests-pepper-32-bytes-long!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    private static final AtomicInteger COUNTER = new AtomicInteger();
 
     /** The URL the CLI is given. */
     abstract String url();
@@ -116,7 +112,7 @@ abstract class TestDatabase implements AutoCloseable {
     }
 
     static String uniqueName(String kind) {
-        return kind + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        return PostgresServer.uniqueName(kind);
     }
 
     static TestDatabase h2File(Path directory) {
@@ -124,7 +120,7 @@ abstract class TestDatabase implements AutoCloseable {
     }
 
     static TestDatabase postgres() {
-        return Postgres.server().newSchema();
+        return new PostgresSchema(PostgresServer.shared());
     }
 
     static final class H2 extends TestDatabase {
@@ -152,98 +148,40 @@ abstract class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** A schema of its own on the JVM's shared PostgreSQL server (keyvault-jdbc's test-jar). */
     static final class PostgresSchema extends TestDatabase {
-        private final Postgres server;
+        private final PostgresServer server;
         private final String schema;
 
-        PostgresSchema(Postgres server, String schema) {
+        PostgresSchema(PostgresServer server) {
             this.server = server;
-            this.schema = schema;
+            this.schema = server.createSchema("cli");
         }
 
         @Override
         String url() {
-            String base = server.url;
+            String base = server.url();
             return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         }
 
         @Override
         Map<String, String> env() {
             Map<String, String> env = super.env();
-            env.put("KEYVAULT_JDBC_USER", server.user);
-            if (!server.password.isEmpty()) {
-                env.put("KEYVAULT_JDBC_PASSWORD", server.password);
+            env.put("KEYVAULT_JDBC_USER", server.user());
+            if (!server.password().isEmpty()) {
+                env.put("KEYVAULT_JDBC_PASSWORD", server.password());
             }
             return env;
         }
 
         @Override
         ConnectionPoolDataSource source() {
-            PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
-            ds.setURL(url());
-            ds.setUser(server.user);
-            ds.setPassword(server.password);
-            return ds;
+            return server.poolSource(schema);
         }
 
         @Override
         public void close() {
-            server.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    /** The PostgreSQL server the tests share: embedded and started once per JVM, or external. */
-    static final class Postgres {
-        private static Postgres instance;
-        private final String url;
-        private final String user;
-        private final String password;
-
-        private Postgres(String url, String user, String password) {
-            this.url = url;
-            this.user = user;
-            this.password = password;
-        }
-
-        static synchronized Postgres server() {
-            if (instance == null) {
-                String external = System.getProperty("keyvault.test.postgres.url", "");
-                if (!external.isBlank()) {
-                    instance = new Postgres(external, System.getProperty("keyvault.test.postgres.user", "postgres"),
-                            System.getProperty("keyvault.test.postgres.password", ""));
-                } else {
-                    try {
-                        // stopped by zonky's shutdown hook when the JVM exits; its data is thrown away
-                        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                                .setServerConfig("fsync", "off")
-                                .setServerConfig("synchronous_commit", "off")
-                                .setServerConfig("full_page_writes", "off")
-                                .start();
-                        instance = new Postgres("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", "");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
-                    }
-                }
-            }
-            return instance;
-        }
-
-        PostgresSchema newSchema() {
-            String schema = uniqueName("cli");
-            execute("CREATE SCHEMA " + schema);
-            return new PostgresSchema(this, schema);
-        }
-
-        void execute(String sql) {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setURL(url);
-            ds.setUser(user);
-            ds.setPassword(password);
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                s.execute(sql);
-            } catch (SQLException e) {
-                throw new IllegalStateException("setup statement failed: " + sql, e);
-            }
+            server.dropSchema(schema);
         }
     }
 }

@@ -13,7 +13,12 @@ import java.util.Optional;
  * as a whole. The results are built once, so a cache hit allocates nothing for its answer.
  */
 final class CacheEntry {
-    final byte[] digest;
+    // the digest inline, so a hit reads no second object; all zero with hasDigest false for "none"
+    private final long d0;
+    private final long d1;
+    private final long d2;
+    private final long d3;
+    private final boolean hasDigest;
     final ApiKey snapshot;
     final long snapshotAtMillis;
     final boolean revoked;
@@ -23,8 +28,21 @@ final class CacheEntry {
     private final VerificationResult live;
     private final Rejected expired;
 
+    /** Set by a read, cleared by the cache's sweep (CLOCK); a race loses at most one mark. */
+    volatile boolean referenced;
+
+    /** @param digest SHA-256 of the secret (32 bytes), or empty when no secret is known */
     CacheEntry(byte[] digest, ApiKey snapshot, long snapshotAtMillis) {
-        this.digest = digest;
+        this(ConstantTime.word(digest, 0), ConstantTime.word(digest, 1), ConstantTime.word(digest, 2),
+                ConstantTime.word(digest, 3), digest.length == 32, snapshot, snapshotAtMillis);
+    }
+
+    private CacheEntry(long d0, long d1, long d2, long d3, boolean hasDigest, ApiKey snapshot, long snapshotAtMillis) {
+        this.d0 = d0;
+        this.d1 = d1;
+        this.d2 = d2;
+        this.d3 = d3;
+        this.hasDigest = hasDigest;
         this.snapshot = snapshot;
         this.snapshotAtMillis = snapshotAtMillis;
         this.revoked = !snapshot.isActive();
@@ -33,6 +51,11 @@ final class CacheEntry {
         Optional<String> id = Optional.of(snapshot.id());
         this.live = revoked ? new Rejected(RejectionReason.REVOKED, id) : new Verified(snapshot);
         this.expired = new Rejected(RejectionReason.EXPIRED, id);
+    }
+
+    /** Whether {@code digest} is the cached one, in constant time. */
+    boolean matches(byte[] digest) {
+        return hasDigest && ConstantTime.equals(digest, d0, d1, d2, d3);
     }
 
     /** The answer for a caller who presented the right secret at {@code nowMillis}. */
@@ -45,7 +68,7 @@ final class CacheEntry {
 
     /**
      * What keeping this entry costs, estimated: the entry, its two results, the snapshot record with
-     * its optionals and sets, the digest and the map node (~300 bytes measured for a key with a few
+     * its optionals and sets, the map node and its key (~300 bytes measured for a key with a few
      * scopes), plus two bytes per character of its strings.
      */
     int estimatedBytes() {
@@ -70,7 +93,7 @@ final class CacheEntry {
     CacheEntry withSnapshot(ApiKey newer, long atMillis) {
         // Revocation is final: a snapshot read before a revoke never replaces the revoked one.
         ApiKey keep = revoked && newer.isActive() ? snapshot : newer;
-        return new CacheEntry(digest, keep, atMillis);
+        return new CacheEntry(d0, d1, d2, d3, hasDigest, keep, atMillis);
     }
 
     @Override

@@ -37,6 +37,11 @@ public final class CompositeListener implements KeyEventListener {
     }
 
     @Override
+    public void onLeakReported(ApiKey key, String where) {
+        each(l -> l.onLeakReported(key, where));
+    }
+
+    @Override
     public void onUsedAfterRevoke(String keyId, UsageEvent event) {
         each(l -> l.onUsedAfterRevoke(keyId, event));
     }

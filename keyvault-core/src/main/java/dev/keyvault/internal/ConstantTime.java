@@ -26,4 +26,19 @@ public final class ConstantTime {
                 | ((long) LONGS.get(a, 24) ^ (long) LONGS.get(b, 24));
         return diff == 0;
     }
+
+    /** The {@code index}th 64-bit word of a 32-byte digest, or 0 when {@code digest} is not 32 bytes. */
+    static long word(byte[] digest, int index) {
+        return digest.length == 32 ? (long) LONGS.get(digest, index * 8) : 0L;
+    }
+
+    /** Whether the 32-byte {@code a} equals the digest held as four words, in constant time. */
+    static boolean equals(byte[] a, long w0, long w1, long w2, long w3) {
+        if (a.length != 32) {
+            return false;
+        }
+        long diff = ((long) LONGS.get(a, 0) ^ w0) | ((long) LONGS.get(a, 8) ^ w1)
+                | ((long) LONGS.get(a, 16) ^ w2) | ((long) LONGS.get(a, 24) ^ w3);
+        return diff == 0;
+    }
 }

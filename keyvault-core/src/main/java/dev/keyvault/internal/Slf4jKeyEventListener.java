@@ -31,6 +31,13 @@ public final class Slf4jKeyEventListener implements KeyEventListener {
                 r.actor(), r.reason(), key.compromised() ? " (compromised)" : ""));
     }
 
+    /** Where it was found is left out: a report's location is the reporter's content, kept in the key's history. */
+    @Override
+    public void onLeakReported(ApiKey key, String where) {
+        LOG.warn("leak reported for key {} '{}' of {}: marked compromised, {}", key.id(), key.name(), key.owner(),
+                key.isActive() ? "still ACTIVE (revoke or rotate it)" : "revoked");
+    }
+
     @Override
     public void onUsedAfterRevoke(String keyId, UsageEvent event) {
         LOG.warn("revoked key {} used: {} {} from {} -> {}", keyId, event.method(), event.endpoint(), event.clientIp(), event.status());

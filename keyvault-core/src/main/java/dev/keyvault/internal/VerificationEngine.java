@@ -165,7 +165,7 @@ public final class VerificationEngine {
     private VerificationResult verify(String id, PresentedSecret token, VerificationRequest request) {
         CacheEntry hit = cache == null ? null : cache.get(id);
         if (hit != null) {
-            if (!ConstantTime.equals(token.digest(), hit.digest)) {
+            if (!hit.matches(token.digest())) {
                 return INVALID;
             }
             long now = clock.millis();
@@ -263,7 +263,7 @@ public final class VerificationEngine {
         return hashing.scheduler().inLine(id, ByteBuffer.wrap(digest), deadline, () -> {
             CacheEntry hit = cache == null ? null : cache.get(id);
             if (hit != null) {
-                return ConstantTime.equals(digest, hit.digest); // checked meanwhile by the caller ahead
+                return hit.matches(digest); // checked meanwhile by the caller ahead
             }
             if (rejected.contains(id, digest)) {
                 return false;

@@ -161,7 +161,7 @@ public final class InMemoryKeyStore implements KeyStore {
         requireNonNull(event, "event");
         synchronized (lock) {
             StoredKey s = keys.get(keyId);
-            if (s == null) {
+            if (s == null || s.key().compromised()) {
                 return false;
             }
             ApiKey k = s.key();

@@ -67,6 +67,27 @@ public interface RotationWorkflows {
     EmergencyRotation emergencyRotate(String keyId, String reason, String actor);
 
     /**
+     * Records that {@code keyId}'s token was found where it should not be — reported by a
+     * secret-scanning service, found by a scan of files, or seen by a person — without revoking it:
+     * a {@link dev.keyvault.KeyEventType#LEAK_REPORTED} entry whose detail is {@code where}, the key marked compromised
+     * (a {@code COMPROMISED} entry; {@code rotationDue} then lists it as due now), and
+     * {@link dev.keyvault.KeyEventListener#onLeakReported} fired. Works on revoked keys too.
+     *
+     * <p>It leaves the decision to revoke to the caller: a responder that may act alone revokes
+     * first ({@link dev.keyvault.KeyManager#revoke} or {@link #emergencyRotate}) and then records the
+     * report here; one that may not leaves the key active for a person to rotate, and the listener
+     * tells them. Idempotent: a report whose {@code where} is already in the key's history changes
+     * nothing (a scanner that repeats itself), while the same key found in another place adds that
+     * place.
+     *
+     * @param where  where the token was found, such as a URL (text, at most 1000 characters)
+     * @param actor  who reports it (text, at most 200 characters)
+     * @throws dev.keyvault.UnknownKeyException if there is no such key (nothing was changed)
+     * @throws dev.keyvault.KeyStoreException   if the store fails; running it again completes it
+     */
+    LeakReport reportLeak(String keyId, String where, String actor);
+
+    /**
      * What {@code keyId} was used for with rollup minutes in {@code [from, to)}: requests per hour,
      * endpoints (with 403 refusals for scope), client IPs (with first/last seen, and those never seen
      * before {@code from}), spike hours, and requests after revocation. Works on revoked keys. Flushes

@@ -87,11 +87,14 @@ public interface KeyStore {
     RevokeOutcome revoke(String keyId, Revocation revocation, boolean compromised, List<KeyEvent> events);
 
     /**
-     * Sets the compromised flag (whatever the status), and appends {@code event}; increments the
-     * revision and, if the key has a rotation stamp, sets its due date to the key's creation time (a
-     * compromised key is due at once) keeping its policy.
+     * Conditionally sets the compromised flag (whatever the status) and appends {@code event}: only a
+     * key not yet marked is marked, so of several nodes marking one key at once exactly one appends
+     * its event (a conditional update, as {@link #revoke} is). Marking increments the revision and, if
+     * the key has a rotation stamp, sets its due date to the key's creation time (a compromised key is
+     * due at once) keeping its policy.
      *
-     * @return {@code false} if there is no such key
+     * @return {@code true} if this call marked the key; {@code false} if there is no such key or it
+     *         was already marked (nothing appended)
      */
     boolean markCompromised(String keyId, KeyEvent event);
 

@@ -185,6 +185,35 @@ public abstract class KeyManagerContract extends ManagerFixture {
     }
 
     @Test
+    void whenPagedThenEachPageIsOneKeysetSliceInIdOrderAndTheyCoverTheOwnerOnce() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(issue("Paged " + i).id());
+        }
+        keys.issue(KeySpec.builder("globex", "Other owner's").build());
+        String revoked = ids.get(3);
+        keys.revoke(revoked, "gone", "alice");
+        ids.sort(null);
+
+        List<String> seen = new ArrayList<>();
+        dev.keyvault.KeyQuery query = dev.keyvault.KeyQuery.all().withOwner("acme").withLimit(3);
+        List<ApiKey> page;
+        do {
+            page = keys.page(query);
+            assertThat(page).hasSizeLessThanOrEqualTo(3).allSatisfy(k -> assertThat(k.owner()).isEqualTo("acme"));
+            page.forEach(k -> seen.add(k.id()));
+            if (!page.isEmpty()) {
+                query = query.withAfterId(page.get(page.size() - 1).id());
+            }
+        } while (page.size() == 3);
+
+        assertThat(seen).containsExactlyElementsOf(ids);
+        assertThat(keys.page(dev.keyvault.KeyQuery.all().withOwner("acme").withStatus(KeyStatus.REVOKED)))
+                .extracting(ApiKey::id).containsExactly(revoked);
+        assertThatThrownBy(() -> keys.page(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void whenRevokedTwiceThenSecondIsNoOpKeepingTheFirstRevocation() {
         IssuedKey issued = issue("Sync");
         keys.revoke(issued.id(), "first", "alice");

@@ -558,6 +558,43 @@ public abstract class KeyStoreContract {
     }
 
     @Test
+    void whenAKeyIsMarkedCompromisedAgainThenFalseAndNothingAppended() {
+        StoredKey s = insert("acme", "k");
+        assertThat(store.markCompromised(s.id(), event(s.id(), KeyEventType.COMPROMISED, T0))).isTrue();
+        long sequence = store.latestSequence();
+
+        assertThat(store.markCompromised(s.id(), event(s.id(), KeyEventType.COMPROMISED, T0.plusSeconds(1)))).isFalse();
+
+        assertThat(store.latestSequence()).isEqualTo(sequence);
+        assertThat(store.history(s.id())).filteredOn(e -> e.type() == KeyEventType.COMPROMISED).hasSize(1);
+    }
+
+    @Test
+    void whenThreadsMarkOneKeyCompromisedAtOnceThenExactlyOneSucceedsAndOneEventIsAppended() throws Exception {
+        StoredKey s = insert("acme", "k");
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return store.markCompromised(s.id(), event(s.id(), KeyEventType.COMPROMISED, T0));
+                }));
+            }
+            int marked = 0;
+            for (Future<Boolean> r : results) {
+                marked += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(marked).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.history(s.id())).filteredOn(e -> e.type() == KeyEventType.COMPROMISED).hasSize(1);
+    }
+
+    @Test
     void whenMarkingAnUnknownKeyCompromisedThenFalseAndNothingAppended() {
         String unknown = newId();
         assertThat(store.markCompromised(unknown, event(unknown, KeyEventType.COMPROMISED, T0))).isFalse();

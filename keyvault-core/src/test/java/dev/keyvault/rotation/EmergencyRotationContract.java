@@ -2,6 +2,7 @@ package dev.keyvault.rotation;
 
 import static dev.keyvault.KeyEventType.COMPROMISED;
 import static dev.keyvault.KeyEventType.ISSUED;
+import static dev.keyvault.KeyEventType.LEAK_REPORTED;
 import static dev.keyvault.KeyEventType.REVOKED;
 import static dev.keyvault.KeyEventType.ROTATED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,6 +209,95 @@ public abstract class EmergencyRotationContract extends RotationFixture {
         assertThat(node.verify(er.successor().orElseThrow().token()).isVerified()).isTrue();
         assertThat(node.verify(leaked.token()).isVerified()).isFalse();
         assertThat(List.of(er.toString())).noneMatch(s -> s.contains(er.successor().get().token()));
+    }
+
+    // ------------------------------------------------------------------------------- leak reports
+
+    static final String GIST = "https://gist.github.com/octocat/0123456789abcdef (GitHub secret scanning, source: gist)";
+
+    @Test
+    void whenALeakIsReportedThenTheKeyIsMarkedCompromisedRecordedAndLeftActiveForAPerson() {
+        IssuedKey leaked = issue("Docs search", "docs:read");
+        KeyManager other = track(node().build());
+        assertThat(other.verify(leaked.token()).isVerified()).isTrue(); // cached on the other node
+        events.clear();
+
+        LeakReport report = keys.rotation().reportLeak(leaked.id(), GIST, "github-secret-scanning");
+
+        assertThat(report.newReport()).isTrue();
+        assertThat(report.newlyCompromised()).isTrue();
+        assertThat(report.repeated()).isFalse();
+        assertThat(report.key().compromised()).isTrue();
+        assertThat(report.key().status()).isEqualTo(KeyStatus.ACTIVE);
+        assertThat(stored(leaked.id()).compromised()).isTrue();
+        assertThat(historyTypes(leaked.id())).containsExactly(ISSUED, LEAK_REPORTED, COMPROMISED);
+        assertThat(historyOf(leaked.id(), LEAK_REPORTED)).singleElement().satisfies(e -> {
+            assertThat(e.detail()).isEqualTo(GIST);
+            assertThat(e.actor()).isEqualTo("github-secret-scanning");
+            assertThat(e.at()).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        });
+        assertThat(events.calls()).containsExactly("leakReported " + leaked.id() + " " + GIST);
+        // Still verifies (revoking is a person's decision), and is due for rotation now.
+        assertThat(keys.verify(leaked.token()).isVerified()).isTrue();
+        assertThat(keys.rotationDue(clock.instant()).entries()).filteredOn(d -> d.key().id().equals(leaked.id())).singleElement()
+                .satisfies(d -> assertThat(d.riskClass()).isEqualTo(RiskClass.COMPROMISED));
+        other.pollChangeFeed();
+        assertThat(other.verify(leaked.token())).isInstanceOfSatisfying(dev.keyvault.VerificationResult.Verified.class,
+                v -> assertThat(v.key().compromised()).as("the other node's snapshot is dropped").isTrue());
+    }
+
+    @Test
+    void whenTheSameLeakIsReportedAgainThenNothingChangesAndAnotherPlaceIsAdded() {
+        IssuedKey leaked = issue("Docs search", "docs:read");
+        keys.rotation().reportLeak(leaked.id(), GIST, "github-secret-scanning");
+        events.clear();
+
+        LeakReport again = keys.rotation().reportLeak(leaked.id(), GIST, "github-secret-scanning");
+        assertThat(again.repeated()).isTrue();
+        assertThat(historyTypes(leaked.id())).containsExactly(ISSUED, LEAK_REPORTED, COMPROMISED);
+        assertThat(events.calls()).isEmpty();
+
+        String npm = "https://www.npmjs.com/package/left-pad/v/1.3.0 (GitHub secret scanning, source: npm)";
+        LeakReport elsewhere = keys.rotation().reportLeak(leaked.id(), npm, "github-secret-scanning");
+        assertThat(elsewhere.newReport()).isTrue();
+        assertThat(elsewhere.newlyCompromised()).isFalse();
+        assertThat(historyOf(leaked.id(), LEAK_REPORTED)).extracting(dev.keyvault.KeyEvent::detail).containsExactly(GIST, npm);
+        assertThat(historyOf(leaked.id(), COMPROMISED)).hasSize(1);
+        assertThat(events.calls()).containsExactly("leakReported " + leaked.id() + " " + npm);
+    }
+
+    @Test
+    void whenARevokedKeyIsReportedThenItIsMarkedCompromisedAndStaysRevokedWithItsReason() {
+        IssuedKey leaked = issue("Docs search", "docs:read");
+        keys.revoke(leaked.id(), "leaked: " + GIST, "github-secret-scanning");
+
+        LeakReport report = keys.rotation().reportLeak(leaked.id(), GIST, "github-secret-scanning");
+        assertThat(report.newlyCompromised()).isTrue();
+        assertThat(report.key().status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(stored(leaked.id()).revocation()).hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo("leaked: " + GIST));
+        assertThat(historyTypes(leaked.id())).containsExactly(ISSUED, REVOKED, LEAK_REPORTED, COMPROMISED);
+
+        // The emergency rotation that follows does not mark it a second time.
+        EmergencyRotation er = keys.rotation().emergencyRotate(leaked.id(), GIST, "github-secret-scanning");
+        assertThat(er.successor()).isPresent();
+        assertThat(historyOf(leaked.id(), COMPROMISED)).hasSize(1);
+        assertThat(historyOf(leaked.id(), REVOKED)).hasSize(1);
+    }
+
+    @Test
+    void whenALeakIsReportedForAnUnknownKeyOrWithBadArgumentsThenNothingIsWritten() {
+        IssuedKey key = issue("Docs search", "docs:read");
+        assertThatThrownBy(() -> keys.rotation().reportLeak("AAAAAAAAAAAA", GIST, "scanner")).isInstanceOf(UnknownKeyException.class);
+        assertThatThrownBy(() -> keys.rotation().reportLeak("not an id", GIST, "scanner")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().reportLeak(key.id(), " ", "scanner")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().reportLeak(key.id(), "x\nInjected: y", "scanner"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().reportLeak(key.id(), "x".repeat(1001), "scanner"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().reportLeak(key.id(), GIST, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.rotation().reportLeak(key.id(), null, "scanner")).isInstanceOf(NullPointerException.class);
+        assertThat(historyTypes(key.id())).containsExactly(ISSUED);
+        assertThat(stored(key.id()).compromised()).isFalse();
     }
 
     @Test

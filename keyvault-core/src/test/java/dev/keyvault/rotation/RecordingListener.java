@@ -28,6 +28,11 @@ public final class RecordingListener implements KeyEventListener {
     }
 
     @Override
+    public void onLeakReported(ApiKey key, String where) {
+        calls.add("leakReported " + key.id() + " " + where);
+    }
+
+    @Override
     public void onUsedAfterRevoke(String keyId, UsageEvent event) {
         calls.add("usedAfterRevoke " + keyId + " " + event.clientIp() + " " + event.status());
     }

@@ -36,7 +36,7 @@ class PoliciesAcrossNodesTest {
     private static final int THREADS_PER_NODE = 4;
 
     private static KeyManager node(TestDatabase.PostgresSchema db, Duration poll) {
-        return KeyManager.builder().store(JdbiKeyStore.builder(db.server().pool(db.schema())).build())
+        return KeyManager.builder().store(JdbiKeyStore.builder(db.newPool()).build())
                 .hasher(KeyHashers.hmacSha256()).creditLeaseSize(LEASE)
                 .changeFeedPollInterval(poll).statusRefreshInterval(Duration.ofHours(1)).usageFlushInterval(Duration.ZERO)
                 .build();

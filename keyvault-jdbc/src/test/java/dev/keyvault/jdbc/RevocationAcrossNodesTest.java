@@ -43,8 +43,8 @@ class RevocationAcrossNodesTest {
             db.migratedStore();
             Duration poll = Duration.ofSeconds(1);
             measure("PostgreSQL, LISTEN/NOTIFY, poll 1 s", poll,
-                    JdbiKeyStore.builder(db.server().pool(db.schema())).build(),
-                    JdbiKeyStore.builder(db.server().pool(db.schema())).build());
+                    JdbiKeyStore.builder(db.newPool()).build(),
+                    JdbiKeyStore.builder(db.newPool()).build());
         }
     }
 
@@ -54,8 +54,8 @@ class RevocationAcrossNodesTest {
             db.migratedStore();
             Duration poll = Duration.ofMillis(150);
             measure("PostgreSQL, polling only, poll 150 ms", poll,
-                    JdbiKeyStore.builder(db.server().pool(db.schema())).notifications(false).build(),
-                    JdbiKeyStore.builder(db.server().pool(db.schema())).notifications(false).build());
+                    JdbiKeyStore.builder(db.newPool()).notifications(false).build(),
+                    JdbiKeyStore.builder(db.newPool()).notifications(false).build());
         }
     }
 

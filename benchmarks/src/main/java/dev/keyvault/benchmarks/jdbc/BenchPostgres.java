@@ -13,7 +13,7 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
  * write measurement compares statement counts, and 1,000,000 synchronous commits would measure the
  * disk. Not thread-safe to start; the pool is.
  */
-final class BenchPostgres implements AutoCloseable {
+public final class BenchPostgres implements AutoCloseable {
     private final EmbeddedPostgres server;
     private final JdbcConnectionPool pool;
 
@@ -22,7 +22,7 @@ final class BenchPostgres implements AutoCloseable {
         this.pool = pool;
     }
 
-    static BenchPostgres start() {
+    public static BenchPostgres start() {
         try {
             EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "off").start();
             PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
@@ -35,7 +35,7 @@ final class BenchPostgres implements AutoCloseable {
         }
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         return pool;
     }
 

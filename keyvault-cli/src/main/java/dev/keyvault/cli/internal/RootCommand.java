@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             RevokeAllCommand.class,
             AutoRotateCommand.class,
             VerifyCommand.class,
+            ScanCommand.class,
             HashesCommand.class,
             MigrateCommand.class,
             CompletionCommand.class
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
             "     unreachable database): nothing was changed",
             "  3  a refused or failing check: 'compliance' not compliant, 'keys complete'",
             "     refused, 'due --fail-on-overdue' with overdue keys, 'verify' rejecting",
-            "     the token",
+            "     the token, 'scan' finding a token of an active key",
             "",
             "Environment:",
             "  KEYVAULT_JDBC_URL, KEYVAULT_JDBC_USER, KEYVAULT_JDBC_PASSWORD  the database",

@@ -27,6 +27,7 @@ import dev.keyvault.rotation.CompletionResult;
 import dev.keyvault.rotation.ComplianceReport;
 import dev.keyvault.rotation.DueDateRecompute;
 import dev.keyvault.rotation.EmergencyRotation;
+import dev.keyvault.rotation.LeakReport;
 import dev.keyvault.rotation.RevokeAllResult;
 import dev.keyvault.rotation.RevokeSelector;
 import dev.keyvault.rotation.RotationPolicy;
@@ -314,6 +315,40 @@ public final class Workflows implements RotationWorkflows {
             LOG.debug("audit after emergency rotation of {} failed: {}", keyId, e.toString());
         }
         return new EmergencyRotation(revocation, issued, existing, audit, auditFailure);
+    }
+
+    @Override
+    public LeakReport reportLeak(String keyId, String where, String actor) {
+        Syntax.keyId(keyId);
+        Syntax.text("where", where, KeyEvent.MAX_DETAIL);
+        Syntax.text("actor", actor, Syntax.MAX_ACTOR);
+        ops.ensureOpen();
+        find(keyId); // unknown: throw before writing anything
+        boolean newReport = true;
+        for (KeyEvent e : history(keyId)) {
+            if (e.type() == KeyEventType.LEAK_REPORTED && e.detail().equals(where)) {
+                newReport = false;
+                break;
+            }
+        }
+        if (newReport) {
+            ops.note(keyId, KeyEventType.LEAK_REPORTED, actor, where);
+        }
+        // Read after the report is written: a key revoked and compromised meanwhile is not marked twice.
+        ApiKey key = find(keyId);
+        boolean newlyCompromised = false;
+        if (!key.compromised()) {
+            // conditional in the store: of several nodes marking at once, one marks and records it
+            newlyCompromised = store().markCompromised(keyId, new KeyEvent(keyId, KeyEventType.COMPROMISED, ops.now(),
+                    actor, Texts.clip("leak reported: " + where, KeyEvent.MAX_DETAIL)));
+            ops.engine().invalidate(keyId);
+            key = find(keyId);
+        }
+        if (newReport) {
+            ApiKey reported = key;
+            SafeListener.call(ops.listener(), l -> l.onLeakReported(reported, where));
+        }
+        return new LeakReport(key, newReport, newlyCompromised);
     }
 
     private Optional<ApiKey> activeSuccessor(ApiKey key) {

@@ -124,7 +124,8 @@ public final class Sql {
                 + " revoked_by = :actor, compromised = (compromised OR :compromised), rotation_due_at_ms = NULL,"
                 + " rotation_policy = NULL, revision = revision + 1 WHERE id = :id AND status = 'ACTIVE'";
         markCompromised = "UPDATE " + t("keys") + " SET compromised = TRUE, revision = revision + 1,"
-                + " rotation_due_at_ms = CASE WHEN rotation_due_at_ms IS NULL THEN NULL ELSE created_at_ms END WHERE id = :id";
+                + " rotation_due_at_ms = CASE WHEN rotation_due_at_ms IS NULL THEN NULL ELSE created_at_ms END"
+                + " WHERE id = :id AND compromised = FALSE";
         shortenExpiry = "UPDATE " + t("keys") + " SET expires_at_ms = :expiresAt, revision = revision + 1"
                 + " WHERE id = :id AND (expires_at_ms IS NULL OR expires_at_ms > :expiresAt)";
         replaceHash = "UPDATE " + t("keys") + " SET hash = :newHash WHERE id = :id AND hash = :expectedHash";
