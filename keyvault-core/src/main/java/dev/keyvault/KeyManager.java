@@ -8,6 +8,7 @@ import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.NodeSync;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.rotation.Workflows;
+import dev.keyvault.rotation.RotationDueCounts;
 import dev.keyvault.rotation.RotationDuePage;
 import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.rotation.RotationDueReport;
@@ -351,6 +352,15 @@ public final class KeyManager implements AutoCloseable {
      */
     public RotationDuePage rotationDue(RotationDueQuery query) {
         return ops.rotationDue(query);
+    }
+
+    /**
+     * How many keys every page of {@code query} holds, by urgency (its cursor and limit are not used):
+     * counted by the store over the due-date index, without reading the keys — what a console shows
+     * above the first page.
+     */
+    public RotationDueCounts rotationDueCounts(RotationDueQuery query) {
+        return ops.rotationDueCounts(query);
     }
 
     /** The rotation guide's operator workflows over this manager: status, completion, emergency, audit, compliance. */

@@ -30,6 +30,7 @@ import dev.keyvault.VerificationResult;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.rotation.DueDateRecompute;
 import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationDueCounts;
 import dev.keyvault.rotation.RotationDuePage;
 import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.rotation.RotationPolicy;
@@ -530,6 +531,14 @@ public final class KeyOperations {
         ensureOpen();
         ensureStamped();
         return RotationDueScanner.page(store, policy, query);
+    }
+
+    /** How many keys every page of {@code query} holds, by urgency. */
+    public RotationDueCounts rotationDueCounts(RotationDueQuery query) {
+        requireNonNull(query, "query");
+        ensureOpen();
+        ensureStamped();
+        return RotationDueScanner.counts(store, policy, query);
     }
 
     /** Recomputes stored due dates computed by another policy (or, with {@code all}, every one). */

@@ -5,6 +5,7 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.rotation.RiskClass;
 import dev.keyvault.rotation.RotationDue.Urgency;
 import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationDueCounts;
 import dev.keyvault.rotation.RotationDuePage;
 import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.rotation.RotationPolicy;
@@ -39,6 +40,20 @@ public final class RotationDueScanner {
         Optional<RotationDueQuery> next = found.size() < q.limit() ? Optional.empty()
                 : Optional.of(q.after(entries.get(entries.size() - 1)));
         return new RotationDuePage(entries, next);
+    }
+
+    /** The counts per urgency of every page of {@code q} (its cursor and limit are not used): three index range counts. */
+    public static RotationDueCounts counts(KeyStore store, RotationPolicy policy, RotationDueQuery q) {
+        Instant dueBy = q.dueBy().orElseGet(() -> q.asOf().plus(policy.warningWindow()));
+        // overdue: due at or before asOf - 1 day; due: up to asOf; upcoming: up to dueBy (the urgency rules of entry())
+        long overdue = count(store, q, q.asOf().minus(DAY));
+        long dueNow = Math.max(0, count(store, q, q.asOf()) - overdue);
+        long all = count(store, q, dueBy.isBefore(q.asOf()) ? q.asOf() : dueBy);
+        return new RotationDueCounts(q.asOf(), overdue, dueNow, Math.max(0, all - overdue - dueNow));
+    }
+
+    private static long count(KeyStore store, RotationDueQuery q, Instant dueBy) {
+        return store.countRotationDue(new DueQuery(dueBy, q.asOf(), q.filter(), Optional.empty(), Optional.empty(), 1));
     }
 
     /** Every key due at {@code at} or within the warning window, matching {@code filter}, soonest first. */

@@ -291,6 +291,17 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public long countRotationDue(DueQuery query) {
+        requireNonNull(query, "query");
+        return keys.values().stream()
+                .filter(s -> s.key().isActive() && s.rotation().isPresent())
+                .filter(s -> !s.rotation().get().dueAt().isAfter(query.dueBy()))
+                .filter(s -> !s.key().isExpiredAt(query.activeAt()))
+                .filter(s -> query.filter().matches(s.key()))
+                .count();
+    }
+
+    @Override
     public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
         requireNonNull(otherThan, "otherThan");
         requireNonNull(afterId, "afterId");

@@ -141,6 +141,9 @@ public interface KeyStore {
     /** Keys due for rotation, as {@code query} says, ordered by due date then id (an index range scan). */
     List<StoredKey> listRotationDue(DueQuery query);
 
+    /** How many keys {@link #listRotationDue} would list over all pages: the cursor and the limit are not used. */
+    long countRotationDue(DueQuery query);
+
     /**
      * Active keys whose rotation stamp is missing or, if {@code otherThan} is given, was computed by a
      * policy other than that one; ordered by id, after {@code afterId}, at most {@code limit}.

@@ -422,6 +422,11 @@ public abstract class KeyStorePoliciesContract {
             afterId = Optional.of(last.id());
         }
         assertThat(paged).extracting(StoredKey::id).containsExactlyElementsOf(expected.stream().map(StoredKey::id).toList());
+        assertThat(store.countRotationDue(new DueQuery(dueBy, due, KeyQuery.all(), Optional.of(due), Optional.of(newId()), 1)))
+                .as("counted over every page, the cursor and limit not used").isEqualTo(expected.size());
+        assertThat(store.countRotationDue(new DueQuery(dueBy, due, KeyQuery.all().withOwner("acme").withMetadata("plan", "pro"),
+                Optional.empty(), Optional.empty(), 1))).isEqualTo(expected.stream()
+                        .filter(s -> s.key().owner().equals("acme") && s.key().metadata().containsKey("plan")).count());
         assertThat(paged).extracting(StoredKey::id).doesNotContain(later.id(), expired.id(), revoked.id(), unstamped.id());
 
         assertThat(store.listRotationDue(new DueQuery(due.plus(Duration.ofDays(40)), due.minusMillis(1), KeyQuery.all(),

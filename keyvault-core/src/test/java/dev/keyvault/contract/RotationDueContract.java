@@ -102,6 +102,17 @@ public abstract class RotationDueContract extends ManagerFixture {
         assertThat(keys.rotationDue(RotationDueQuery.asOf(at).withDueBy(t0.plus(Duration.ofDays(90)).plus(Duration.ofHours(1))))
                 .entries()).hasSize(10);
         assertThat(keys.rotationDue(RotationDueQuery.asOf(t0)).entries()).as("nothing due at issue, none in the window").isEmpty();
+
+        // the counts per urgency over every page, as the store counts them
+        for (Instant when : List.of(t0, t0.plus(Duration.ofDays(80)), t0.plus(Duration.ofDays(90)).plus(Duration.ofHours(2)),
+                t0.plus(Duration.ofDays(91)).plus(Duration.ofHours(3)), at)) {
+            dev.keyvault.rotation.RotationDueReport r = keys.rotationDue(when);
+            dev.keyvault.rotation.RotationDueCounts c = keys.rotationDueCounts(RotationDueQuery.asOf(when).withLimit(1));
+            assertThat(List.of(c.overdue(), c.due(), c.upcoming())).as("counts at %s", when).containsExactly(
+                    (long) r.overdue().size(), (long) r.due().size(), (long) r.upcoming().size());
+        }
+        dev.keyvault.rotation.RotationDueCounts acme = keys.rotationDueCounts(RotationDueQuery.asOf(at).withOwner("acme"));
+        assertThat(acme.total()).isEqualTo(report.stream().filter(d -> d.key().owner().equals("acme")).count());
     }
 
     @Test

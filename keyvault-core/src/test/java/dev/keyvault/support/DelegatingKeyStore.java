@@ -65,6 +65,12 @@ public class DelegatingKeyStore implements KeyStore {
     }
 
     @Override
+    public long countRotationDue(DueQuery query) {
+        before("countRotationDue");
+        return delegate.countRotationDue(query);
+    }
+
+    @Override
     public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
         before("listToRestamp");
         return delegate.listToRestamp(otherThan, afterId, limit);

@@ -330,6 +330,20 @@ public final class JdbiKeyStore implements KeyStore {
     }
 
     @Override
+    public long countRotationDue(DueQuery query) {
+        requireNonNull(query, "query");
+        KeyQuery f = query.filter();
+        String statement = sql.countDue(f.owner().isPresent(), f.environment().isPresent(), f.tag().isPresent(), f.metadata().size());
+        return transactions.read("countRotationDue", h -> {
+            Query q = h.createQuery(statement)
+                    .bind("dueBy", Rows.millis(query.dueBy()))
+                    .bind("activeAt", Rows.millis(query.activeAt()));
+            bindFilters(q, f);
+            return q.mapTo(Long.class).one();
+        });
+    }
+
+    @Override
     public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
         requireNonNull(otherThan, "otherThan");
         requireNonNull(afterId, "afterId");

@@ -93,6 +93,11 @@ public final class MeteredKeyStore implements KeyStore {
     }
 
     @Override
+    public long countRotationDue(DueQuery query) {
+        return delegate.countRotationDue(query);
+    }
+
+    @Override
     public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
         return delegate.listToRestamp(otherThan, afterId, limit);
     }

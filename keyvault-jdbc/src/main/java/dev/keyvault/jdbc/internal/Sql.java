@@ -229,6 +229,15 @@ public final class Sql {
         return sql.append(" ORDER BY k.rotation_due_at_ms, k.id LIMIT :limit").toString();
     }
 
+    /** The number of keys {@link #listDue} lists over all pages: the same range, counted. */
+    public String countDue(boolean owner, boolean environment, boolean tag, int metadata) {
+        StringBuilder sql = new StringBuilder(320).append("SELECT COUNT(*) FROM ").append(t("keys"))
+                .append(" k WHERE k.rotation_due_at_ms IS NOT NULL AND k.rotation_due_at_ms <= :dueBy AND k.status = 'ACTIVE'")
+                .append(" AND (k.expires_at_ms IS NULL OR k.expires_at_ms > :activeAt)");
+        filters(sql, owner, false, environment, tag, metadata);
+        return sql.toString();
+    }
+
     /** Active keys without a rotation stamp, or (with {@code otherPolicy}) stamped by another policy, by id. */
     public String listToRestamp(boolean otherPolicy, boolean afterId) {
         StringBuilder sql = new StringBuilder(256).append("SELECT ").append(KEY_COLUMNS).append(" FROM ").append(t("keys"))
