@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.rotation.RiskClass;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,6 +34,12 @@ import java.util.Set;
  * @param compromised   marked as leaked (emergency rotation)
  * @param importedAt    when it was imported from the system keyvault replaced, if it was: its secret
  *                      is in that system's format, and it is due for rotation into keyvault's
+ * @param ipAllowlist   the client addresses it may be used from ({@link IpAllowlist#none()}: any)
+ * @param metadata      the host's labels for it, such as a plan or a customer id, returned with every
+ *                      verified key (sorted, immutable; see {@link Syntax#metadata})
+ * @param creditAccount the usage-credit balance it spends from, if it has credits: the id of the key
+ *                      that was given them (a successor shares its predecessor's); see
+ *                      {@link KeyManager#credits(String)}
  */
 public record ApiKey(
         String id,
@@ -52,7 +59,10 @@ public record ApiKey(
         Optional<String> predecessorId,
         Optional<String> successorId,
         boolean compromised,
-        Optional<Instant> importedAt) {
+        Optional<Instant> importedAt,
+        IpAllowlist ipAllowlist,
+        Map<String, String> metadata,
+        Optional<String> creditAccount) {
 
     /** A key that was not imported (the form of keyvault 0.1, kept for source compatibility). */
     public ApiKey(String id, String prefix, String owner, String name, Set<String> scopes, String tier, String environment,
@@ -61,6 +71,15 @@ public record ApiKey(
             Optional<String> successorId, boolean compromised) {
         this(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt, lastUsedAt, status,
                 revocation, predecessorId, successorId, compromised, Optional.empty());
+    }
+
+    /** A key without policies or metadata (the form of keyvault 0.2's imports, kept for source compatibility). */
+    public ApiKey(String id, String prefix, String owner, String name, Set<String> scopes, String tier, String environment,
+            Set<String> tags, Optional<RiskClass> riskClass, Instant createdAt, Optional<Instant> expiresAt,
+            Optional<Instant> lastUsedAt, KeyStatus status, Optional<Revocation> revocation, Optional<String> predecessorId,
+            Optional<String> successorId, boolean compromised, Optional<Instant> importedAt) {
+        this(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt, lastUsedAt, status,
+                revocation, predecessorId, successorId, compromised, importedAt, IpAllowlist.none(), Map.of(), Optional.empty());
     }
 
     public ApiKey {
@@ -89,6 +108,14 @@ public record ApiKey(
         if (riskClass.isPresent() && riskClass.get() == RiskClass.COMPROMISED) {
             throw new IllegalArgumentException("COMPROMISED is a state (see compromised), not a risk class to issue with");
         }
+        requireNonNull(ipAllowlist, "ipAllowlist");
+        metadata = Syntax.metadata(metadata);
+        requireNonNull(creditAccount, "creditAccount").ifPresent(Syntax::keyId);
+    }
+
+    /** Whether verification checks more than the secret, status and expiry: an allowlist or credits. */
+    public boolean hasPolicies() {
+        return !ipAllowlist.isEmpty() || creditAccount.isPresent();
     }
 
     /** {@code true} if the key is not revoked. An active key may still be expired: see {@link #isExpiredAt}. */
@@ -133,17 +160,20 @@ public record ApiKey(
     public Builder toBuilder() {
         return new Builder(id, prefix, owner, name, createdAt).scopes(scopes).tier(tier).environment(environment).tags(tags)
                 .riskClass(riskClass).expiresAt(expiresAt).lastUsedAt(lastUsedAt).revocation(revocation)
-                .predecessorId(predecessorId).successorId(successorId).compromised(compromised).importedAt(importedAt);
+                .predecessorId(predecessorId).successorId(successorId).compromised(compromised).importedAt(importedAt)
+                .ipAllowlist(ipAllowlist).metadata(metadata).creditAccount(creditAccount);
     }
 
     /**
      * A builder for the key that replaces this one: the same prefix, owner, scopes, tier, environment,
-     * tags and risk class, named {@code name}, created at {@code createdAt}, and linked to this key as
-     * its predecessor; active, unused, with no expiry unless set.
+     * tags, risk class, IP allowlist, metadata and credit balance, named {@code name}, created at
+     * {@code createdAt}, and linked to this key as its predecessor; active, unused, with no expiry
+     * unless set.
      */
     public Builder successorBuilder(String successorId, String name, Instant createdAt) {
         return new Builder(successorId, prefix, owner, name, createdAt).scopes(scopes).tier(tier).environment(environment)
-                .tags(tags).riskClass(riskClass).predecessorId(Optional.of(id));
+                .tags(tags).riskClass(riskClass).predecessorId(Optional.of(id)).ipAllowlist(ipAllowlist).metadata(metadata)
+                .creditAccount(creditAccount);
     }
 
     /** A copy with a new status and revocation (stores use this; it does not revoke anything). */
@@ -187,6 +217,9 @@ public record ApiKey(
         private Optional<String> successorId = Optional.empty();
         private boolean compromised;
         private Optional<Instant> importedAt = Optional.empty();
+        private IpAllowlist ipAllowlist = IpAllowlist.none();
+        private Map<String, String> metadata = Map.of();
+        private Optional<String> creditAccount = Optional.empty();
 
         private Builder(String id, String prefix, String owner, String name, Instant createdAt) {
             this.id = id;
@@ -257,11 +290,26 @@ public record ApiKey(
             return this;
         }
 
+        public Builder ipAllowlist(IpAllowlist ipAllowlist) {
+            this.ipAllowlist = requireNonNull(ipAllowlist, "ipAllowlist");
+            return this;
+        }
+
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = requireNonNull(metadata, "metadata");
+            return this;
+        }
+
+        public Builder creditAccount(Optional<String> creditAccount) {
+            this.creditAccount = requireNonNull(creditAccount, "creditAccount");
+            return this;
+        }
+
         /** @throws IllegalArgumentException if a component breaks the rules documented on {@link ApiKey} */
         public ApiKey build() {
             return new ApiKey(id, prefix, owner, name, scopes, tier, environment, tags, riskClass, createdAt, expiresAt,
                     lastUsedAt, revocation.isPresent() ? KeyStatus.REVOKED : KeyStatus.ACTIVE, revocation, predecessorId,
-                    successorId, compromised, importedAt);
+                    successorId, compromised, importedAt, ipAllowlist, metadata, creditAccount);
         }
     }
 }

@@ -48,6 +48,13 @@ public interface KeyEventListener {
      */
     default void onRotationWindowSafe(ApiKey predecessor, ApiKey successor) {}
 
+    /**
+     * A key was changed in place by this node ({@link KeyManager#update}). {@code scopesWidened} is
+     * {@code true} when the change granted scopes it did not have (also recorded as
+     * {@link KeyEventType#SCOPES_WIDENED} in its history).
+     */
+    default void onUpdated(ApiKey before, ApiKey after, boolean scopesWidened) {}
+
     /** A stored hash was replaced because the hashing policy changed. */
     default void onRehashed(ApiKey key, String algorithm) {}
 

@@ -29,5 +29,12 @@ public enum KeyEventType {
     /** The new secret was accepted by a secrets sink. */
     SECRET_DELIVERED,
     /** A note added by the host or by an automated workflow. */
-    NOTE
+    NOTE,
+    /**
+     * The key was changed in place ({@link KeyManager#update}): renamed, scopes narrowed, tier, expiry,
+     * IP allowlist, credits or metadata changed; the detail says what, before and after.
+     */
+    UPDATED,
+    /** The key's scopes were widened in place: its own type, so an audit finds every grant of more power. */
+    SCOPES_WIDENED
 }

@@ -8,6 +8,9 @@ import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.NodeSync;
 import dev.keyvault.internal.Paging;
 import dev.keyvault.internal.rotation.Workflows;
+import dev.keyvault.rotation.RotationDueCounts;
+import dev.keyvault.rotation.RotationDuePage;
+import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.rotation.RotationDueReport;
 import dev.keyvault.rotation.RotationWorkflows;
 import dev.keyvault.spi.StoredKey;
@@ -33,8 +36,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>The calls of a key's every day are here: {@link #issue}, {@link #verify}, {@link #revoke},
- * {@link #recordUsage}, {@link #rotate} and {@link #rotationDue}, with the queries and the audit
- * trail ({@link #get}, {@link #list}, {@link #history}, {@link #usage}). The rotation guide's
+ * {@link #recordUsage}, {@link #rotate}, {@link #update} (a change in place) and {@link #rotationDue},
+ * with the queries and the audit trail ({@link #get}, {@link #list}, {@link #history}, {@link #usage},
+ * {@link #credits}), and the usage's retention and erasure ({@link #applyUsageRetention},
+ * {@link #eraseUsage}). The rotation guide's
  * operator workflows — rotation status, safe completion, emergency rotation, usage audit,
  * compliance, bulk revocation — are in {@link #rotation()}.
  *
@@ -60,9 +65,9 @@ public final class KeyManager implements AutoCloseable {
         this.ops = new KeyOperations(new KeyOperations.Settings(b.store, b.clock, b.keyPrefix, hashing.current(), hashing.additional(),
                 b.maxConcurrentHashes, b.hashingTimeout, b.cacheMaximumSize, b.cacheMaximumBytes, b.statusRefreshInterval, b.rotationPolicy,
                 b.rotationQuietPeriod, b.listener, b.maxBufferedRollups, b.maxBufferedUsageBytes, b.maxUserAgentsPerKeyMinute,
-                b.maxRollupsPerKeyMinute, b.legacyTokens));
+                b.maxRollupsPerKeyMinute, b.legacyTokens, b.creditLeaseSize, b.usageRetention));
         this.workflows = new Workflows(ops);
-        this.sync = new NodeSync(ops, b.usageFlushInterval, b.changeFeedPollInterval, b.changeRetention);
+        this.sync = new NodeSync(ops, b.usageFlushInterval, b.changeFeedPollInterval, b.changeRetention, b.recomputeDueDates);
         this.requireEnvironment = b.requireEnvironment;
     }
 
@@ -165,6 +170,16 @@ public final class KeyManager implements AutoCloseable {
      * key policies such as IP allowlists need) and the cost of the request (for keys with usage
      * credits). The one verification call shape: later policies read more of the request, never a
      * new overload. Failures as {@link #verify(String)}.
+     *
+     * <p>Key policies are checked only after the secret matched, for a key neither revoked nor
+     * expired: a key with an {@link IpAllowlist} is refused as {@link RejectionReason#IP_NOT_ALLOWED}
+     * from an address outside it, without an address, or with one that is not an IP literal; a key
+     * with {@link Credits} spends the request's cost from its rotation chain's balance (0 only checks
+     * that some is left), and is refused as {@link RejectionReason#CREDITS_EXHAUSTED} when it cannot
+     * pay. Both rejections name the key ({@link VerificationResult#keyId()}): record the request as
+     * usage with {@link UsageEvent#withRefusal}, so the usage audit shows it. Credits are spent from
+     * a lease this node took from the store (no store write per request); taking a lease while the
+     * store is down throws {@link KeyStoreException} (fail closed).
      */
     public VerificationResult verify(VerificationRequest request) {
         return ops.verify(request);
@@ -221,6 +236,40 @@ public final class KeyManager implements AutoCloseable {
         return ops.rotate(oldKeyId, options);
     }
 
+    // ------------------------------------------------------------------------------ change in place
+
+    /**
+     * Changes a key in place: rename; narrow or widen its scopes; change its tier, explicit risk
+     * class, expiry, IP allowlist, credits or metadata (see {@link KeyUpdate}). Atomic: the change,
+     * its history entries — {@link KeyEventType#UPDATED} with each field before and after, a widening
+     * of scopes as {@link KeyEventType#SCOPES_WIDENED} — and the recomputed rotation due date are
+     * written together, by compare-and-set on the key (retried if it changed meanwhile). On this node
+     * the change applies to the next verify; other nodes re-read the key when the change feed brings
+     * it, within the bound of revocations. Only what is set changes; an update that changes nothing
+     * writes nothing.
+     *
+     * @return the key as changed
+     * @throws UnknownKeyException      if there is no such key
+     * @throws KeyStateException        if the key is revoked, or kept changing concurrently
+     * @throws IllegalArgumentException if the expiry is not in the future, or extends past the key's
+     *                                  rotation due date
+     * @throws DuplicateKeyException    if the new name is another active key's of the owner
+     * @throws KeyStoreException        if the store fails (nothing was changed)
+     */
+    public ApiKey update(String keyId, KeyUpdate update) {
+        return ops.update(keyId, update);
+    }
+
+    /**
+     * The usage credits of the key's rotation chain: what the store holds (after any refill that is
+     * due) and what this node has leased; empty if the key has no credits.
+     *
+     * @throws UnknownKeyException if there is no such key
+     */
+    public Optional<CreditBalance> credits(String keyId) {
+        return ops.credits(keyId);
+    }
+
     // ---------------------------------------------------------------------------------------- usage
 
     /**
@@ -246,6 +295,32 @@ public final class KeyManager implements AutoCloseable {
         return ops.flush();
     }
 
+    /**
+     * Applies the configured {@link UsageRetention} now: deletes rollups older than its
+     * {@code deleteAfter}, cuts the addresses of those older than {@code truncateAddressesAfter} to
+     * their network. In batches of short transactions, safe while requests are recorded; a manager
+     * with a background thread also does this hourly.
+     *
+     * @throws KeyStoreException if the store fails (batches done before stay done; run it again)
+     */
+    public UsageRetention.Result applyUsageRetention() {
+        return ops.applyRetention();
+    }
+
+    /**
+     * Erases the usage of every key of {@code owner}, revoked ones included: all their rollups (client
+     * addresses, user agents, consumer labels, counts). This node's buffered usage is written first so
+     * none of it reappears; requests recorded afterwards — by any node — are recorded as usual, so
+     * revoke the owner's keys first when the owner is gone. Keys, their history and last-use times
+     * stay. In batches of short transactions.
+     *
+     * @return the number of rollups deleted
+     * @throws KeyStoreException if the store fails (what was deleted stays deleted; run it again)
+     */
+    public long eraseUsage(String owner) {
+        return ops.eraseUsage(owner);
+    }
+
     /** The key's usage rollups whose minute lies in {@code [from, to)}, as of the last flush. */
     public List<UsageRollup> usage(String keyId, Instant from, Instant to) {
         Syntax.keyId(keyId);
@@ -268,6 +343,24 @@ public final class KeyManager implements AutoCloseable {
      */
     public RotationDueReport rotationDue(Instant at) {
         return new RotationDueReport(at, ops.rotationDue(at));
+    }
+
+    /**
+     * One page of the keys due for rotation, from their stored, indexed due dates — ordered by due
+     * date then key id, filtered like a {@link KeyQuery}, continued with {@link RotationDuePage#next()}
+     * (keyset paging). Each entry as in {@link #rotationDue(Instant)}; the listener is not called.
+     */
+    public RotationDuePage rotationDue(RotationDueQuery query) {
+        return ops.rotationDue(query);
+    }
+
+    /**
+     * How many keys every page of {@code query} holds, by urgency (its cursor and limit are not used):
+     * counted by the store over the due-date index, without reading the keys — what a console shows
+     * above the first page.
+     */
+    public RotationDueCounts rotationDueCounts(RotationDueQuery query) {
+        return ops.rotationDueCounts(query);
     }
 
     /** The rotation guide's operator workflows over this manager: status, completion, emergency, audit, compliance. */
@@ -390,7 +483,8 @@ public final class KeyManager implements AutoCloseable {
     // ---------------------------------------------------------------------------------------- close
 
     /**
-     * Stops the background thread and writes buffered usage. Idempotent. After close every method
+     * Stops the background thread, gives back the usage credits this node leased and did not spend,
+     * and writes buffered usage. Idempotent. After close every method
      * except {@code close} and {@code flush} throws {@link IllegalStateException}. The store is not
      * closed: it belongs to whoever created it.
      *
@@ -402,7 +496,11 @@ public final class KeyManager implements AutoCloseable {
             return;
         }
         sync.close();
-        ops.flush();
+        try {
+            ops.returnCredits();
+        } finally {
+            ops.flush();
+        }
     }
 
     @Override

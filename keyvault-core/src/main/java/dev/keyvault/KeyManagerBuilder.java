@@ -48,6 +48,9 @@ public final class KeyManagerBuilder {
     LegacyTokenFormat legacyTokens;
     PepperSource pepperSource;
     boolean pepperDeclined;
+    long creditLeaseSize = 100;
+    UsageRetention usageRetention = UsageRetention.keepEverything();
+    boolean recomputeDueDates = true;
     private final Set<String> set = new HashSet<>();
 
     KeyManagerBuilder() {}
@@ -367,6 +370,48 @@ public final class KeyManagerBuilder {
         Checks.positive("rotationQuietPeriod", quietPeriod);
         once("rotationQuietPeriod");
         this.rotationQuietPeriod = quietPeriod;
+        return this;
+    }
+
+    /**
+     * How many usage credits a node takes from the store at a time (a lease), to spend without a
+     * store write per request; a lease never takes more than half of what the store has left, but
+     * always what the request needs. Larger leases mean fewer store writes and a larger bound: after an
+     * in-place change of a balance, nodes may spend up to one lease each under the old balance, and a
+     * crashed node loses its unspent lease. 1–1,000,000. Default: 100.
+     */
+    public KeyManagerBuilder creditLeaseSize(long size) {
+        if (size < 1 || size > 1_000_000) {
+            throw new IllegalArgumentException("creditLeaseSize must be 1-1000000, was " + size);
+        }
+        once("creditLeaseSize");
+        this.creditLeaseSize = size;
+        return this;
+    }
+
+    /**
+     * How long usage rollups keep client addresses, and when they are deleted (see
+     * {@link UsageRetention}); applied hourly by a manager with a background thread and by
+     * {@link KeyManager#applyUsageRetention()}. Default: {@link UsageRetention#keepEverything()}.
+     */
+    public KeyManagerBuilder usageRetention(UsageRetention retention) {
+        requireNonNull(retention, "retention");
+        once("usageRetention");
+        this.usageRetention = retention;
+        return this;
+    }
+
+    /**
+     * Whether a manager with a background thread recomputes, at start and then hourly, the stored
+     * rotation due dates of keys stamped by another rotation policy (its fingerprint differs: other
+     * cadences or another classifier id) — after a deploy that changed the policy, or of keys issued by
+     * a tool with the default policy. Turn it off on managers that must not impose their policy (every
+     * manager of one store should have the same one). The explicit call is
+     * {@code rotation().recomputeDueDates}. Default: {@code true}.
+     */
+    public KeyManagerBuilder recomputeDueDatesInBackground(boolean recompute) {
+        once("recomputeDueDatesInBackground");
+        this.recomputeDueDates = recompute;
         return this;
     }
 

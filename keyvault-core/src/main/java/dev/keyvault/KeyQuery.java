@@ -2,7 +2,9 @@ package dev.keyvault;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A selection of keys: every given criterion must match. Results are ordered by key id, and
@@ -14,6 +16,7 @@ import java.util.Optional;
  * @param tag         only keys carrying this tag
  * @param afterId     only keys whose id sorts after this one
  * @param limit       at most this many, 1–10,000
+ * @param metadata    only keys carrying every one of these metadata entries (exact match; sorted, immutable)
  */
 public record KeyQuery(
         Optional<String> owner,
@@ -21,7 +24,8 @@ public record KeyQuery(
         Optional<String> environment,
         Optional<String> tag,
         Optional<String> afterId,
-        int limit) {
+        int limit,
+        Map<String, String> metadata) {
     public static final int MAX_LIMIT = 10_000;
 
     public KeyQuery {
@@ -33,6 +37,13 @@ public record KeyQuery(
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + limit);
         }
+        metadata = Syntax.metadata(metadata);
+    }
+
+    /** A query without a metadata criterion (the form before key metadata, kept for source compatibility). */
+    public KeyQuery(Optional<String> owner, Optional<KeyStatus> status, Optional<String> environment, Optional<String> tag,
+            Optional<String> afterId, int limit) {
+        this(owner, status, environment, tag, afterId, limit, Map.of());
     }
 
     /** Every key, first page of 1,000. */
@@ -41,27 +52,34 @@ public record KeyQuery(
     }
 
     public KeyQuery withOwner(String owner) {
-        return new KeyQuery(Optional.of(owner), status, environment, tag, afterId, limit);
+        return new KeyQuery(Optional.of(owner), status, environment, tag, afterId, limit, metadata);
     }
 
     public KeyQuery withStatus(KeyStatus status) {
-        return new KeyQuery(owner, Optional.of(status), environment, tag, afterId, limit);
+        return new KeyQuery(owner, Optional.of(status), environment, tag, afterId, limit, metadata);
     }
 
     public KeyQuery withEnvironment(String environment) {
-        return new KeyQuery(owner, status, Optional.of(environment), tag, afterId, limit);
+        return new KeyQuery(owner, status, Optional.of(environment), tag, afterId, limit, metadata);
     }
 
     public KeyQuery withTag(String tag) {
-        return new KeyQuery(owner, status, environment, Optional.of(tag), afterId, limit);
+        return new KeyQuery(owner, status, environment, Optional.of(tag), afterId, limit, metadata);
     }
 
     public KeyQuery withAfterId(String afterId) {
-        return new KeyQuery(owner, status, environment, tag, Optional.of(afterId), limit);
+        return new KeyQuery(owner, status, environment, tag, Optional.of(afterId), limit, metadata);
     }
 
     public KeyQuery withLimit(int limit) {
-        return new KeyQuery(owner, status, environment, tag, afterId, limit);
+        return new KeyQuery(owner, status, environment, tag, afterId, limit, metadata);
+    }
+
+    /** Only keys whose metadata has {@code name} with exactly {@code value} (added to any entries already asked for). */
+    public KeyQuery withMetadata(String name, String value) {
+        Map<String, String> more = new TreeMap<>(metadata);
+        more.put(Syntax.metadataName(name), value);
+        return new KeyQuery(owner, status, environment, tag, afterId, limit, more);
     }
 
     /** Whether {@code key} satisfies the criteria other than paging (stores without a query language use this). */
@@ -69,6 +87,7 @@ public record KeyQuery(
         return owner.map(key.owner()::equals).orElse(true)
                 && status.map(s -> key.status() == s).orElse(true)
                 && environment.map(key.environment()::equals).orElse(true)
-                && tag.map(key.tags()::contains).orElse(true);
+                && tag.map(key.tags()::contains).orElse(true)
+                && key.metadata().entrySet().containsAll(metadata.entrySet());
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.keyvault.rotation.RiskClass;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,6 +36,10 @@ import java.util.Set;
  * @param expiresAt   when the key stops verifying by itself; default never
  * @param riskClass   an explicit risk class; default derived from the scopes
  * @param actor       who issues it, for the key's history; default {@code system}
+ * @param ipAllowlist the client addresses it may be used from; default any ({@link IpAllowlist#none()})
+ * @param metadata    the host's labels, returned with every verified key (at most
+ *                    {@value Syntax#MAX_METADATA} entries, see {@link Syntax#metadata}); default none
+ * @param credits     usage credits; default none (the key is never refused for credits)
  */
 public record KeySpec(
         String owner,
@@ -45,7 +50,10 @@ public record KeySpec(
         Set<String> tags,
         Optional<Instant> expiresAt,
         Optional<RiskClass> riskClass,
-        String actor) {
+        String actor,
+        IpAllowlist ipAllowlist,
+        Map<String, String> metadata,
+        Optional<Credits> credits) {
 
     /**
      * The environment of a key issued without one. Such a key falls outside every report or query
@@ -67,14 +75,24 @@ public record KeySpec(
             throw new IllegalArgumentException("a key cannot be issued as COMPROMISED");
         }
         Syntax.text("actor", actor, Syntax.MAX_ACTOR);
+        requireNonNull(ipAllowlist, "ipAllowlist");
+        metadata = Syntax.metadata(metadata);
+        requireNonNull(credits, "credits");
     }
 
-    /** Starts a spec for a key of {@code owner} called {@code name}. */
+    /** A spec without policies or metadata (the form of keyvault 0.2 before key policies, kept for source compatibility). */
+    public KeySpec(String owner, String name, Set<String> scopes, String tier, String environment, Set<String> tags,
+            Optional<Instant> expiresAt, Optional<RiskClass> riskClass, String actor) {
+        this(owner, name, scopes, tier, environment, tags, expiresAt, riskClass, actor, IpAllowlist.none(), Map.of(),
+                Optional.empty());
+    }
+
     /** Whether an environment was given (anything but {@link #NO_ENVIRONMENT}). */
     public boolean hasEnvironment() {
         return !environment.equals(NO_ENVIRONMENT);
     }
 
+    /** Starts a spec for a key of {@code owner} called {@code name}. */
     public static Builder builder(String owner, String name) {
         return new Builder(owner, name);
     }
@@ -90,6 +108,9 @@ public record KeySpec(
         private Optional<Instant> expiresAt = Optional.empty();
         private Optional<RiskClass> riskClass = Optional.empty();
         private String actor = "system";
+        private IpAllowlist ipAllowlist = IpAllowlist.none();
+        private Map<String, String> metadata = Map.of();
+        private Optional<Credits> credits = Optional.empty();
 
         private Builder(String owner, String name) {
             this.owner = Syntax.text("owner", owner, Syntax.MAX_OWNER);
@@ -150,8 +171,35 @@ public record KeySpec(
             return this;
         }
 
+        /**
+         * The client addresses the key may be used from (see {@link IpAllowlist}). Default: any. A key
+         * with an allowlist must be verified with the client's address.
+         */
+        public Builder ipAllowlist(IpAllowlist ipAllowlist) {
+            this.ipAllowlist = requireNonNull(ipAllowlist, "ipAllowlist");
+            return this;
+        }
+
+        /** {@link #ipAllowlist(IpAllowlist)} from CIDR blocks such as {@code "203.0.113.0/24"}. */
+        public Builder ipAllowlist(String... ranges) {
+            return ipAllowlist(IpAllowlist.of(ranges));
+        }
+
+        /** The host's labels for the key (see {@link Syntax#metadata}), returned with every verified key. Default: none. */
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = Syntax.metadata(metadata);
+            return this;
+        }
+
+        /** Usage credits (see {@link Credits}). Default: none, the key is never refused for credits. */
+        public Builder credits(Credits credits) {
+            this.credits = Optional.of(requireNonNull(credits, "credits"));
+            return this;
+        }
+
         public KeySpec build() {
-            return new KeySpec(owner, name, scopes, tier, environment, tags, expiresAt, riskClass, actor);
+            return new KeySpec(owner, name, scopes, tier, environment, tags, expiresAt, riskClass, actor, ipAllowlist, metadata,
+                    credits);
         }
     }
 }

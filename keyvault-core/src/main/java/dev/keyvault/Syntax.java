@@ -31,6 +31,10 @@ public final class Syntax {
     public static final int MAX_CLIENT = 256;
     public static final int MAX_SCOPES = 64;
     public static final int MAX_TAGS = 32;
+    /** The most metadata entries a key may carry. */
+    public static final int MAX_METADATA = 16;
+    /** The longest metadata value. */
+    public static final int MAX_METADATA_VALUE = 256;
 
     /** Scopes: lower-case letters, digits and {@code _ : . * -}, 1 to 64 characters. */
     public static final Pattern SCOPE = Pattern.compile("[a-z0-9_:.*-]{1,64}");
@@ -38,6 +42,8 @@ public final class Syntax {
     public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,31}");
     /** Tags: letters, digits and {@code _ : . = / @ -}, 1 to 64 characters. */
     public static final Pattern TAG = Pattern.compile("[A-Za-z0-9_:.=/@-]{1,64}");
+    /** Metadata names: a letter, then up to 63 letters, digits and {@code _ . : -}. */
+    public static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
     private static final boolean[] METHOD_CHARS = table("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
     private static final boolean[] CLIENT_IP_CHARS =
             table("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.%_-");
@@ -165,6 +171,36 @@ public final class Syntax {
             copy.add(matches(what.substring(0, what.length() - 1), v, pattern, rule));
         }
         return Collections.unmodifiableSortedSet(copy);
+    }
+
+    /**
+     * A key's metadata: at most {@value #MAX_METADATA} entries, names matching {@link #METADATA_NAME},
+     * values {@linkplain #text text} of at most {@value #MAX_METADATA_VALUE} characters. Returns a sorted,
+     * unmodifiable copy. Messages name the entry by position, never echo it.
+     */
+    public static java.util.SortedMap<String, String> metadata(java.util.Map<String, String> metadata) {
+        requireNonNull(metadata, "metadata");
+        if (metadata.size() > MAX_METADATA) {
+            throw new IllegalArgumentException("at most " + MAX_METADATA + " metadata entries, got " + metadata.size());
+        }
+        java.util.TreeMap<String, String> copy = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
+            String name = requireNonNull(e.getKey(), "metadata name");
+            if (name.length() > 64 || !METADATA_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("metadata names must match [A-Za-z][A-Za-z0-9_.:-]{0,63}");
+            }
+            copy.put(name, text("metadata value", requireNonNull(e.getValue(), "metadata value"), MAX_METADATA_VALUE));
+        }
+        return java.util.Collections.unmodifiableSortedMap(copy);
+    }
+
+    /** Checks one metadata name (see {@link #metadata}). */
+    public static String metadataName(String name) {
+        requireNonNull(name, "metadata name");
+        if (name.length() > 64 || !METADATA_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("metadata names must match [A-Za-z][A-Za-z0-9_.:-]{0,63}");
+        }
+        return name;
     }
 
     public static String slug(String what, String value) {

@@ -15,7 +15,10 @@ import java.util.Optional;
  * HTTP status 100–599; {@code consumer} is a label the host assigns to a known client (text, at
  * most 256 characters). The user agent comes from the client and is normalized instead: trimmed,
  * control and direction-formatting characters replaced by {@code ?}, cut to 256 characters, absent
- * if blank.
+ * if blank. {@code refusal} is why verification refused a request whose secret matched, when it was
+ * refused by a key policy ({@link RejectionReason#IP_NOT_ALLOWED} or
+ * {@link RejectionReason#CREDITS_EXHAUSTED}): such requests are kept apart in usage, so the usage audit
+ * lists attempts from outside an allowlist.
  */
 public record UsageEvent(
         Instant at,
@@ -24,7 +27,8 @@ public record UsageEvent(
         String clientIp,
         int status,
         Optional<String> userAgent,
-        Optional<String> consumer) {
+        Optional<String> consumer,
+        Optional<RejectionReason> refusal) {
 
     public UsageEvent {
         requireNonNull(at, "at");
@@ -38,6 +42,17 @@ public record UsageEvent(
         userAgent = userAgent.flatMap(UsageEvent::normalizeUserAgent);
         requireNonNull(consumer, "consumer");
         consumer.ifPresent(c -> Syntax.text("consumer", c, Syntax.MAX_CLIENT));
+        requireNonNull(refusal, "refusal").ifPresent(r -> {
+            if (r != RejectionReason.IP_NOT_ALLOWED && r != RejectionReason.CREDITS_EXHAUSTED) {
+                throw new IllegalArgumentException("a usage refusal is IP_NOT_ALLOWED or CREDITS_EXHAUSTED, was " + r);
+            }
+        });
+    }
+
+    /** An event without a refusal (the form before key policies, kept for source compatibility). */
+    public UsageEvent(Instant at, String method, String endpoint, String clientIp, int status, Optional<String> userAgent,
+            Optional<String> consumer) {
+        this(at, method, endpoint, clientIp, status, userAgent, consumer, Optional.empty());
     }
 
     /** An event without user agent or consumer label. */
@@ -53,12 +68,23 @@ public record UsageEvent(
 
     /** A copy with the client's {@code User-Agent} (normalized, see the class comment). */
     public UsageEvent withUserAgent(String userAgent) {
-        return new UsageEvent(at, method, endpoint, clientIp, status, Optional.of(requireNonNull(userAgent, "userAgent")), consumer);
+        return new UsageEvent(at, method, endpoint, clientIp, status, Optional.of(requireNonNull(userAgent, "userAgent")), consumer,
+                refusal);
     }
 
     /** A copy with a host-assigned consumer label, which identifies the client better than IP + user agent. */
     public UsageEvent withConsumer(String consumer) {
-        return new UsageEvent(at, method, endpoint, clientIp, status, userAgent, Optional.of(requireNonNull(consumer, "consumer")));
+        return new UsageEvent(at, method, endpoint, clientIp, status, userAgent, Optional.of(requireNonNull(consumer, "consumer")),
+                refusal);
+    }
+
+    /**
+     * A copy marking the request as refused by a key policy: {@link RejectionReason#IP_NOT_ALLOWED} or
+     * {@link RejectionReason#CREDITS_EXHAUSTED}, the reason verification gave.
+     */
+    public UsageEvent withRefusal(RejectionReason refusal) {
+        return new UsageEvent(at, method, endpoint, clientIp, status, userAgent, consumer,
+                Optional.of(requireNonNull(refusal, "refusal")));
     }
 
     private static Optional<String> normalizeUserAgent(String raw) {

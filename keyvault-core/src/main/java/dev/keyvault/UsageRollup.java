@@ -20,6 +20,8 @@ import java.time.Instant;
  * @param count     how many requests
  * @param firstSeen the earliest of them
  * @param lastSeen  the latest of them
+ * @param refusal   the name of the {@link RejectionReason} a key policy refused them with
+ *                  ({@code IP_NOT_ALLOWED}, {@code CREDITS_EXHAUSTED}), or {@code ""}
  */
 public record UsageRollup(
         String keyId,
@@ -32,7 +34,8 @@ public record UsageRollup(
         int status,
         long count,
         Instant firstSeen,
-        Instant lastSeen) {
+        Instant lastSeen,
+        String refusal) {
 
     /**
      * The user agent of requests counted together because their key had more distinct user agents
@@ -68,6 +71,18 @@ public record UsageRollup(
         if (lastSeen.isBefore(firstSeen)) {
             throw new IllegalArgumentException("lastSeen before firstSeen");
         }
+        requireNonNull(refusal, "refusal");
+    }
+
+    /** A rollup of requests no key policy refused (the form before key policies, kept for source compatibility). */
+    public UsageRollup(String keyId, Instant minute, String method, String endpoint, String clientIp, String userAgent,
+            String consumer, int status, long count, Instant firstSeen, Instant lastSeen) {
+        this(keyId, minute, method, endpoint, clientIp, userAgent, consumer, status, count, firstSeen, lastSeen, "");
+    }
+
+    /** Whether a key policy refused these requests (see {@link #refusal()}). */
+    public boolean isRefused() {
+        return !refusal.isEmpty();
     }
 
     /** The start of the minute containing {@code at}. */

@@ -16,10 +16,11 @@ public sealed interface VerificationResult permits VerificationResult.Verified, 
 
     /**
      * The id of the key the token proved possession of: present when verified, and when rejected as
-     * {@code REVOKED} or {@code EXPIRED} (the secret matched, so usage can be recorded against the
-     * key — that is how a consumer still on a dead key is found). Absent for {@code MALFORMED},
-     * {@code UNKNOWN} and {@code INVALID}: a stranger who knows a public key id must not be able to
-     * write usage against it.
+     * {@code REVOKED}, {@code EXPIRED}, {@code IP_NOT_ALLOWED} or {@code CREDITS_EXHAUSTED} (the secret
+     * matched, so usage can be recorded against the key — that is how a consumer still on a dead key,
+     * or an attempt from outside an allowlist, is found). Absent for {@code MALFORMED}, {@code UNKNOWN}
+     * and {@code INVALID}: a stranger who knows a public key id must not be able to write usage
+     * against it.
      */
     Optional<String> keyId();
 
@@ -51,20 +52,42 @@ public sealed interface VerificationResult permits VerificationResult.Verified, 
             return key.tier();
         }
 
+        /** The host's metadata of the key (see {@link ApiKey#metadata()}). */
+        public java.util.Map<String, String> metadata() {
+            return key.metadata();
+        }
+
         /** See {@link ApiKey#grants(String)}. */
         public boolean grants(String scope) {
             return key.grants(scope);
         }
     }
 
-    /** The token was refused, and why. */
-    record Rejected(RejectionReason reason, Optional<String> keyId) implements VerificationResult {
+    /**
+     * The token was refused, and why.
+     *
+     * @param reason  why
+     * @param keyId   the key, when the secret matched (see {@link VerificationResult#keyId()})
+     * @param retryAt for {@code CREDITS_EXHAUSTED}: when the key's credits are next refilled, if its
+     *                rule refills them (a filter answers it as {@code Retry-After})
+     */
+    record Rejected(RejectionReason reason, Optional<String> keyId, Optional<java.time.Instant> retryAt)
+            implements VerificationResult {
         public Rejected {
             requireNonNull(reason, "reason");
             requireNonNull(keyId, "keyId");
-            if (keyId.isPresent() != (reason == RejectionReason.REVOKED || reason == RejectionReason.EXPIRED)) {
-                throw new IllegalArgumentException("only REVOKED and EXPIRED rejections name the key");
+            if (keyId.isPresent() != reason.secretMatched()) {
+                throw new IllegalArgumentException("exactly the rejections whose secret matched name the key");
             }
+            requireNonNull(retryAt, "retryAt");
+            if (retryAt.isPresent() && reason != RejectionReason.CREDITS_EXHAUSTED) {
+                throw new IllegalArgumentException("only a CREDITS_EXHAUSTED rejection has a retry time");
+            }
+        }
+
+        /** A rejection without a retry time. */
+        public Rejected(RejectionReason reason, Optional<String> keyId) {
+            this(reason, keyId, Optional.empty());
         }
 
         public static Rejected of(RejectionReason reason) {

@@ -22,7 +22,10 @@ final class CoreGoals {
             new Goal("TokenScanner, 1 MiB of text (String) vs a plain Pattern scan for the same shape",
                     "TokenScanBenchmark.scanText", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8),
             new Goal("TokenScanner, 1 MiB through a Reader (64 KiB window) vs a plain Pattern scan of the String",
-                    "TokenScanBenchmark.scanReader", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8));
+                    "TokenScanBenchmark.scanReader", "TokenScanBenchmark.patternFloor", Kind.THROUGHPUT_RATIO_AT_LEAST, 0.8),
+            new Goal("hot verify, cached key with usage credits vs the same without credits",
+                    "CreditsHotVerifyBenchmark.hotVerifyWithCredits", "CreditsHotVerifyBenchmark.hotVerifyWithoutCredits",
+                    Kind.TIME_RATIO_AT_MOST, 1.5));
 
     static final List<Measurement> MEASUREMENTS = List.of(
             // the same figures with both sides interleaved in one JVM, immune to load drift between JMH forks
@@ -30,6 +33,7 @@ final class CoreGoals {
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.Malformed(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.ColdVerify(),
             new dev.keyvault.benchmarks.core.InterleavedHotPaths.RecordUsage(),
+            new dev.keyvault.benchmarks.core.InterleavedHotPaths.CreditsHotVerify(),
             new dev.keyvault.benchmarks.core.InterleavedTokenScan.Text(),
             new dev.keyvault.benchmarks.core.InterleavedTokenScan.ReaderWindow(),
             new dev.keyvault.benchmarks.core.InterleavedTokenScan.PrintedRegex(),

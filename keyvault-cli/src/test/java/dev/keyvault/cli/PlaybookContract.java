@@ -95,6 +95,32 @@ abstract class PlaybookContract {
         throw new AssertionError("no client " + name + " in " + clients);
     }
 
+    // ------------------------------------------------------------------------------------ policies
+
+    @Test
+    void whenAKeyIsIssuedWithPoliciesAndChangedInPlaceThenTheStoreHoldsEachChangeWithItsHistory() {
+        Instant t = Instant.parse("2026-06-01T12:00:00Z");
+        CliProcess.Result issued = cli(t, "keys", "issue", "--owner", "policies", "--name", "Partner feed", "--scope", "feed:read",
+                "--allow-ip", "203.0.113.0/24", "--metadata", "plan=pro", "--credits", "100", "--refill", "monthly@1:100", "--json");
+        assertThat(issued.exit()).as(issued.toString()).isZero();
+        String id = issued.json().at("/key/id").asText();
+        assertThat(issued.json().at("/key/ipAllowlist/0").asText()).isEqualTo("203.0.113.0/24");
+
+        CliProcess.Result updated = cli(t.plusSeconds(60), "keys", "update", id, "--scope", "feed:read,feed:write",
+                "--allow-ip", "203.0.113.0/24,198.51.100.0/24", "--metadata", "plan=enterprise", "--json");
+        assertThat(updated.exit()).as(updated.toString()).isZero();
+        assertThat(updated.json().get("scopesWidened").asBoolean()).isTrue();
+
+        CliProcess.Result listed = cli(t.plusSeconds(120), "keys", "list", "--metadata", "plan=enterprise", "--json");
+        assertThat(listed.json().get("keys")).hasSize(1);
+        ApiKey stored = db.withKeys(MutableClock.at(t), keys -> keys.get(id).orElseThrow());
+        assertThat(stored.ipAllowlist().ranges()).containsExactly("203.0.113.0/24", "198.51.100.0/24");
+        assertThat(stored.scopes()).containsExactly("feed:read", "feed:write");
+        List<KeyEvent> history = db.withKeys(MutableClock.at(t), keys -> keys.history(id));
+        assertThat(history).extracting(KeyEvent::type)
+                .containsExactly(KeyEventType.ISSUED, KeyEventType.SCOPES_WIDENED, KeyEventType.UPDATED);
+    }
+
     // ------------------------------------------------------------------------------------ playbook
 
     @Test

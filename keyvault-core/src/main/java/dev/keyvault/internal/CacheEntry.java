@@ -22,6 +22,8 @@ final class CacheEntry {
     final ApiKey snapshot;
     final long snapshotAtMillis;
     final boolean revoked;
+    /** Whether the key has an IP allowlist or credits: verification then checks them after the secret. */
+    final boolean hasPolicies;
     private final long expiresAtMillis;
     private final VerificationResult live;
     private final Rejected expired;
@@ -44,6 +46,7 @@ final class CacheEntry {
         this.snapshot = snapshot;
         this.snapshotAtMillis = snapshotAtMillis;
         this.revoked = !snapshot.isActive();
+        this.hasPolicies = snapshot.hasPolicies();
         this.expiresAtMillis = snapshot.expiresAt().map(java.time.Instant::toEpochMilli).orElse(Long.MAX_VALUE);
         Optional<String> id = Optional.of(snapshot.id());
         this.live = revoked ? new Rejected(RejectionReason.REVOKED, id) : new Verified(snapshot);
@@ -77,6 +80,12 @@ final class CacheEntry {
         }
         for (String t : k.tags()) {
             chars += t.length() + 20;
+        }
+        for (java.util.Map.Entry<String, String> m : k.metadata().entrySet()) {
+            chars += m.getKey().length() + m.getValue().length() + 30; // a tree-map node per entry
+        }
+        for (String r : k.ipAllowlist().ranges()) {
+            chars += r.length() + 30; // the text and the parsed network
         }
         return (int) Math.min(Integer.MAX_VALUE, 300 + 2 * chars);
     }

@@ -23,6 +23,11 @@ public final class ChangeFeedFollower {
      */
     private static final Set<KeyEventType> STALE = EnumSet.of(KeyEventType.REVOKED, KeyEventType.ROTATED,
             KeyEventType.COMPROMISED, KeyEventType.EXPIRY_CHANGED, KeyEventType.ROTATION_COMPLETED);
+    /**
+     * Changes in place: the verified digest stays (the secret did not change), the snapshot is re-read
+     * on the next verify, and credits are checked against the store before more are spent.
+     */
+    private static final Set<KeyEventType> CHANGED = EnumSet.of(KeyEventType.UPDATED, KeyEventType.SCOPES_WIDENED);
 
     private final KeyStore store;
     private final VerificationEngine engine;
@@ -47,6 +52,8 @@ public final class ChangeFeedFollower {
                 // A key this node holds as revoked cannot become more revoked; keep its cheap rejection.
                 if (STALE.contains(change.type()) && !(change.type() == KeyEventType.REVOKED && engine.isKnownRevoked(change.keyId()))) {
                     engine.invalidate(change.keyId());
+                } else if (CHANGED.contains(change.type())) {
+                    engine.stale(change.keyId());
                 }
                 lastSequence = Math.max(lastSequence, change.sequence());
             }

@@ -57,6 +57,11 @@ public final class CompositeListener implements KeyEventListener {
     }
 
     @Override
+    public void onUpdated(ApiKey before, ApiKey after, boolean scopesWidened) {
+        each(l -> l.onUpdated(before, after, scopesWidened));
+    }
+
+    @Override
     public void onRehashed(ApiKey key, String algorithm) {
         each(l -> l.onRehashed(key, algorithm));
     }

@@ -3,6 +3,8 @@ package dev.keyvault.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditBalance;
+import dev.keyvault.Credits;
 import dev.keyvault.DuplicateKeyException;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
@@ -10,7 +12,10 @@ import dev.keyvault.KeyEventListener;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.ImportResult;
 import dev.keyvault.KeyImport;
+import dev.keyvault.KeyQuery;
 import dev.keyvault.KeySpec;
+import dev.keyvault.KeyStatus;
+import dev.keyvault.KeyUpdate;
 import dev.keyvault.LegacyTokenFormat;
 import dev.keyvault.KeyStateException;
 import dev.keyvault.Revocation;
@@ -19,11 +24,17 @@ import dev.keyvault.RotateOptions;
 import dev.keyvault.Syntax;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.UsageEvent;
+import dev.keyvault.UsageRetention;
 import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.internal.rotation.Texts;
+import dev.keyvault.rotation.DueDateRecompute;
 import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationDueCounts;
+import dev.keyvault.rotation.RotationDuePage;
+import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.rotation.RotationPolicy;
+import dev.keyvault.spi.CreditAccount;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
@@ -58,7 +69,7 @@ public final class KeyOperations {
             Duration statusRefreshInterval,
             RotationPolicy rotationPolicy, Duration rotationQuietPeriod, KeyEventListener listener, int maxBufferedRollups,
             long maxBufferedUsageBytes, int maxUserAgentsPerKeyMinute, int maxRollupsPerKeyMinute,
-            LegacyTokenFormat legacyTokens) {}
+            LegacyTokenFormat legacyTokens, long creditLeaseSize, UsageRetention usageRetention) {}
 
     private final KeyStore store;
     private final Clock clock;
@@ -73,6 +84,10 @@ public final class KeyOperations {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LegacyTokenFormat legacyTokens;
     private final ConcurrentHashMap<String, Long> usedAfterRevokeNotified = new ConcurrentHashMap<>();
+    private final CreditLedger ledger;
+    private final UsageRetention retention;
+    /** Set once no active key without a rotation stamp was found: keys stored from then on are stamped. */
+    private volatile boolean allStamped;
 
     public KeyOperations(Settings s) {
         this.store = s.store();
@@ -84,8 +99,10 @@ public final class KeyOperations {
         this.legacyTokens = s.legacyTokens();
         this.hashing = new HashingPolicy(s.hasher(), s.additionalHashers(),
                 new HashScheduler(s.maxConcurrentHashes(), s.hashingTimeout(), clock));
+        this.ledger = new CreditLedger(store, s.creditLeaseSize());
+        this.retention = s.usageRetention();
         this.engine = new VerificationEngine(store, format, hashing, clock, listener, s.cacheMaximumSize(),
-                s.cacheMaximumBytes(), s.statusRefreshInterval(), s.legacyTokens());
+                s.cacheMaximumBytes(), s.statusRefreshInterval(), s.legacyTokens(), ledger);
         this.usage = new UsageCoalescer(s.maxBufferedRollups(), s.maxBufferedUsageBytes(), s.maxUserAgentsPerKeyMinute(),
                 s.maxUserAgentsPerKeyMinute(), s.maxRollupsPerKeyMinute(), listener);
     }
@@ -99,12 +116,14 @@ public final class KeyOperations {
         Optional<Instant> expiresAt = spec.expiresAt().map(KeyOperations::millis);
         expiresAt.ifPresent(e -> future("expiresAt", e, now));
         for (int attempt = 1; ; attempt++) {
-            ApiKey key = ApiKey.builder(TokenFormat.newKeyId(random), format.prefix(), spec.owner(), spec.name(), now)
+            String id = TokenFormat.newKeyId(random);
+            ApiKey key = ApiKey.builder(id, format.prefix(), spec.owner(), spec.name(), now)
                     .scopes(spec.scopes()).tier(spec.tier()).environment(spec.environment()).tags(spec.tags())
-                    .riskClass(spec.riskClass()).expiresAt(expiresAt)
+                    .riskClass(spec.riskClass()).expiresAt(expiresAt).ipAllowlist(spec.ipAllowlist()).metadata(spec.metadata())
+                    .creditAccount(spec.credits().map(c -> id))
                     .build();
             try {
-                IssuedKey issued = store(key, spec.actor(), "issued", null);
+                IssuedKey issued = store(key, spec.actor(), "issued", null, spec.credits().map(c -> account(id, c, now)));
                 SafeListener.call(listener, l -> l.onIssued(issued.key()));
                 return issued;
             } catch (DuplicateKeyException e) {
@@ -115,14 +134,19 @@ public final class KeyOperations {
         }
     }
 
+    /** A new credit account for a key issued with credits; its id is the key's. */
+    private static CreditAccount account(String keyId, Credits credits, Instant now) {
+        return new CreditAccount(keyId, credits.balance(), credits.refill(), 0, credits.refill().nextAfter(now));
+    }
+
     /** Hashes a fresh secret, stores the key (plain insert, or as successor), primes the cache. */
-    private IssuedKey store(ApiKey key, String actor, String detail, Rotation rotation) {
+    private IssuedKey store(ApiKey key, String actor, String detail, Rotation rotation, Optional<CreditAccount> credits) {
         byte[] secret = TokenFormat.newSecret(random);
         try {
             String hash = hashing.hashNew(secret);
-            StoredKey stored = new StoredKey(key, hash);
+            StoredKey stored = new StoredKey(key, hash).withRotation(Optional.of(DueDates.stamp(key, policy)));
             if (rotation == null) {
-                store.insert(stored, new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), actor, detail));
+                store.insert(stored, credits, new KeyEvent(key.id(), KeyEventType.ISSUED, key.createdAt(), actor, detail));
             } else if (!store.insertSuccessor(rotation.predecessorId, rotation.expectedSuccessor, stored,
                     rotation.overlapUntil, rotation.events, rotation.condition)) {
                 throw concurrentChange(rotation.predecessorId);
@@ -193,12 +217,16 @@ public final class KeyOperations {
         Instant createdAt = millis(imp.createdAt());
         Optional<Instant> expiresAt = spec.expiresAt().map(KeyOperations::millis);
         for (int attempt = 1; ; attempt++) {
-            ApiKey key = ApiKey.builder(TokenFormat.newKeyId(random), format.prefix(), spec.owner(), spec.name(), createdAt)
+            String id = TokenFormat.newKeyId(random);
+            ApiKey key = ApiKey.builder(id, format.prefix(), spec.owner(), spec.name(), createdAt)
                     .scopes(spec.scopes()).tier(spec.tier()).environment(spec.environment()).tags(spec.tags())
                     .riskClass(spec.riskClass()).expiresAt(expiresAt).importedAt(Optional.of(now))
+                    .ipAllowlist(spec.ipAllowlist()).metadata(spec.metadata()).creditAccount(spec.credits().map(c -> id))
                     .build();
             try {
-                store.insert(new StoredKey(key, hash, Optional.of(lookup), Optional.of(ref)),
+                store.insert(new StoredKey(key, hash, Optional.of(lookup), Optional.of(ref))
+                                .withRotation(Optional.of(DueDates.stamp(key, policy))),
+                        spec.credits().map(c -> account(id, c, now)),
                         new KeyEvent(key.id(), KeyEventType.IMPORTED, now, spec.actor(),
                                 Texts.clip("imported from the previous system: " + ref + ", created there " + createdAt, KeyEvent.MAX_DETAIL)));
                 SafeListener.call(listener, l -> l.onIssued(key));
@@ -233,7 +261,7 @@ public final class KeyOperations {
     public VerificationResult verify(VerificationRequest request) {
         requireNonNull(request, "request");
         ensureOpen();
-        return engine.verify(request.token());
+        return engine.verify(request);
     }
 
     // --------------------------------------------------------------------------------------- revoke
@@ -331,7 +359,8 @@ public final class KeyOperations {
             events.add(new KeyEvent(old.id(), KeyEventType.EXPIRY_CHANGED, now, options.actor(),
                     "rotation window: expires at " + overlap.get()));
         }
-        IssuedKey issued = store(successor, options.actor(), null, new Rotation(old.id(), expected, overlap, events, condition));
+        IssuedKey issued = store(successor, options.actor(), null, new Rotation(old.id(), expected, overlap, events, condition),
+                Optional.empty());
         engine.invalidate(old.id());
         ApiKey predecessor = old.withSuccessor(successorId, overlap.isPresent() ? overlap : old.expiresAt());
         SafeListener.call(listener, l -> l.onIssued(issued.key()));
@@ -343,6 +372,53 @@ public final class KeyOperations {
     public void shortenExpiry(String keyId, Instant expiresAt, KeyEvent event) {
         store.shortenExpiry(keyId, expiresAt, event);
         engine.invalidate(keyId);
+    }
+
+    // ------------------------------------------------------------------------------ change in place
+
+    /**
+     * Changes a key in place (see {@code KeyManager.update}); on this node the change is effective
+     * when this returns, on others through the change feed.
+     */
+    public ApiKey update(String keyId, KeyUpdate update) {
+        Syntax.keyId(keyId);
+        requireNonNull(update, "update");
+        ensureOpen();
+        InPlaceChanges.Applied applied = InPlaceChanges.apply(store, policy, now(), keyId, update);
+        if (applied.after() == applied.before()) {
+            return applied.after();
+        }
+        engine.changed(applied.after());
+        applied.creditAccountBefore().ifPresent(a -> {
+            if (applied.creditsSet()) {
+                ledger.discard(a); // set here: what this node leased before is void
+            } else {
+                ledger.revalidate(a);
+            }
+        });
+        applied.after().creditAccount().ifPresent(ledger::revalidate);
+        SafeListener.call(listener, l -> l.onUpdated(applied.before(), applied.after(), applied.scopesWidened()));
+        return applied.after();
+    }
+
+    /** The credits of a key's rotation chain, if it has credits. */
+    public Optional<CreditBalance> credits(String keyId) {
+        Syntax.keyId(keyId);
+        ensureOpen();
+        ApiKey key = find(keyId);
+        if (key.creditAccount().isEmpty()) {
+            return Optional.empty();
+        }
+        String account = key.creditAccount().get();
+        long nowMillis = clock.millis();
+        return store.findCredits(account).map(a -> {
+            CreditAccount v = CreditLedger.view(a, nowMillis);
+            return new CreditBalance(keyId, account, v.balance(), ledger.leasedHere(account), v.refill(), v.nextRefillAt());
+        });
+    }
+
+    public CreditLedger ledger() {
+        return ledger;
     }
 
     // ---------------------------------------------------------------------------------------- usage
@@ -376,13 +452,48 @@ public final class KeyOperations {
         return usage.flush(store);
     }
 
-    /** {@link #flush()} for the background: failures go to the listener. */
+    /** {@link #flush()} for the background, and idle credit leases given back: failures go to the listener. */
     public void backgroundFlush() {
         try {
             usage.flush(store);
         } catch (dev.keyvault.KeyStoreException e) {
             usage.reportFailure(e);
         }
+        try {
+            ledger.returnIdle(clock.millis());
+        } catch (dev.keyvault.KeyStoreException e) {
+            SafeListener.call(listener, l -> l.onStoreFailure("credits", e));
+        }
+    }
+
+    /** Gives back every unspent credit lease (on close). */
+    public void returnCredits() {
+        ledger.returnAll(clock.millis());
+    }
+
+    public UsageRetention retention() {
+        return retention;
+    }
+
+    /** Applies the configured retention now, in batches. */
+    public UsageRetention.Result applyRetention() {
+        ensureOpen();
+        return UsageRetentionRunner.apply(store, retention, now());
+    }
+
+    /**
+     * Deletes every usage rollup of the owner's keys (revoked ones too), after writing this node's
+     * buffered usage so none of it comes back later. Returns how many rollups were deleted.
+     */
+    public long eraseUsage(String owner) {
+        Syntax.text("owner", owner, Syntax.MAX_OWNER);
+        ensureOpen();
+        usage.flush(store);
+        List<String> ids = new ArrayList<>();
+        for (StoredKey s : Paging.all(store, KeyQuery.all().withOwner(owner))) {
+            ids.add(s.id());
+        }
+        return UsageRetentionRunner.erase(store, ids);
     }
 
     public UsageCoalescer usage() {
@@ -398,13 +509,52 @@ public final class KeyOperations {
 
     /** Active keys due within the policy's warning window at {@code at}, soonest first; tells the listener of each. */
     public List<RotationDue> rotationDue(Instant at) {
-        requireNonNull(at, "at");
-        ensureOpen();
-        List<RotationDue> due = RotationDueScanner.scan(store, policy, at);
+        List<RotationDue> due = dueEntries(at, KeyQuery.all());
         for (RotationDue d : due) {
             SafeListener.call(listener, l -> l.onRotationDue(d));
         }
         return due;
+    }
+
+    /** Active keys matching {@code filter} due within the warning window at {@code at}, soonest first (no listener calls). */
+    public List<RotationDue> dueEntries(Instant at, KeyQuery filter) {
+        requireNonNull(at, "at");
+        requireNonNull(filter, "filter");
+        ensureOpen();
+        ensureStamped();
+        return RotationDueScanner.all(store, policy, at, filter);
+    }
+
+    /** One page of keys due for rotation (see {@code RotationDueQuery}). */
+    public RotationDuePage rotationDue(RotationDueQuery query) {
+        requireNonNull(query, "query");
+        ensureOpen();
+        ensureStamped();
+        return RotationDueScanner.page(store, policy, query);
+    }
+
+    /** How many keys every page of {@code query} holds, by urgency. */
+    public RotationDueCounts rotationDueCounts(RotationDueQuery query) {
+        requireNonNull(query, "query");
+        ensureOpen();
+        ensureStamped();
+        return RotationDueScanner.counts(store, policy, query);
+    }
+
+    /** Recomputes stored due dates computed by another policy (or, with {@code all}, every one). */
+    public DueDateRecompute recomputeDueDates(boolean all) {
+        ensureOpen();
+        DueDateRecompute r = DueDates.recompute(store, policy, all);
+        allStamped = true;
+        return r;
+    }
+
+    /** Stamps keys stored without a due date (before schema version 3), once per manager. */
+    private void ensureStamped() {
+        if (!allStamped) {
+            DueDates.stampMissing(store, policy);
+            allStamped = true;
+        }
     }
 
     // -------------------------------------------------------------------------------------- queries

@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What keeps one node in step with the others and with the store, in the background: the usage
- * flush every interval, the change-feed poll (and the store's push wake-up, where it has one), and
- * the hourly pruning of old feed entries. One daemon thread, started with the manager and stopped
- * by {@link #close()}; none at all when both intervals are zero (unit tests, which flush and poll
- * by hand). Thread-safe.
+ * flush every interval (which also gives back idle credit leases), the change-feed poll (and the
+ * store's push wake-up, where it has one), and hourly maintenance — pruning old feed entries,
+ * recomputing stored rotation due dates that another policy computed (also once at start), applying
+ * the usage retention. One daemon thread, started with the manager and stopped by {@link #close()};
+ * none at all when both intervals are zero (unit tests, which flush and poll by hand). Thread-safe.
  */
 public final class NodeSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeSync.class);
@@ -27,7 +28,8 @@ public final class NodeSync implements AutoCloseable {
     private final AutoCloseable subscription;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public NodeSync(KeyOperations ops, Duration flushInterval, Duration pollInterval, Duration retention) {
+    public NodeSync(KeyOperations ops, Duration flushInterval, Duration pollInterval, Duration retention,
+            boolean recomputeDueDates) {
         this.ops = ops;
         // Always follow from the sequence current at build time, so a manual poll() sees every
         // change made since this manager started, even with background polling off.
@@ -38,18 +40,41 @@ public final class NodeSync implements AutoCloseable {
             Background.every(scheduler, flushInterval.toMillis(), "usage flush", ops::backgroundFlush);
         }
         if (follow) {
-            long[] lastPrune = {Long.MIN_VALUE};
+            // due at the first poll (Long.MIN_VALUE here overflowed "now - last" and the prune never ran)
+            long[] lastPrune = {ops.clock().millis() - PRUNE_EVERY_MILLIS};
             Background.every(scheduler, pollInterval.toMillis(), "change feed poll", () -> {
                 backgroundPoll();
                 long now = ops.clock().millis();
                 if (now - lastPrune[0] >= PRUNE_EVERY_MILLIS) {
                     lastPrune[0] = now;
                     ops.store().pruneChanges(Instant.ofEpochMilli(now).minus(retention));
+                    maintain(recomputeDueDates);
                 }
             });
             this.subscription = ops.store().subscribe(wakeUp());
         } else {
             this.subscription = () -> {};
+        }
+    }
+
+    /** The hourly maintenance after the prune; each part's failure goes to the listener, not to the next part. */
+    private void maintain(boolean recomputeDueDates) {
+        if (recomputeDueDates) {
+            try {
+                var r = ops.recomputeDueDates(false);
+                if (r.updated() > 0) {
+                    LOG.debug("recomputed {} stored rotation due dates under policy {}", r.updated(), r.policy());
+                }
+            } catch (KeyStoreException e) {
+                SafeListener.call(ops.listener(), l -> l.onStoreFailure("recomputeDueDates", e));
+            }
+        }
+        if (ops.retention().isActive()) {
+            try {
+                ops.applyRetention();
+            } catch (KeyStoreException e) {
+                SafeListener.call(ops.listener(), l -> l.onStoreFailure("usageRetention", e));
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import dev.keyvault.UsageRollup;
 
 /**
  * The dimensions of one usage rollup, defined here once: the key id, the minute, and the method,
- * endpoint, client address, user agent, consumer label and status of the requests it counts. The
+ * endpoint, client address, user agent, consumer label, status and policy refusal of the requests it counts. The
  * request fields stay in the event they came with (one key is built per recorded request, so it
  * copies nothing); the three client dimensions are fields of their own because they may be
  * {@linkplain #folded folded} into an "other" label.
@@ -45,6 +45,7 @@ final class RollupKey {
         h = 31 * h + clientIp.hashCode();
         h = 31 * h + userAgent.hashCode();
         h = 31 * h + consumer.hashCode();
+        h = 31 * h + event.refusal().hashCode();
         this.hash = 31 * h + event.status();
     }
 
@@ -88,7 +89,8 @@ final class RollupKey {
         UsageEvent a = event;
         UsageEvent b = k.event;
         return a.status() == b.status() && a.endpoint().equals(b.endpoint()) && clientIp.equals(k.clientIp)
-                && a.method().equals(b.method()) && userAgent.equals(k.userAgent) && consumer.equals(k.consumer);
+                && a.method().equals(b.method()) && userAgent.equals(k.userAgent) && consumer.equals(k.consumer)
+                && a.refusal().equals(b.refusal());
     }
 
     @Override

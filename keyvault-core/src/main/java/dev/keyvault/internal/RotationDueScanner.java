@@ -2,45 +2,80 @@ package dev.keyvault.internal;
 
 import dev.keyvault.ApiKey;
 import dev.keyvault.KeyQuery;
-import dev.keyvault.KeyStatus;
 import dev.keyvault.rotation.RiskClass;
 import dev.keyvault.rotation.RotationDue.Urgency;
 import dev.keyvault.rotation.RotationDue;
+import dev.keyvault.rotation.RotationDueCounts;
+import dev.keyvault.rotation.RotationDuePage;
+import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.rotation.RotationPolicy;
+import dev.keyvault.spi.DueQuery;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.StoredKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
-/** Finds active, unexpired keys that are due for rotation or will be within the warning window. */
+/**
+ * Lists the keys due for rotation from their stored due dates ({@link KeyStore#listRotationDue}, an
+ * index range scan), and turns each into a {@link RotationDue} with its urgency and the reason an
+ * operator can act on. Stateless.
+ */
 public final class RotationDueScanner {
     private static final Duration DAY = Duration.ofDays(1);
+    private static final int PAGE = 1_000;
 
     private RotationDueScanner() {}
 
-    public static List<RotationDue> scan(KeyStore store, RotationPolicy policy, Instant at) {
-        List<RotationDue> due = new ArrayList<>();
-        for (StoredKey stored : Paging.all(store, KeyQuery.all().withStatus(KeyStatus.ACTIVE))) {
-            ApiKey key = stored.key();
-            if (key.isExpiredAt(at)) {
-                continue; // it no longer verifies; there is nothing left to rotate
-            }
-            RiskClass risk = policy.classify(key);
-            Instant dueAt = risk == RiskClass.COMPROMISED ? key.createdAt() : key.createdAt().plus(policy.cadence(risk));
-            if (key.importedAt().isPresent() && key.importedAt().get().isBefore(dueAt)) {
-                dueAt = key.importedAt().get(); // an imported key is due for rotation into keyvault's format at once
-            }
-            if (at.isBefore(dueAt.minus(policy.warningWindow()))) {
-                continue;
-            }
-            Urgency urgency = at.isBefore(dueAt) ? Urgency.UPCOMING : at.isBefore(dueAt.plus(DAY)) ? Urgency.DUE : Urgency.OVERDUE;
-            due.add(new RotationDue(key, risk, dueAt, urgency, reason(key, risk, policy, dueAt, at)));
+    /** One page. */
+    public static RotationDuePage page(KeyStore store, RotationPolicy policy, RotationDueQuery q) {
+        Instant dueBy = q.dueBy().orElseGet(() -> q.asOf().plus(policy.warningWindow()));
+        List<StoredKey> found = store.listRotationDue(new DueQuery(dueBy, q.asOf(), q.filter(), q.afterDueAt(), q.afterId(), q.limit()));
+        List<RotationDue> entries = new ArrayList<>(found.size());
+        for (StoredKey s : found) {
+            entries.add(entry(s, policy, q.asOf()));
         }
-        due.sort(Comparator.comparing(RotationDue::dueAt).thenComparing(d -> d.key().id()));
-        return due;
+        Optional<RotationDueQuery> next = found.size() < q.limit() ? Optional.empty()
+                : Optional.of(q.after(entries.get(entries.size() - 1)));
+        return new RotationDuePage(entries, next);
+    }
+
+    /** The counts per urgency of every page of {@code q} (its cursor and limit are not used): three index range counts. */
+    public static RotationDueCounts counts(KeyStore store, RotationPolicy policy, RotationDueQuery q) {
+        Instant dueBy = q.dueBy().orElseGet(() -> q.asOf().plus(policy.warningWindow()));
+        // overdue: due at or before asOf - 1 day; due: up to asOf; upcoming: up to dueBy (the urgency rules of entry())
+        long overdue = count(store, q, q.asOf().minus(DAY));
+        long dueNow = Math.max(0, count(store, q, q.asOf()) - overdue);
+        long all = count(store, q, dueBy.isBefore(q.asOf()) ? q.asOf() : dueBy);
+        return new RotationDueCounts(q.asOf(), overdue, dueNow, Math.max(0, all - overdue - dueNow));
+    }
+
+    private static long count(KeyStore store, RotationDueQuery q, Instant dueBy) {
+        return store.countRotationDue(new DueQuery(dueBy, q.asOf(), q.filter(), Optional.empty(), Optional.empty(), 1));
+    }
+
+    /** Every key due at {@code at} or within the warning window, matching {@code filter}, soonest first. */
+    public static List<RotationDue> all(KeyStore store, RotationPolicy policy, Instant at, KeyQuery filter) {
+        List<RotationDue> due = new ArrayList<>();
+        RotationDueQuery q = RotationDueQuery.asOf(at).withFilter(filter).withLimit(PAGE);
+        for (;;) {
+            RotationDuePage page = page(store, policy, q);
+            due.addAll(page.entries());
+            if (page.next().isEmpty()) {
+                return due;
+            }
+            q = page.next().get();
+        }
+    }
+
+    static RotationDue entry(StoredKey stored, RotationPolicy policy, Instant at) {
+        ApiKey key = stored.key();
+        RiskClass risk = policy.classify(key);
+        Instant dueAt = stored.rotation().orElseThrow().dueAt();
+        Urgency urgency = at.isBefore(dueAt) ? Urgency.UPCOMING : at.isBefore(dueAt.plus(DAY)) ? Urgency.DUE : Urgency.OVERDUE;
+        return new RotationDue(key, risk, dueAt, urgency, reason(key, risk, policy, dueAt, at));
     }
 
     private static String reason(ApiKey key, RiskClass risk, RotationPolicy policy, Instant dueAt, Instant at) {
@@ -56,7 +91,7 @@ public final class RotationDueScanner {
                 : risk + " by its scopes " + key.scopes();
         long days = Duration.between(at, dueAt).toDays();
         String when = days > 0 ? "due in " + days + " days" : days < 0 ? (-days) + " days overdue" : "due today";
-        return why + ": rotate every " + policy.cadence(risk).toDays() + " days; issued " + key.createdAt()
+        return why + ": rotate every " + Duration.between(key.createdAt(), dueAt).toDays() + " days; issued " + key.createdAt()
                 + ", " + when + (risk == RiskClass.FULL_ACCESS ? "; it " + RotationDue.FULL_ACCESS_ADVICE : "");
     }
 }

@@ -54,6 +54,15 @@ public final class Slf4jKeyEventListener implements KeyEventListener {
     }
 
     @Override
+    public void onUpdated(ApiKey before, ApiKey after, boolean scopesWidened) {
+        if (scopesWidened) {
+            LOG.warn("scopes of key {} (owner {}) widened in place to {}", after.id(), after.owner(), after.scopes());
+        } else {
+            LOG.info("key {} (owner {}) changed in place", after.id(), after.owner());
+        }
+    }
+
+    @Override
     public void onRehashed(ApiKey key, String algorithm) {
         LOG.info("rehashed key {} with {}", key.id(), algorithm);
     }

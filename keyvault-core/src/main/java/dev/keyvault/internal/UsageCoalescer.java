@@ -212,7 +212,8 @@ public final class UsageCoalescer {
             Instant last = Instant.ofEpochMilli(p.last);
             UsageEvent ev = k.event;
             rollups.add(new UsageRollup(k.keyId, Instant.ofEpochMilli(k.minute * 60_000L), ev.method(), ev.endpoint(), k.clientIp,
-                    k.userAgent, k.consumer, ev.status(), p.count, Instant.ofEpochMilli(p.first), last));
+                    k.userAgent, k.consumer, ev.status(), p.count, Instant.ofEpochMilli(p.first), last,
+                    ev.refusal().map(Enum::name).orElse("")));
             lastUsed.merge(k.keyId, last, (a, b) -> a.isAfter(b) ? a : b);
         }
         return new UsageBatch(rollups, lastUsed);

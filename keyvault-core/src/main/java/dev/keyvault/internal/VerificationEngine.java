@@ -7,8 +7,10 @@ import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyStoreException;
 import dev.keyvault.LegacyTokenFormat;
 import dev.keyvault.RejectionReason;
+import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.VerificationResult.Rejected;
+import dev.keyvault.VerificationResult.Verified;
 import dev.keyvault.spi.KeyHasher;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.StoredKey;
@@ -49,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>REVOKED and EXPIRED are only reported for the right secret: a stranger who knows a public key
  * id gets INVALID, learns nothing about its state and cannot record usage against it.
+ *
+ * <p>Key policies run last, only for a live key whose secret matched: the IP allowlist against the
+ * request's client address (no address: refused), then the usage credits, spent from this node's
+ * lease ({@link CreditLedger}) — a key without policies pays one field check for them.
  */
 public final class VerificationEngine {
     private static final Logger LOG = LoggerFactory.getLogger(VerificationEngine.class);
@@ -77,11 +83,13 @@ public final class VerificationEngine {
     private final ConcurrentHashMap<String, String> legacyIds = new ConcurrentHashMap<>();
     private static final int MAX_LEGACY_IDS = 100_000;
     private final LegacyTokenFormat legacy;
+    private final CreditLedger ledger;
 
     public VerificationEngine(KeyStore store, TokenFormat format, HashingPolicy hashing, Clock clock,
             KeyEventListener listener, long cacheMaximumSize, long cacheMaximumBytes, Duration statusRefresh,
-            LegacyTokenFormat legacy) {
+            LegacyTokenFormat legacy, CreditLedger ledger) {
         this.legacy = legacy;
+        this.ledger = ledger;
         this.store = store;
         this.format = format;
         this.hashing = hashing;
@@ -94,13 +102,14 @@ public final class VerificationEngine {
         this.cache = cacheMaximumSize == 0 ? null : new VerificationCache(cacheMaximumSize, cacheMaximumBytes);
     }
 
-    public VerificationResult verify(String token) {
+    public VerificationResult verify(VerificationRequest request) {
+        String token = request.token();
         ParsedToken parsed = format.parse(token);
         if (parsed == null) {
-            return legacy == null ? MALFORMED : verifyLegacy(token);
+            return legacy == null ? MALFORMED : verifyLegacy(token, request);
         }
         try {
-            return verify(parsed.keyId(), parsed);
+            return verify(parsed.keyId(), parsed, request);
         } finally {
             parsed.wipe();
         }
@@ -111,7 +120,7 @@ public final class VerificationEngine {
      * up once, then remembered), and from there it is verified like any key, by id — hot from the
      * cache, or cold against the imported hash.
      */
-    private VerificationResult verifyLegacy(String token) {
+    private VerificationResult verifyLegacy(String token, VerificationRequest request) {
         Optional<LegacyTokenFormat.LegacyToken> parsed;
         try {
             parsed = legacy.parse(token);
@@ -147,13 +156,13 @@ public final class VerificationEngine {
                 public byte[] secret() {
                     return secret.clone();
                 }
-            });
+            }, request);
         } finally {
             t.wipe();
         }
     }
 
-    private VerificationResult verify(String id, PresentedSecret token) {
+    private VerificationResult verify(String id, PresentedSecret token, VerificationRequest request) {
         CacheEntry hit = cache == null ? null : cache.get(id);
         if (hit != null) {
             if (!hit.matches(token.digest())) {
@@ -161,13 +170,31 @@ public final class VerificationEngine {
             }
             long now = clock.millis();
             if (!hit.revoked && now - hit.snapshotAtMillis >= refreshMillis) {
-                return refresh(id, hit, now);
+                return admit(refresh(id, hit, now), request, now);
             }
-            return hit.result(now);
+            VerificationResult r = hit.result(now);
+            return hit.hasPolicies ? admit(r, request, now) : r;
         }
+        VerificationResult r;
         try (InFlightReads.Read read = reads.begin(id)) {
-            return cold(id, token, read);
+            r = cold(id, token, read);
         }
+        return admit(r, request, clock.millis());
+    }
+
+    /** The key policies of a live key whose secret matched: the IP allowlist, then the credits. */
+    private VerificationResult admit(VerificationResult r, VerificationRequest request, long now) {
+        if (!(r instanceof Verified v)) {
+            return r;
+        }
+        ApiKey key = v.key();
+        if (!key.ipAllowlist().isEmpty() && !key.ipAllowlist().allows(request.clientAddress().orElse(null))) {
+            return new Rejected(RejectionReason.IP_NOT_ALLOWED, Optional.of(key.id()));
+        }
+        if (key.creditAccount().isPresent() && !ledger.spend(key.creditAccount().get(), request.cost(), now)) {
+            return new Rejected(RejectionReason.CREDITS_EXHAUSTED, Optional.of(key.id()), ledger.refillAt(key.creditAccount().get()));
+        }
+        return r;
     }
 
     private VerificationResult cold(String id, PresentedSecret token, InFlightReads.Read read) {
@@ -341,7 +368,34 @@ public final class VerificationEngine {
     public void invalidate(String id) {
         reads.invalidate(id);
         if (cache != null) {
+            CacheEntry old = cache.get(id);
             cache.invalidate(id);
+            if (old != null) {
+                old.snapshot.creditAccount().ifPresent(ledger::revalidate);
+            }
+        }
+    }
+
+    /**
+     * The key was changed in place somewhere: keep the verified digest (no new stored-hash check) but
+     * re-read its snapshot on the next verify; credits it spends are checked against the store first.
+     */
+    public void stale(String id) {
+        reads.invalidate(id);
+        if (cache != null) {
+            cache.computeIfPresent(id, (k, old) -> {
+                old.snapshot.creditAccount().ifPresent(ledger::revalidate);
+                return old.revoked ? old : old.withSnapshot(old.snapshot, Long.MIN_VALUE / 4);
+            });
+        }
+    }
+
+    /** This node changed the key in place: serve the new snapshot at once. */
+    public void changed(ApiKey updated) {
+        reads.invalidate(updated.id());
+        if (cache != null) {
+            long now = clock.millis();
+            cache.computeIfPresent(updated.id(), (k, old) -> old.withSnapshot(updated, now));
         }
     }
 

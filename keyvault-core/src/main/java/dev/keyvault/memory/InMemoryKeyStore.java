@@ -11,10 +11,14 @@ import dev.keyvault.Revocation;
 import dev.keyvault.Syntax;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.ChangePage;
+import dev.keyvault.spi.CreditAccount;
+import dev.keyvault.spi.DueQuery;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
+import dev.keyvault.spi.Restamp;
 import dev.keyvault.spi.RevokeOutcome;
+import dev.keyvault.spi.RotationStamp;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
 import java.time.Instant;
@@ -22,12 +26,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * The reference {@link KeyStore}: everything in memory, lost when the process ends. For unit tests
@@ -45,6 +53,9 @@ public final class InMemoryKeyStore implements KeyStore {
     private final Map<String, List<KeyEvent>> history = new HashMap<>();
     private final TreeMap<Long, KeyChange> feed = new TreeMap<>();
     private final Map<RollupId, UsageRollup> usage = new HashMap<>();
+    /** Rollups whose client address has been through {@link #truncateUsageAddresses}. */
+    private final Set<RollupId> truncated = new HashSet<>();
+    private final Map<String, CreditAccount> credits = new HashMap<>();
     private final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
     private long sequence;
     private long prunedThrough;
@@ -56,13 +67,15 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
-    public void insert(StoredKey key, KeyEvent issued) {
+    public void insert(StoredKey key, Optional<CreditAccount> account, KeyEvent issued) {
         requireNonNull(key, "key");
+        requireNonNull(account, "credits");
         requireNonNull(issued, "issued");
         requireActive(key);
         synchronized (lock) {
             checkInsertable(key);
-            put(key);
+            put(key.withRevision(0));
+            account.ifPresent(a -> credits.put(a.id(), a));
             append(List.of(issued));
         }
         notifySubscribers();
@@ -90,8 +103,8 @@ public final class InMemoryKeyStore implements KeyStore {
             }
             checkInsertable(successor);
             Optional<Instant> expiry = earlier(old.key().expiresAt(), predecessorExpiresAt);
-            put(old.withKey(old.key().withSuccessor(successor.id(), expiry)));
-            put(successor);
+            put(old.withKey(old.key().withSuccessor(successor.id(), expiry)).withRevision(old.revision() + 1));
+            put(successor.withRevision(0));
             append(events);
         }
         notifySubscribers();
@@ -134,7 +147,8 @@ public final class InMemoryKeyStore implements KeyStore {
             if (!s.key().isActive()) {
                 return RevokeOutcome.ALREADY_REVOKED;
             }
-            put(s.withKey(s.key().withRevocation(revocation, compromised || s.key().compromised())));
+            put(s.withKey(s.key().withRevocation(revocation, compromised || s.key().compromised()))
+                    .withRotation(Optional.empty()).withRevision(s.revision() + 1));
             append(events);
         }
         notifySubscribers();
@@ -150,7 +164,10 @@ public final class InMemoryKeyStore implements KeyStore {
             if (s == null || s.key().compromised()) {
                 return false;
             }
-            put(s.withKey(s.key().withCompromised()));
+            ApiKey k = s.key();
+            put(s.withKey(k.withCompromised())
+                    .withRotation(s.rotation().map(r -> new RotationStamp(k.createdAt(), r.policy())))
+                    .withRevision(s.revision() + 1));
             append(List.of(event));
         }
         notifySubscribers();
@@ -171,7 +188,7 @@ public final class InMemoryKeyStore implements KeyStore {
             ApiKey k = s.key();
             changed = k.expiresAt().map(e -> expiresAt.isBefore(e)).orElse(true);
             if (changed) {
-                put(s.withKey(k.toBuilder().expiresAt(Optional.of(expiresAt)).build()));
+                put(s.withKey(k.toBuilder().expiresAt(Optional.of(expiresAt)).build()).withRevision(s.revision() + 1));
                 append(List.of(event));
             }
         }
@@ -192,11 +209,209 @@ public final class InMemoryKeyStore implements KeyStore {
             if (s == null || !s.hash().equals(expectedHash)) {
                 return false;
             }
-            keys.put(keyId, new StoredKey(s.key(), newHash));
+            keys.put(keyId, s.withHash(newHash));
             append(List.of(event));
         }
         notifySubscribers();
         return true;
+    }
+
+    @Override
+    public boolean update(StoredKey next, long expectedRevision, Optional<CreditAccount> account, List<KeyEvent> events) {
+        requireNonNull(next, "next");
+        requireNonNull(account, "credits");
+        requireNonNull(events, "events");
+        synchronized (lock) {
+            StoredKey s = keys.get(next.id());
+            if (s == null || !s.key().isActive() || s.revision() != expectedRevision) {
+                return false;
+            }
+            ApiKey k = s.key();
+            ApiKey n = next.key();
+            // Only the fields an update may change come from next; the rest stays as stored.
+            ApiKey changed = ApiKey.builder(k.id(), k.prefix(), k.owner(), n.name(), k.createdAt()).scopes(n.scopes())
+                    .tier(n.tier()).environment(k.environment()).tags(k.tags()).riskClass(n.riskClass())
+                    .expiresAt(n.expiresAt()).lastUsedAt(k.lastUsedAt()).revocation(k.revocation())
+                    .predecessorId(k.predecessorId()).successorId(k.successorId()).compromised(k.compromised())
+                    .importedAt(k.importedAt()).ipAllowlist(n.ipAllowlist()).metadata(n.metadata())
+                    .creditAccount(n.creditAccount()).build();
+            if (!n.name().equals(k.name())) {
+                String other = activeNames.get(nameKey(changed));
+                if (other != null && !other.equals(k.id())) {
+                    throw new DuplicateKeyException(Conflict.ACTIVE_NAME, "owner already has an active key with this name");
+                }
+            }
+            put(new StoredKey(changed, s.hash(), s.legacyLookup(), s.importRef(), next.rotation(), s.revision() + 1));
+            account.ifPresent(a -> credits.put(a.id(), a));
+            append(events);
+        }
+        notifySubscribers();
+        return true;
+    }
+
+    @Override
+    public Optional<CreditAccount> findCredits(String accountId) {
+        Syntax.keyId(accountId);
+        synchronized (lock) {
+            return Optional.ofNullable(credits.get(accountId));
+        }
+    }
+
+    @Override
+    public boolean replaceCredits(CreditAccount expected, CreditAccount next) {
+        requireNonNull(expected, "expected");
+        requireNonNull(next, "next");
+        if (!expected.id().equals(next.id())) {
+            throw new IllegalArgumentException("expected and next must be the same account");
+        }
+        synchronized (lock) {
+            CreditAccount now = credits.get(expected.id());
+            if (now == null || now.generation() != expected.generation() || now.balance() != expected.balance()) {
+                return false;
+            }
+            credits.put(next.id(), next);
+            return true;
+        }
+    }
+
+    @Override
+    public List<StoredKey> listRotationDue(DueQuery query) {
+        requireNonNull(query, "query");
+        Comparator<StoredKey> order = Comparator.comparing((StoredKey s) -> s.rotation().orElseThrow().dueAt())
+                .thenComparing(StoredKey::id);
+        return keys.values().stream()
+                .filter(s -> s.key().isActive() && s.rotation().isPresent())
+                .filter(s -> !s.rotation().get().dueAt().isAfter(query.dueBy()))
+                .filter(s -> !s.key().isExpiredAt(query.activeAt()))
+                .filter(s -> query.filter().matches(s.key()))
+                .filter(s -> query.isAfterCursor(s.rotation().get().dueAt(), s.id()))
+                .sorted(order)
+                .limit(query.limit())
+                .toList();
+    }
+
+    @Override
+    public long countRotationDue(DueQuery query) {
+        requireNonNull(query, "query");
+        return keys.values().stream()
+                .filter(s -> s.key().isActive() && s.rotation().isPresent())
+                .filter(s -> !s.rotation().get().dueAt().isAfter(query.dueBy()))
+                .filter(s -> !s.key().isExpiredAt(query.activeAt()))
+                .filter(s -> query.filter().matches(s.key()))
+                .count();
+    }
+
+    @Override
+    public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
+        requireNonNull(otherThan, "otherThan");
+        requireNonNull(afterId, "afterId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        return keys.values().stream()
+                .filter(s -> s.key().isActive())
+                .filter(s -> s.rotation().isEmpty() || otherThan.map(p -> !p.equals(s.rotation().get().policy())).orElse(false))
+                .filter(s -> afterId.map(a -> s.id().compareTo(a) > 0).orElse(true))
+                .sorted(Comparator.comparing(StoredKey::id))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public int restamp(List<Restamp> stamps) {
+        requireNonNull(stamps, "stamps");
+        int written = 0;
+        synchronized (lock) {
+            for (Restamp r : stamps) {
+                StoredKey s = keys.get(r.keyId());
+                if (s != null && s.key().isActive() && s.revision() == r.expectedRevision()) {
+                    keys.put(s.id(), s.withRotation(Optional.of(r.stamp())));
+                    written++;
+                }
+            }
+        }
+        return written;
+    }
+
+    @Override
+    public int deleteUsageBefore(Instant before, int limit) {
+        requireNonNull(before, "before");
+        positive(limit);
+        synchronized (lock) {
+            int deleted = 0;
+            for (Iterator<Map.Entry<RollupId, UsageRollup>> it = usage.entrySet().iterator(); it.hasNext() && deleted < limit; ) {
+                Map.Entry<RollupId, UsageRollup> e = it.next();
+                if (e.getValue().minute().isBefore(before)) {
+                    it.remove();
+                    truncated.remove(e.getKey());
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
+    }
+
+    @Override
+    public int truncateUsageAddresses(Instant before, int limit, UnaryOperator<String> truncate) {
+        requireNonNull(before, "before");
+        requireNonNull(truncate, "truncate");
+        positive(limit);
+        synchronized (lock) {
+            List<UsageRollup> batch = new ArrayList<>();
+            for (Map.Entry<RollupId, UsageRollup> e : usage.entrySet()) {
+                if (batch.size() == limit) {
+                    break;
+                }
+                if (e.getValue().minute().isBefore(before) && !truncated.contains(e.getKey())) {
+                    batch.add(e.getValue());
+                }
+            }
+            for (UsageRollup r : batch) {
+                RollupId old = RollupId.of(r);
+                usage.remove(old);
+                UsageRollup moved = withClientIp(r, requireNonNull(truncate.apply(r.clientIp()), "truncated address"));
+                RollupId id = RollupId.of(moved);
+                usage.merge(id, moved, InMemoryKeyStore::merge);
+                truncated.add(id);
+            }
+            return batch.size();
+        }
+    }
+
+    @Override
+    public int deleteUsage(Collection<String> keyIds, int limit) {
+        requireNonNull(keyIds, "keyIds");
+        positive(limit);
+        Set<String> ids = Set.copyOf(keyIds);
+        synchronized (lock) {
+            int deleted = 0;
+            for (Iterator<Map.Entry<RollupId, UsageRollup>> it = usage.entrySet().iterator(); it.hasNext() && deleted < limit; ) {
+                Map.Entry<RollupId, UsageRollup> e = it.next();
+                if (ids.contains(e.getValue().keyId())) {
+                    it.remove();
+                    truncated.remove(e.getKey());
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
+    }
+
+    private static void positive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+    }
+
+    private static UsageRollup withClientIp(UsageRollup r, String clientIp) {
+        return new UsageRollup(r.keyId(), r.minute(), r.method(), r.endpoint(), clientIp, r.userAgent(), r.consumer(), r.status(),
+                r.count(), r.firstSeen(), r.lastSeen(), r.refusal());
+    }
+
+    private static UsageRollup merge(UsageRollup a, UsageRollup b) {
+        return new UsageRollup(a.keyId(), a.minute(), a.method(), a.endpoint(), a.clientIp(), a.userAgent(), a.consumer(),
+                a.status(), a.count() + b.count(), a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
+                a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen(), a.refusal());
     }
 
     @Override
@@ -221,10 +436,7 @@ public final class InMemoryKeyStore implements KeyStore {
         requireNonNull(batch, "batch");
         synchronized (lock) {
             for (UsageRollup r : batch.rollups()) {
-                usage.merge(RollupId.of(r), r, (a, b) -> new UsageRollup(a.keyId(), a.minute(), a.method(), a.endpoint(),
-                        a.clientIp(), a.userAgent(), a.consumer(), a.status(), a.count() + b.count(),
-                        a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
-                        a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen()));
+                usage.merge(RollupId.of(r), r, InMemoryKeyStore::merge);
             }
             for (Map.Entry<String, Instant> e : batch.lastUsed().entrySet()) {
                 StoredKey s = keys.get(e.getKey());
@@ -244,7 +456,9 @@ public final class InMemoryKeyStore implements KeyStore {
             return usage.values().stream()
                     .filter(r -> r.keyId().equals(keyId) && !r.minute().isBefore(from) && r.minute().isBefore(to))
                     .sorted(Comparator.comparing(UsageRollup::minute).thenComparing(UsageRollup::endpoint)
-                            .thenComparing(UsageRollup::clientIp).thenComparing(UsageRollup::status))
+                            .thenComparing(UsageRollup::clientIp).thenComparing(UsageRollup::status)
+                            .thenComparing(UsageRollup::method).thenComparing(UsageRollup::userAgent)
+                            .thenComparing(UsageRollup::consumer).thenComparing(UsageRollup::refusal))
                     .toList();
         }
     }
@@ -374,10 +588,10 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     private record RollupId(String keyId, Instant minute, String method, String endpoint, String clientIp,
-            String userAgent, String consumer, int status) {
+            String userAgent, String consumer, int status, String refusal) {
         static RollupId of(UsageRollup r) {
             return new RollupId(r.keyId(), r.minute(), r.method(), r.endpoint(), r.clientIp(), r.userAgent(),
-                    r.consumer(), r.status());
+                    r.consumer(), r.status(), r.refusal());
         }
     }
 

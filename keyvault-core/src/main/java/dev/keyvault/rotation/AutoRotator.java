@@ -16,7 +16,6 @@ import dev.keyvault.Syntax;
 import dev.keyvault.internal.Checks;
 import dev.keyvault.internal.KeyOperations;
 import dev.keyvault.internal.Paging;
-import dev.keyvault.internal.RotationDueScanner;
 import dev.keyvault.internal.rotation.Texts;
 import dev.keyvault.internal.rotation.Workflows;
 import dev.keyvault.rotation.AutoRotationResult.Outcome;
@@ -127,13 +126,13 @@ public final class AutoRotator {
             ops.ensureOpen();
             Instant now = ops.now();
             Map<String, ApiKey> candidates = new LinkedHashMap<>();
-            for (RotationDue due : RotationDueScanner.scan(store(), ops.policy(), now)) {
+            for (RotationDue due : ops.dueEntries(now, filter)) {
                 if (filter.matches(due.key())) {
                     candidates.put(due.key().id(), due.key());
                 }
             }
             KeyQuery active = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), filter.environment(), filter.tag(),
-                    Optional.empty(), KeyQuery.MAX_LIMIT);
+                    Optional.empty(), KeyQuery.MAX_LIMIT, filter.metadata());
             for (StoredKey s : Paging.all(store(), active)) {
                 Optional<String> successor = s.key().successorId();
                 if (successor.isPresent() && !candidates.containsKey(s.id())

@@ -41,6 +41,11 @@ final class DefaultRiskClassifier implements RiskClassifier {
     }
 
     @Override
+    public String id() {
+        return "default-1";
+    }
+
+    @Override
     public String toString() {
         return "RiskClassifier.defaults()";
     }

@@ -14,6 +14,18 @@ public interface RiskClassifier {
     RiskClass classify(Set<String> scopes);
 
     /**
+     * What identifies these rules in the stored rotation due dates ({@link RotationPolicy#fingerprint()}):
+     * when it changes, due dates stamped under the old rules are recomputed. Default: the class name
+     * (for a lambda, the class that declares it). Override it, and change it whenever the rules
+     * change, if a new release of the same class classifies differently.
+     */
+    default String id() {
+        String name = getClass().getName();
+        int lambda = name.indexOf("$$Lambda");
+        return lambda < 0 ? name : name.substring(0, lambda) + "$$Lambda";
+    }
+
+    /**
      * The default rules, first match wins:
      * <ol>
      *   <li>{@code FULL_ACCESS}: a scope {@code *}, {@code admin}, {@code root} or {@code full_access};</li>

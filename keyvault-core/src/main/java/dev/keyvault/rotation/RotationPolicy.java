@@ -22,11 +22,24 @@ public final class RotationPolicy {
     private final Map<RiskClass, Duration> cadence;
     private final Duration warningWindow;
     private final RiskClassifier classifier;
+    private final String fingerprint;
 
     private RotationPolicy(Builder b) {
         this.cadence = new EnumMap<>(b.cadence);
         this.warningWindow = b.warningWindow;
         this.classifier = b.classifier;
+        StringBuilder text = new StringBuilder("rotation-policy-1");
+        for (RiskClass c : RiskClass.values()) {
+            text.append('|').append(c.name()).append('=').append(cadence.get(c).toMillis());
+        }
+        text.append('|').append(requireNonNull(classifier.id(), "classifier id"));
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            this.fingerprint = java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     public static RotationPolicy defaults() {
@@ -64,9 +77,27 @@ public final class RotationPolicy {
         return derived;
     }
 
-    /** When the key must be rotated by. */
+    /**
+     * When the key must be rotated by: its creation plus the cadence of its risk class; a compromised
+     * key since its creation (at once); an imported key since its import, if that is earlier (it is
+     * due for rotation into keyvault's format).
+     */
     public Instant dueAt(ApiKey key) {
-        return key.createdAt().plus(cadence(classify(key)));
+        RiskClass risk = classify(key);
+        Instant due = risk == RiskClass.COMPROMISED ? key.createdAt() : key.createdAt().plus(cadence(risk));
+        if (key.importedAt().isPresent() && key.importedAt().get().isBefore(due)) {
+            due = key.importedAt().get();
+        }
+        return due;
+    }
+
+    /**
+     * What identifies this policy's due dates: 16 hex digits of a SHA-256 over the cadences and the
+     * classifier's {@link RiskClassifier#id()} (the warning window moves no due date, so it is left
+     * out). Keys store it beside their due date; a manager recomputes dates stamped by another policy.
+     */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class RotationSupervisor implements Runnable, AutoCloseable {
         ops.flush();
         Instant at = ops.now();
         KeyQuery active = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), filter.environment(), filter.tag(),
-                Optional.empty(), KeyQuery.MAX_LIMIT);
+                Optional.empty(), KeyQuery.MAX_LIMIT, filter.metadata());
         int checked = 0;
         List<CompletionResult> completed = new ArrayList<>();
         List<RotationStatus> open = new ArrayList<>();

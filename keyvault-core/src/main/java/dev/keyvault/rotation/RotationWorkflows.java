@@ -124,4 +124,15 @@ public interface RotationWorkflows {
 
     /** The rotation policy: cadence by risk class, and the warning window. */
     RotationPolicy policy();
+
+    /**
+     * Recomputes the stored rotation due dates of active keys that another policy computed (their
+     * stored {@linkplain RotationPolicy#fingerprint() fingerprint} differs) or none did, with this
+     * manager's policy — in batches of 500, each write conditional on the key not having changed
+     * meanwhile, so it is safe on a live system. Run it after changing the policy; a manager with a
+     * background thread does it at start and hourly unless built with
+     * {@code recomputeDueDatesInBackground(false)}. With {@code all}, every active key is recomputed:
+     * for a classifier whose rules changed without its {@link RiskClassifier#id()}.
+     */
+    DueDateRecompute recomputeDueDates(boolean all);
 }

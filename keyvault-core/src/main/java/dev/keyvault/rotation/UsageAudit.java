@@ -40,6 +40,10 @@ import java.util.TreeSet;
  * @param spikes           the hours above the baseline multiple, oldest first
  * @param afterRevocation  who used the key after it was revoked, per client and address, latest
  *                         first; empty for an active key
+ * @param outsideAllowlist attempts with the right secret from addresses outside the key's IP
+ *                         allowlist (refused as {@code IP_NOT_ALLOWED}), per address, most first — the
+ *                         key is known to someone it was not meant for
+ * @param refusedForCredits requests refused because the key's credits were exhausted
  */
 public record UsageAudit(
         ApiKey key,
@@ -51,7 +55,9 @@ public record UsageAudit(
         List<ClientIpUsage> clientIps,
         double baselinePerHour,
         List<HourlyVolume> spikes,
-        List<LateUse> afterRevocation) {
+        List<LateUse> afterRevocation,
+        List<RefusedAddress> outsideAllowlist,
+        long refusedForCredits) {
 
     /** An hour is a spike above this multiple of the baseline. */
     public static final double SPIKE_FACTOR = 5.0;
@@ -78,6 +84,10 @@ public record UsageAudit(
         }
         spikes = List.copyOf(requireNonNull(spikes, "spikes"));
         afterRevocation = List.copyOf(requireNonNull(afterRevocation, "afterRevocation"));
+        outsideAllowlist = List.copyOf(requireNonNull(outsideAllowlist, "outsideAllowlist"));
+        if (refusedForCredits < 0) {
+            throw new IllegalArgumentException("refusedForCredits must not be negative");
+        }
     }
 
     /** The client addresses of the window that were never seen on this key before {@link #from()}. */
@@ -96,6 +106,22 @@ public record UsageAudit(
         long n = 0;
         for (EndpointUsage e : endpoints) {
             n += e.refusedForScope();
+        }
+        return n;
+    }
+
+    /** An audit without key-policy refusals (the form before key policies, kept for source compatibility). */
+    public UsageAudit(ApiKey key, Instant from, Instant to, long totalRequests, List<HourlyVolume> hourly,
+            List<EndpointUsage> endpoints, List<ClientIpUsage> clientIps, double baselinePerHour, List<HourlyVolume> spikes,
+            List<LateUse> afterRevocation) {
+        this(key, from, to, totalRequests, hourly, endpoints, clientIps, baselinePerHour, spikes, afterRevocation, List.of(), 0);
+    }
+
+    /** Attempts from outside the IP allowlist, over all addresses. */
+    public long requestsOutsideAllowlist() {
+        long n = 0;
+        for (RefusedAddress r : outsideAllowlist) {
+            n += r.requests();
         }
         return n;
     }
@@ -125,8 +151,8 @@ public record UsageAudit(
      * @param method          the request method
      * @param endpoint        the endpoint label
      * @param requests        all requests
-     * @param refusedForScope those answered 403: the key lacked the scope (an attacker probing, or a
-     *                        consumer that needs a wider key)
+     * @param refusedForScope those answered 403 that no key policy refused: the key lacked the scope
+     *                        (an attacker probing, or a consumer that needs a wider key)
      * @param unauthorized    those answered 401 (after revocation or expiry)
      * @param firstSeen       the first request
      * @param lastSeen        the last request
@@ -166,6 +192,27 @@ public record UsageAudit(
             requireNonNull(lastSeen, "lastSeen");
             userAgents = Collections.unmodifiableSortedSet(new TreeSet<>(requireNonNull(userAgents, "userAgents")));
             consumers = Collections.unmodifiableSortedSet(new TreeSet<>(requireNonNull(consumers, "consumers")));
+        }
+    }
+
+    /**
+     * Attempts from one address outside the key's IP allowlist.
+     *
+     * @param clientIp  the address
+     * @param requests  how many
+     * @param firstSeen the first of them in the window
+     * @param lastSeen  the last of them in the window
+     * @param endpoints the endpoints they tried (sorted)
+     */
+    public record RefusedAddress(String clientIp, long requests, Instant firstSeen, Instant lastSeen, Set<String> endpoints) {
+        public RefusedAddress {
+            requireNonNull(clientIp, "clientIp");
+            if (requests <= 0) {
+                throw new IllegalArgumentException("requests must be positive");
+            }
+            requireNonNull(firstSeen, "firstSeen");
+            requireNonNull(lastSeen, "lastSeen");
+            endpoints = Collections.unmodifiableSortedSet(new TreeSet<>(requireNonNull(endpoints, "endpoints")));
         }
     }
 

@@ -5,8 +5,10 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Where keys, their history and their usage live. Deliberately small and atomic: each method is
@@ -19,24 +21,35 @@ import java.util.Optional;
  * the underlying storage are thrown as {@link dev.keyvault.KeyStoreException} naming the operation; nothing
  * else is thrown except the documented {@link dev.keyvault.DuplicateKeyException}. The core test-jar's
  * {@code KeyStoreContract} is the executable form of this contract.
+ *
+ * <p>Every change of a key's row other than a rehash or a last-use time increments its
+ * {@link StoredKey#revision() revision}, so {@link #update} and {@link #restamp} can compare and set.
  */
 public interface KeyStore {
 
     /**
-     * Inserts a new key (its status must be ACTIVE) and appends {@code issued}.
+     * Inserts a new key (its status must be ACTIVE, its revision is stored as 0) and appends
+     * {@code issued}; with {@code credits}, creates that credit account in the same transaction (or
+     * replaces an account of that id left by a failed insert).
      *
      * @throws dev.keyvault.DuplicateKeyException {@code KEY_ID} if the id exists; {@code ACTIVE_NAME} if the
      *                               owner has another ACTIVE key with the same name (checked
      *                               atomically, for example by a unique index over active keys)
      */
-    void insert(StoredKey key, KeyEvent issued);
+    void insert(StoredKey key, Optional<CreditAccount> credits, KeyEvent issued);
+
+    /** {@link #insert(StoredKey, Optional, KeyEvent)} without credits. */
+    default void insert(StoredKey key, KeyEvent issued) {
+        insert(key, Optional.empty(), issued);
+    }
 
     /**
      * The atomic step of a rotation. If the predecessor exists, its successor link equals
      * {@code expectedSuccessor} (empty: no successor) and its status meets {@code condition}, then:
      * inserts {@code successor} (whose {@code predecessorId} names the predecessor), points the
      * predecessor's {@code successorId} at it, lowers the predecessor's expiry to
-     * {@code predecessorExpiresAt} if given and earlier, and appends {@code events}. Otherwise
+     * {@code predecessorExpiresAt} if given and earlier, increments the predecessor's revision, and
+     * appends {@code events}. Otherwise
      * changes nothing. The three conditions are checked in the same atomic step as the writes (a
      * conditional update of the predecessor's row), so a concurrent revoke or rotation either
      * happens before and makes this change nothing, or after.
@@ -67,15 +80,18 @@ public interface KeyStore {
 
     /**
      * Conditionally revokes: ACTIVE → REVOKED with {@code revocation}, setting the compromised flag
-     * if {@code compromised}, and appends {@code events}. A key already revoked keeps its original
-     * revocation and nothing is appended.
+     * if {@code compromised}, clearing the rotation stamp (a revoked key is never due), incrementing
+     * the revision, and appends {@code events}. A key already revoked keeps its original revocation and
+     * nothing is appended.
      */
     RevokeOutcome revoke(String keyId, Revocation revocation, boolean compromised, List<KeyEvent> events);
 
     /**
      * Conditionally sets the compromised flag (whatever the status) and appends {@code event}: only a
      * key not yet marked is marked, so of several nodes marking one key at once exactly one appends
-     * its event (a conditional update, as {@link #revoke} is).
+     * its event (a conditional update, as {@link #revoke} is). Marking increments the revision and, if
+     * the key has a rotation stamp, sets its due date to the key's creation time (a compromised key is
+     * due at once) keeping its policy.
      *
      * @return {@code true} if this call marked the key; {@code false} if there is no such key or it
      *         was already marked (nothing appended)
@@ -83,8 +99,8 @@ public interface KeyStore {
     boolean markCompromised(String keyId, KeyEvent event);
 
     /**
-     * Lowers the key's expiry to {@code expiresAt} if it has none or a later one, and appends
-     * {@code event} if it changed.
+     * Lowers the key's expiry to {@code expiresAt} if it has none or a later one, and then increments
+     * its revision and appends {@code event}.
      *
      * @return {@code false} if there is no such key
      */
@@ -97,6 +113,76 @@ public interface KeyStore {
      * @return whether it was replaced
      */
     boolean replaceHash(String keyId, String expectedHash, String newHash, KeyEvent event);
+
+    /**
+     * The atomic step of an in-place change. If the key {@code next.id()} exists, is ACTIVE and its
+     * revision equals {@code expectedRevision}: sets its name, scopes, tier, risk class, expiry, IP
+     * allowlist, metadata, credit account and rotation stamp to {@code next}'s (every other field of
+     * the stored key stays as stored), increments its revision, writes {@code credits} if given
+     * (creating or replacing that account), and appends {@code events}. Otherwise changes nothing.
+     *
+     * @return whether the change was applied
+     * @throws dev.keyvault.DuplicateKeyException {@code ACTIVE_NAME} if the new name is another active
+     *                               key's of the owner (nothing is changed)
+     */
+    boolean update(StoredKey next, long expectedRevision, Optional<CreditAccount> credits, List<KeyEvent> events);
+
+    /** The credit account with this id, if any. */
+    Optional<CreditAccount> findCredits(String accountId);
+
+    /**
+     * Compare-and-set of a credit account: replaces it by {@code next} if its generation and balance
+     * still equal {@code expected}'s. Appends nothing (leases are not history).
+     *
+     * @return whether it was replaced
+     */
+    boolean replaceCredits(CreditAccount expected, CreditAccount next);
+
+    /** Keys due for rotation, as {@code query} says, ordered by due date then id (an index range scan). */
+    List<StoredKey> listRotationDue(DueQuery query);
+
+    /** How many keys {@link #listRotationDue} would list over all pages: the cursor and the limit are not used. */
+    long countRotationDue(DueQuery query);
+
+    /**
+     * Active keys whose rotation stamp is missing or, if {@code otherThan} is given, was computed by a
+     * policy other than that one; ordered by id, after {@code afterId}, at most {@code limit}.
+     */
+    List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit);
+
+    /**
+     * Writes recomputed rotation stamps, each only if its key is still active at the expected
+     * revision (the revision is not incremented). Appends nothing.
+     *
+     * @return how many were written
+     */
+    int restamp(List<Restamp> stamps);
+
+    /**
+     * Deletes at most {@code limit} usage rollups whose minute is before {@code before} (one short
+     * transaction, so it can run on a live system; call again until it returns less than the limit).
+     *
+     * @return how many were deleted
+     */
+    int deleteUsageBefore(Instant before, int limit);
+
+    /**
+     * Replaces the client address of at most {@code limit} rollups whose minute is before
+     * {@code before} and whose address was not truncated yet by {@code truncate} (applied to each
+     * address; a value it returns unchanged is only marked), merging rollups that become equal — in
+     * one transaction that locks the rows it rewrites, so a concurrent usage flush is neither lost nor
+     * counted twice.
+     *
+     * @return how many rollups were processed (call again until it returns less than the limit)
+     */
+    int truncateUsageAddresses(Instant before, int limit, UnaryOperator<String> truncate);
+
+    /**
+     * Deletes at most {@code limit} usage rollups of these keys (an erasure).
+     *
+     * @return how many were deleted (call again until it returns less than the limit)
+     */
+    int deleteUsage(Collection<String> keyIds, int limit);
 
     /** Appends an event that accompanies no state change (a note, a delivery receipt). */
     void appendEvent(KeyEvent event);

@@ -18,8 +18,15 @@ import java.util.regex.Pattern;
  *                     or a digest of it; see {@code LegacyTokenFormat}), unique in the store
  * @param importRef    for an imported key: its id in the system it came from, unique in the store
  *                     (what makes a bulk import idempotent)
+ * @param rotation     the stored rotation due date and the policy that computed it; empty for a
+ *                     revoked key (never due) and for keys stored before due dates were (they are
+ *                     stamped by the manager before it lists due keys)
+ * @param revision     how many times the key's row was changed after it was inserted (in-place changes,
+ *                     rotation, compromise, revocation, expiry): what {@link KeyStore#update} and
+ *                     {@link KeyStore#restamp} compare and set; 0 at insert
  */
-public record StoredKey(ApiKey key, String hash, Optional<String> legacyLookup, Optional<String> importRef) {
+public record StoredKey(ApiKey key, String hash, Optional<String> legacyLookup, Optional<String> importRef,
+        Optional<RotationStamp> rotation, long revision) {
     /** Lookups and import references: printable ASCII without spaces, 1–200 characters. */
     public static final Pattern REFERENCE = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
@@ -31,11 +38,20 @@ public record StoredKey(ApiKey key, String hash, Optional<String> legacyLookup, 
         }
         requireNonNull(legacyLookup, "legacyLookup").ifPresent(v -> reference("legacyLookup", v));
         requireNonNull(importRef, "importRef").ifPresent(v -> reference("importRef", v));
+        requireNonNull(rotation, "rotation");
+        if (revision < 0) {
+            throw new IllegalArgumentException("revision must not be negative");
+        }
     }
 
-    /** A key issued by keyvault: no legacy lookup, no import reference. */
+    /** A key issued by keyvault: no legacy lookup, no import reference, no rotation stamp, revision 0. */
     public StoredKey(ApiKey key, String hash) {
         this(key, hash, Optional.empty(), Optional.empty());
+    }
+
+    /** A key as version 2 of the SPI knew it: no rotation stamp, revision 0. */
+    public StoredKey(ApiKey key, String hash, Optional<String> legacyLookup, Optional<String> importRef) {
+        this(key, hash, legacyLookup, importRef, Optional.empty(), 0);
     }
 
     private static void reference(String what, String value) {
@@ -49,7 +65,22 @@ public record StoredKey(ApiKey key, String hash, Optional<String> legacyLookup, 
     }
 
     public StoredKey withKey(ApiKey key) {
-        return new StoredKey(key, hash, legacyLookup, importRef);
+        return new StoredKey(key, hash, legacyLookup, importRef, rotation, revision);
+    }
+
+    /** A copy with this rotation stamp. */
+    public StoredKey withRotation(Optional<RotationStamp> rotation) {
+        return new StoredKey(key, hash, legacyLookup, importRef, rotation, revision);
+    }
+
+    /** A copy with this revision (stores use this). */
+    public StoredKey withRevision(long revision) {
+        return new StoredKey(key, hash, legacyLookup, importRef, rotation, revision);
+    }
+
+    /** A copy with this hash (stores use this). */
+    public StoredKey withHash(String hash) {
+        return new StoredKey(key, hash, legacyLookup, importRef, rotation, revision);
     }
 
     @Override

@@ -2,6 +2,11 @@ package dev.keyvault.memory;
 
 import dev.keyvault.contract.KeyManagerContract;
 import dev.keyvault.contract.KeyStoreContract;
+import dev.keyvault.contract.InPlaceChangeContract;
+import dev.keyvault.contract.KeyPoliciesContract;
+import dev.keyvault.contract.KeyStorePoliciesContract;
+import dev.keyvault.contract.RotationDueContract;
+import dev.keyvault.contract.UsageRetentionContract;
 import dev.keyvault.contract.StoreHarness;
 import dev.keyvault.rotation.AutoRotatorContract;
 import dev.keyvault.rotation.CommonMistakesContract;
@@ -34,6 +39,41 @@ class InMemoryTest implements StoreHarness {
     @Nested
     class Store extends KeyStoreContract {
         Store() {
+            super(InMemoryTest.this);
+        }
+    }
+
+    @Nested
+    class StorePolicies extends KeyStorePoliciesContract {
+        StorePolicies() {
+            super(InMemoryTest.this);
+        }
+    }
+
+    @Nested
+    class Policies extends KeyPoliciesContract {
+        Policies() {
+            super(InMemoryTest.this);
+        }
+    }
+
+    @Nested
+    class InPlaceChange extends InPlaceChangeContract {
+        InPlaceChange() {
+            super(InMemoryTest.this);
+        }
+    }
+
+    @Nested
+    class RotationDue extends RotationDueContract {
+        RotationDue() {
+            super(InMemoryTest.this);
+        }
+    }
+
+    @Nested
+    class Retention extends UsageRetentionContract {
+        Retention() {
             super(InMemoryTest.this);
         }
     }

@@ -48,6 +48,11 @@ public final class RecordingListener implements KeyEventListener {
         onWindowSafe.forEach(Runnable::run);
     }
 
+    @Override
+    public void onUpdated(ApiKey before, ApiKey after, boolean scopesWidened) {
+        calls.add("updated " + after.id() + (scopesWidened ? " widened" : ""));
+    }
+
     /** Runs {@code r} on every window-safe event (for tests that wait for a background run). */
     public void whenWindowSafe(Runnable r) {
         onWindowSafe.add(r);

@@ -5,14 +5,19 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.ChangePage;
+import dev.keyvault.spi.CreditAccount;
+import dev.keyvault.spi.DueQuery;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
+import dev.keyvault.spi.Restamp;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Forwards every call to a real store, calling {@link #before(String)} first: subclasses make it
@@ -30,9 +35,69 @@ public class DelegatingKeyStore implements KeyStore {
     protected void before(String operation) {}
 
     @Override
-    public void insert(StoredKey key, KeyEvent issued) {
+    public void insert(StoredKey key, Optional<CreditAccount> credits, KeyEvent issued) {
         before("insert");
-        delegate.insert(key, issued);
+        delegate.insert(key, credits, issued);
+    }
+
+    @Override
+    public boolean update(StoredKey next, long expectedRevision, Optional<CreditAccount> credits, List<KeyEvent> events) {
+        before("update");
+        return delegate.update(next, expectedRevision, credits, events);
+    }
+
+    @Override
+    public Optional<CreditAccount> findCredits(String accountId) {
+        before("findCredits");
+        return delegate.findCredits(accountId);
+    }
+
+    @Override
+    public boolean replaceCredits(CreditAccount expected, CreditAccount next) {
+        before("replaceCredits");
+        return delegate.replaceCredits(expected, next);
+    }
+
+    @Override
+    public List<StoredKey> listRotationDue(DueQuery query) {
+        before("listRotationDue");
+        return delegate.listRotationDue(query);
+    }
+
+    @Override
+    public long countRotationDue(DueQuery query) {
+        before("countRotationDue");
+        return delegate.countRotationDue(query);
+    }
+
+    @Override
+    public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
+        before("listToRestamp");
+        return delegate.listToRestamp(otherThan, afterId, limit);
+    }
+
+    @Override
+    public int restamp(List<Restamp> stamps) {
+        before("restamp");
+        return delegate.restamp(stamps);
+    }
+
+    @Override
+    public int deleteUsageBefore(Instant before, int limit) {
+        before("deleteUsageBefore");
+        return delegate.deleteUsageBefore(before, limit);
+    }
+
+    @Override
+    public int truncateUsageAddresses(Instant before, int limit, UnaryOperator<String> truncate) {
+        before("truncateUsageAddresses");
+        return delegate.truncateUsageAddresses(before, limit, truncate);
+    }
+
+    @Override
+    public int deleteUsage(Collection<String> keyIds, int limit) {
+        before("deleteUsage");
+        return delegate.deleteUsage(keyIds, limit);
     }
 
     @Override

@@ -16,15 +16,24 @@ import dev.keyvault.jdbc.internal.Sql;
 import dev.keyvault.jdbc.internal.Transactions;
 import dev.keyvault.jdbc.internal.UsageWrites;
 import dev.keyvault.spi.ChangePage;
+import dev.keyvault.spi.CreditAccount;
+import dev.keyvault.spi.DueQuery;
 import dev.keyvault.spi.KeyChange;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
+import dev.keyvault.spi.Restamp;
 import dev.keyvault.spi.RevokeOutcome;
+import dev.keyvault.spi.RotationStamp;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -120,11 +129,13 @@ public final class JdbiKeyStore implements KeyStore {
     // requires is checked.
 
     @Override
-    public void insert(StoredKey key, KeyEvent issued) {
+    public void insert(StoredKey key, Optional<CreditAccount> credits, KeyEvent issued) {
         requireActive(key, "key");
+        requireNonNull(credits, "credits");
         requireNonNull(issued, "issued");
         transactions.writeKey("insert", key, h -> {
             insertKey(h, key);
+            credits.ifPresent(a -> upsertCredits(h, a));
             append(h, List.of(issued));
             return null;
         });
@@ -242,6 +253,204 @@ public final class JdbiKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean update(StoredKey next, long expectedRevision, Optional<CreditAccount> credits, List<KeyEvent> events) {
+        requireNonNull(next, "next");
+        requireNonNull(credits, "credits");
+        List<KeyEvent> copy = List.copyOf(requireNonNull(events, "events"));
+        ApiKey k = next.key();
+        Optional<RotationStamp> stamp = next.rotation();
+        return transactions.writeUpdate("update", h -> {
+            int changed;
+            changed = Transactions.insertKeyCount(h.createUpdate(sql.updateKey)
+                    .bind("name", k.name())
+                    .bind("scopes", Rows.join(k.scopes()))
+                    .bind("tier", k.tier())
+                    .bind("riskClass", k.riskClass().map(Enum::name).orElse(null))
+                    .bind("expiresAt", k.expiresAt().map(Rows::millis).orElse(null))
+                    .bind("ipAllowlist", Rows.joinRanges(k.ipAllowlist()))
+                    .bind("metadata", Rows.encodeMetadata(k.metadata()))
+                    .bind("creditAccount", k.creditAccount().orElse(null))
+                    .bind("dueAt", stamp.map(r -> Rows.millis(r.dueAt())).orElse(null))
+                    .bind("duePolicy", stamp.map(RotationStamp::policy).orElse(null))
+                    .bind("id", k.id())
+                    .bind("expected", expectedRevision));
+            if (changed == 0) {
+                return false;
+            }
+            h.createUpdate(sql.deleteMetadata).bind("keyId", k.id()).execute();
+            insertMetadata(h, k);
+            credits.ifPresent(a -> upsertCredits(h, a));
+            append(h, copy);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<CreditAccount> findCredits(String accountId) {
+        if (!mayName(accountId)) {
+            return Optional.empty();
+        }
+        return transactions.read("findCredits", h -> h.createQuery(sql.findCredits).bind("id", accountId).map(Rows.CREDITS).findOne());
+    }
+
+    @Override
+    public boolean replaceCredits(CreditAccount expected, CreditAccount next) {
+        requireNonNull(expected, "expected");
+        requireNonNull(next, "next");
+        if (!expected.id().equals(next.id())) {
+            throw new IllegalArgumentException("expected and next must be the same account");
+        }
+        return transactions.write("replaceCredits", false, h -> h.createUpdate(sql.replaceCredits)
+                .bind("balance", next.balance())
+                .bind("refill", next.refill().encode())
+                .bind("generation", next.generation())
+                .bind("nextRefill", next.nextRefillAt().map(Rows::millis).orElse(null))
+                .bind("id", next.id())
+                .bind("expectedGeneration", expected.generation())
+                .bind("expectedBalance", expected.balance())
+                .execute() == 1);
+    }
+
+    @Override
+    public List<StoredKey> listRotationDue(DueQuery query) {
+        requireNonNull(query, "query");
+        KeyQuery f = query.filter();
+        String statement = sql.listDue(f.owner().isPresent(), f.environment().isPresent(), f.tag().isPresent(),
+                query.afterId().isPresent(), f.metadata().size());
+        return transactions.read("listRotationDue", h -> {
+            Query q = h.createQuery(statement)
+                    .bind("dueBy", Rows.millis(query.dueBy()))
+                    .bind("activeAt", Rows.millis(query.activeAt()))
+                    .bind("limit", query.limit());
+            bindFilters(q, f);
+            query.afterDueAt().ifPresent(d -> q.bind("afterDue", Rows.millis(d)));
+            query.afterId().ifPresent(a -> q.bind("afterId", a));
+            return q.map(Rows.KEY).list();
+        });
+    }
+
+    @Override
+    public long countRotationDue(DueQuery query) {
+        requireNonNull(query, "query");
+        KeyQuery f = query.filter();
+        String statement = sql.countDue(f.owner().isPresent(), f.environment().isPresent(), f.tag().isPresent(), f.metadata().size());
+        return transactions.read("countRotationDue", h -> {
+            Query q = h.createQuery(statement)
+                    .bind("dueBy", Rows.millis(query.dueBy()))
+                    .bind("activeAt", Rows.millis(query.activeAt()));
+            bindFilters(q, f);
+            return q.mapTo(Long.class).one();
+        });
+    }
+
+    @Override
+    public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
+        requireNonNull(otherThan, "otherThan");
+        requireNonNull(afterId, "afterId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        String statement = sql.listToRestamp(otherThan.isPresent(), afterId.isPresent());
+        return transactions.read("listToRestamp", h -> {
+            Query q = h.createQuery(statement).bind("limit", limit);
+            otherThan.ifPresent(p -> q.bind("policy", p));
+            afterId.ifPresent(a -> q.bind("afterId", a));
+            return q.map(Rows.KEY).list();
+        });
+    }
+
+    @Override
+    public int restamp(List<Restamp> stamps) {
+        List<Restamp> copy = List.copyOf(requireNonNull(stamps, "stamps"));
+        if (copy.isEmpty()) {
+            return 0;
+        }
+        return transactions.write("restamp", false, h -> {
+            PreparedBatch batch = h.prepareBatch(sql.restamp);
+            for (Restamp r : copy) {
+                batch.bind("dueAt", Rows.millis(r.stamp().dueAt())).bind("duePolicy", r.stamp().policy())
+                        .bind("id", r.keyId()).bind("expected", r.expectedRevision()).add();
+            }
+            int written = 0;
+            for (int n : batch.execute()) {
+                written += Math.max(0, n);
+            }
+            return written;
+        });
+    }
+
+    @Override
+    public int deleteUsageBefore(Instant before, int limit) {
+        long cut = Rows.ceilMillis(requireNonNull(before, "before"));
+        positive(limit);
+        return transactions.write("deleteUsageBefore", false,
+                h -> h.createUpdate(sql.deleteUsageBefore).bind("before", cut).bind("limit", limit).execute());
+    }
+
+    /**
+     * Reads and locks a batch of rollups not truncated yet, deletes them and writes them back with
+     * their addresses truncated, merged where they became equal — in one transaction, so a flush that
+     * meets these rows waits for it and then adds to what is there.
+     */
+    @Override
+    public int truncateUsageAddresses(Instant before, int limit, UnaryOperator<String> truncate) {
+        long cut = Rows.ceilMillis(requireNonNull(before, "before"));
+        requireNonNull(truncate, "truncate");
+        positive(limit);
+        return transactions.write("truncateUsageAddresses", usage.mayConflict(), h -> {
+            List<UsageRollup> batch = h.createQuery(sql.selectUntruncated).bind("before", cut).bind("limit", limit)
+                    .map(Rows.USAGE).list();
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            PreparedBatch delete = h.prepareBatch(sql.deleteRollup);
+            Map<List<Object>, UsageRollup> merged = new LinkedHashMap<>();
+            for (UsageRollup r : batch) {
+                delete.bind("keyId", r.keyId()).bind("minute", r.minute().toEpochMilli()).bind("method", r.method())
+                        .bind("endpoint", r.endpoint()).bind("clientIp", r.clientIp()).bind("userAgent", r.userAgent())
+                        .bind("consumer", r.consumer()).bind("status", r.status()).bind("refusal", r.refusal()).add();
+                String ip = requireNonNull(truncate.apply(r.clientIp()), "truncated address");
+                UsageRollup moved = new UsageRollup(r.keyId(), r.minute(), r.method(), r.endpoint(), ip, r.userAgent(),
+                        r.consumer(), r.status(), r.count(), r.firstSeen(), r.lastSeen(), r.refusal());
+                merged.merge(List.of(r.keyId(), r.minute(), r.method(), r.endpoint(), ip, r.userAgent(), r.consumer(), r.status(),
+                        r.refusal()), moved, JdbiKeyStore::merge);
+            }
+            delete.execute();
+            usage.upsert(h, new ArrayList<>(merged.values()), true);
+            return batch.size();
+        });
+    }
+
+    private static UsageRollup merge(UsageRollup a, UsageRollup b) {
+        return new UsageRollup(a.keyId(), a.minute(), a.method(), a.endpoint(), a.clientIp(), a.userAgent(), a.consumer(),
+                a.status(), a.count() + b.count(), a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
+                a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen(), a.refusal());
+    }
+
+    @Override
+    public int deleteUsage(Collection<String> keyIds, int limit) {
+        requireNonNull(keyIds, "keyIds");
+        positive(limit);
+        List<String> ids = new ArrayList<>();
+        for (String id : keyIds) {
+            if (mayName(id)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return transactions.write("deleteUsage", false, h -> h.createUpdate(sql.deleteUsageOfKeys)
+                .bindArray("ids", String.class, ids).bind("limit", limit).execute());
+    }
+
+    private static void positive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+    }
+
+    @Override
     public void appendEvent(KeyEvent event) {
         requireNonNull(event, "event");
         transactions.write("appendEvent", false, h -> {
@@ -302,16 +511,26 @@ public final class JdbiKeyStore implements KeyStore {
     public List<StoredKey> list(KeyQuery query) {
         requireNonNull(query, "query");
         String statement = sql.list(query.owner().isPresent(), query.status().isPresent(), query.environment().isPresent(),
-                query.tag().isPresent(), query.afterId().isPresent());
+                query.tag().isPresent(), query.afterId().isPresent(), query.metadata().size());
         return transactions.read("list", h -> {
             Query q = h.createQuery(statement).bind("limit", query.limit());
-            query.owner().ifPresent(o -> q.bind("owner", o));
+            bindFilters(q, query);
             query.status().ifPresent(s -> q.bind("status", s.name()));
-            query.environment().ifPresent(e -> q.bind("environment", e));
-            query.tag().ifPresent(t -> q.bind("tag", t));
             query.afterId().ifPresent(a -> q.bind("afterId", a));
             return q.map(Rows.KEY).list();
         });
+    }
+
+    /** The owner, environment, tag and metadata criteria of {@code f}. */
+    private static void bindFilters(Query q, KeyQuery f) {
+        f.owner().ifPresent(o -> q.bind("owner", o));
+        f.environment().ifPresent(e -> q.bind("environment", e));
+        f.tag().ifPresent(t -> q.bind("tag", t));
+        int i = 0;
+        for (Map.Entry<String, String> m : f.metadata().entrySet()) {
+            q.bind("mn" + i, m.getKey()).bind("mv" + i, m.getValue());
+            i++;
+        }
     }
 
     @Override
@@ -406,7 +625,12 @@ public final class JdbiKeyStore implements KeyStore {
                 .bind("hash", stored.hash())
                 .bind("importedAt", k.importedAt().map(Rows::millis).orElse(null))
                 .bind("legacyLookup", stored.legacyLookup().orElse(null))
-                .bind("importRef", stored.importRef().orElse(null)));
+                .bind("importRef", stored.importRef().orElse(null))
+                .bind("ipAllowlist", Rows.joinRanges(k.ipAllowlist()))
+                .bind("metadata", Rows.encodeMetadata(k.metadata()))
+                .bind("creditAccount", k.creditAccount().orElse(null))
+                .bind("dueAt", stored.rotation().map(r -> Rows.millis(r.dueAt())).orElse(null))
+                .bind("duePolicy", stored.rotation().map(RotationStamp::policy).orElse(null)));
         if (!k.tags().isEmpty()) {
             PreparedBatch tags = h.prepareBatch(sql.insertTag);
             for (String tag : k.tags()) {
@@ -414,6 +638,27 @@ public final class JdbiKeyStore implements KeyStore {
             }
             tags.execute();
         }
+        insertMetadata(h, k);
+    }
+
+    private void insertMetadata(Handle h, ApiKey k) {
+        if (!k.metadata().isEmpty()) {
+            PreparedBatch rows = h.prepareBatch(sql.insertMetadata);
+            for (Map.Entry<String, String> m : k.metadata().entrySet()) {
+                rows.bind("keyId", k.id()).bind("name", m.getKey()).bind("value", m.getValue()).add();
+            }
+            rows.execute();
+        }
+    }
+
+    private void upsertCredits(Handle h, CreditAccount a) {
+        h.createUpdate(sql.upsertCredits)
+                .bind("id", a.id())
+                .bind("balance", a.balance())
+                .bind("refill", a.refill().encode())
+                .bind("generation", a.generation())
+                .bind("nextRefill", a.nextRefillAt().map(Rows::millis).orElse(null))
+                .execute();
     }
 
     /**

@@ -13,10 +13,13 @@
  * needs no closing; the host closes its pool after its managers.
  *
  * <h2>Schema</h2>
- * Seven tables whose names start with the {@linkplain dev.keyvault.jdbc.JdbiKeyStoreBuilder#tablePrefix
+ * Nine tables whose names start with the {@linkplain dev.keyvault.jdbc.JdbiKeyStoreBuilder#tablePrefix
  * table prefix} (default {@code keyvault_}), in the connection's current schema: {@code keys},
- * {@code key_tags}, {@code history} (permanent), {@code changes} (the change feed, pruned by
- * retention), {@code feed_state}, {@code usage} (per-minute rollups) and {@code schema_version}. The
+ * {@code key_tags}, {@code key_metadata}, {@code credits} (one usage-credit balance per rotation
+ * chain), {@code history} (permanent), {@code changes} (the change feed, pruned by retention),
+ * {@code feed_state}, {@code usage} (per-minute rollups) and {@code schema_version}; version 3 added
+ * the key policies, the stored rotation due date with its index {@code keys_rotation_due}, and the
+ * columns the usage retention needs. Databases of versions 1 and 2 are upgraded in place. The
  * versioned scripts are on the classpath at {@link dev.keyvault.jdbc.Dialect#schemaLocation()}
  * ({@code dev/keyvault/jdbc/schema/<dialect>/}), named as Flyway expects ({@code V1__keyvault.sql},
  * …). Either call {@link dev.keyvault.jdbc.JdbiKeyStore#migrate()}, or run them with Flyway: add the
@@ -37,6 +40,13 @@
  *       table), whatever its size up to 10,000 rollups: rows travel as arrays ({@code unnest});
  *       {@code last_used_at} only moves forward and counts add. Rows are locked in the same order on
  *       every node, so concurrent flushes do not deadlock.</li>
+ *   <li>An in-place change ({@link dev.keyvault.jdbc.JdbiKeyStore#update}) is one conditional
+ *       {@code UPDATE} on the key's revision, with its metadata rows, credit balance and history in
+ *       the same transaction; a credit lease is one conditional {@code UPDATE} of the balance row
+ *       (generation and balance as read), never a lock held across requests.</li>
+ *   <li>The keys due for rotation are read by a range scan of {@code keys_rotation_due}
+ *       ({@code rotation_due_at_ms, id}), after a keyset cursor; usage retention deletes and
+ *       truncates in bounded batches, each its own short transaction.</li>
  *   <li>Driver failures become {@link dev.keyvault.KeyStoreException} naming the operation and the
  *       SQLState; the driver's message (which can echo row values) is only in the cause. Transactions
  *       the database rolled back for a deadlock or serialization failure are retried twice.</li>

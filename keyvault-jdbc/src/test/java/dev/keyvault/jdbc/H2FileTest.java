@@ -2,6 +2,7 @@ package dev.keyvault.jdbc;
 
 import dev.keyvault.contract.KeyManagerContract;
 import dev.keyvault.contract.KeyStoreContract;
+import dev.keyvault.contract.KeyStorePoliciesContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,13 @@ class H2FileTest extends DatabaseHarness {
     @Nested
     class Store extends KeyStoreContract {
         Store() {
+            super(H2FileTest.this);
+        }
+    }
+
+    @Nested
+    class StorePolicies extends KeyStorePoliciesContract {
+        StorePolicies() {
             super(H2FileTest.this);
         }
     }

@@ -1,7 +1,12 @@
 package dev.keyvault.jdbc;
 
 import dev.keyvault.contract.KeyManagerContract;
+import dev.keyvault.contract.InPlaceChangeContract;
+import dev.keyvault.contract.KeyPoliciesContract;
 import dev.keyvault.contract.KeyStoreContract;
+import dev.keyvault.contract.KeyStorePoliciesContract;
+import dev.keyvault.contract.RotationDueContract;
+import dev.keyvault.contract.UsageRetentionContract;
 import dev.keyvault.rotation.AutoRotatorContract;
 import dev.keyvault.rotation.CommonMistakesContract;
 import dev.keyvault.rotation.EmergencyRotationContract;
@@ -21,6 +26,41 @@ class H2MemoryTest extends DatabaseHarness {
     @Nested
     class Store extends KeyStoreContract {
         Store() {
+            super(H2MemoryTest.this);
+        }
+    }
+
+    @Nested
+    class StorePolicies extends KeyStorePoliciesContract {
+        StorePolicies() {
+            super(H2MemoryTest.this);
+        }
+    }
+
+    @Nested
+    class Policies extends KeyPoliciesContract {
+        Policies() {
+            super(H2MemoryTest.this);
+        }
+    }
+
+    @Nested
+    class InPlaceChange extends InPlaceChangeContract {
+        InPlaceChange() {
+            super(H2MemoryTest.this);
+        }
+    }
+
+    @Nested
+    class RotationDue extends RotationDueContract {
+        RotationDue() {
+            super(H2MemoryTest.this);
+        }
+    }
+
+    @Nested
+    class Retention extends UsageRetentionContract {
+        Retention() {
             super(H2MemoryTest.this);
         }
     }

@@ -3,6 +3,7 @@ package dev.keyvault.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditRefill;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
@@ -10,6 +11,7 @@ import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.KeySpec;
+import dev.keyvault.KeyUpdate;
 import dev.keyvault.RotateOptions;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.UsageRollup;
@@ -112,6 +114,26 @@ class HostileValuesTest {
                         UsageEvent.of(clock.instant(), v, "/m", "10.0.0.4", 200)));
                 attempt(outcomes, "usage client ip", () -> record(keys, recorded, target,
                         UsageEvent.of(clock.instant(), "GET", "/i", v, 200)));
+                attempt(outcomes, "metadata value", () -> {
+                    IssuedKey m = keys.issue(KeySpec.builder(owner, "with metadata").metadata(Map.of("v", v)).build());
+                    assertThat(keys.get(m.id()).orElseThrow().metadata()).containsEntry("v", v);
+                    assertThat(keys.list(KeyQuery.all().withOwner(owner).withMetadata("v", v))).extracting(ApiKey::id)
+                            .containsExactly(m.id());
+                    return m;
+                });
+                attempt(outcomes, "metadata name", () -> keys.issue(KeySpec.builder(owner, "with named metadata")
+                        .metadata(Map.of(v, "x")).build()));
+                attempt(outcomes, "update name+actor", () -> {
+                    IssuedKey u = keys.issue(KeySpec.builder(owner, "to rename").build());
+                    ApiKey renamed = keys.update(u.id(), KeyUpdate.builder().name(v).actor(v).build());
+                    assertThat(keys.get(u.id()).orElseThrow()).isEqualTo(renamed);
+                    assertThat(renamed.name()).isEqualTo(v);
+                    assertThat(keys.history(u.id())).last().satisfies(e -> assertThat(e.actor()).isEqualTo(v));
+                    return renamed;
+                });
+                attempt(outcomes, "ip allowlist", () -> keys.issue(KeySpec.builder(owner, "allowlisted").ipAllowlist(v).build()));
+                attempt(outcomes, "credit refill", () -> CreditRefill.parse(v));
+                attempt(outcomes, "query metadata", () -> keys.list(KeyQuery.all().withMetadata("plan", v)));
                 attempt(outcomes, "query owner", () -> keys.list(KeyQuery.all().withOwner(v)));
                 attempt(outcomes, "query tag", () -> keys.list(KeyQuery.all().withTag(v)));
             }
@@ -130,6 +152,10 @@ class HostileValuesTest {
         outcomes.forEach((field, n) -> System.out.printf("%s %-26s stored verbatim %2d, refused %2d%n", db.dialect(), field, n[0], n[1]));
         assertThat(outcomes.get("name")[0]).as("most names are fine").isGreaterThan(20);
         assertThat(outcomes.get("name")[1]).as("NUL, controls, direction marks, blanks, too long are refused").isGreaterThan(5);
+        assertThat(outcomes.get("metadata value")[0]).as("most values are fine").isGreaterThan(20);
+        assertThat(outcomes.get("metadata name")[0]).as("only NULL and null are names").isEqualTo(2);
+        assertThat(outcomes.get("ip allowlist")[0]).as("no hostile string is a CIDR block").isZero();
+        assertThat(outcomes.get("credit refill")[0]).isZero();
     }
 
     private static UsageEvent record(KeyManager keys, List<UsageEvent> recorded, IssuedKey target, UsageEvent e) {

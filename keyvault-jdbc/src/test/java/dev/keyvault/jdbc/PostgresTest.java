@@ -1,7 +1,12 @@
 package dev.keyvault.jdbc;
 
 import dev.keyvault.contract.KeyManagerContract;
+import dev.keyvault.contract.InPlaceChangeContract;
+import dev.keyvault.contract.KeyPoliciesContract;
 import dev.keyvault.contract.KeyStoreContract;
+import dev.keyvault.contract.KeyStorePoliciesContract;
+import dev.keyvault.contract.RotationDueContract;
+import dev.keyvault.contract.UsageRetentionContract;
 import dev.keyvault.rotation.AutoRotatorContract;
 import dev.keyvault.rotation.CommonMistakesContract;
 import dev.keyvault.rotation.EmergencyRotationContract;
@@ -25,6 +30,41 @@ class PostgresTest extends DatabaseHarness {
     @Nested
     class Store extends KeyStoreContract {
         Store() {
+            super(PostgresTest.this);
+        }
+    }
+
+    @Nested
+    class StorePolicies extends KeyStorePoliciesContract {
+        StorePolicies() {
+            super(PostgresTest.this);
+        }
+    }
+
+    @Nested
+    class Policies extends KeyPoliciesContract {
+        Policies() {
+            super(PostgresTest.this);
+        }
+    }
+
+    @Nested
+    class InPlaceChange extends InPlaceChangeContract {
+        InPlaceChange() {
+            super(PostgresTest.this);
+        }
+    }
+
+    @Nested
+    class RotationDue extends RotationDueContract {
+        RotationDue() {
+            super(PostgresTest.this);
+        }
+    }
+
+    @Nested
+    class Retention extends UsageRetentionContract {
+        Retention() {
             super(PostgresTest.this);
         }
     }

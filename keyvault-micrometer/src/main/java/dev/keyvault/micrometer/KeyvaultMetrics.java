@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
  *   <tr><td>{@code keyvault.verify}</td><td>timer</td><td>{@code result} ({@code verified},
  *       {@code rejected}, {@code unavailable}), {@code reason} ({@code none}, {@code malformed},
- *       {@code unknown}, {@code invalid}, {@code revoked}, {@code expired}; for unavailable
+ *       {@code unknown}, {@code invalid}, {@code revoked}, {@code expired}, {@code ip_not_allowed},
+ *       {@code credits_exhausted}; for unavailable
  *       {@code store}, {@code capacity}, {@code hashing}, {@code other}), {@code cache}
  *       ({@code hot}, {@code cold}, {@code unknown})</td><td>verifications made through
  *       {@link #verify}: outcome and time, hot (from this node's cache, no I/O) or cold (it read
@@ -82,11 +83,13 @@ import org.slf4j.LoggerFactory;
 public final class KeyvaultMetrics implements MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(KeyvaultMetrics.class);
 
-    /** Outcomes, in the order of the timers' index: verified, the five rejections, four failures. */
+    /** Outcomes, in the order of the timers' index: verified, the seven rejections, four failures. */
     private static final String[][] OUTCOMES = {
         {"verified", "none"},
         {"rejected", "malformed"}, {"rejected", "unknown"}, {"rejected", "invalid"}, {"rejected", "revoked"},
         {"rejected", "expired"},
+        {"rejected", "ip_not_allowed"},
+        {"rejected", "credits_exhausted"},
         {"unavailable", "store"}, {"unavailable", "capacity"}, {"unavailable", "hashing"}, {"unavailable", "other"},
     };
     private static final String[] CACHE = {"hot", "cold", "unknown"};
@@ -221,6 +224,8 @@ public final class KeyvaultMetrics implements MeterBinder {
                 case INVALID -> 3;
                 case REVOKED -> 4;
                 case EXPIRED -> 5;
+                case IP_NOT_ALLOWED -> 6;
+                case CREDITS_EXHAUSTED -> 7;
             };
         }
         return 0;
@@ -228,15 +233,15 @@ public final class KeyvaultMetrics implements MeterBinder {
 
     private static int failureIndex(RuntimeException e) {
         if (e instanceof KeyStoreException) {
-            return 6;
-        }
-        if (e instanceof CapacityExceededException) {
-            return 7;
-        }
-        if (e instanceof HashingException) {
             return 8;
         }
-        return 9;
+        if (e instanceof CapacityExceededException) {
+            return 9;
+        }
+        if (e instanceof HashingException) {
+            return 10;
+        }
+        return 11;
     }
 
     private double feedLagNow() {

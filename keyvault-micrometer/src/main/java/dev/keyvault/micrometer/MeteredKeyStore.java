@@ -7,14 +7,19 @@ import dev.keyvault.KeyQuery;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.spi.ChangePage;
+import dev.keyvault.spi.CreditAccount;
+import dev.keyvault.spi.DueQuery;
 import dev.keyvault.spi.KeyStore;
 import dev.keyvault.spi.PredecessorCondition;
+import dev.keyvault.spi.Restamp;
 import dev.keyvault.spi.RevokeOutcome;
 import dev.keyvault.spi.StoredKey;
 import dev.keyvault.spi.UsageBatch;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link KeyStore} that notes, per thread, when a key is looked up, so {@link KeyvaultMetrics}
@@ -62,8 +67,59 @@ public final class MeteredKeyStore implements KeyStore {
     }
 
     @Override
-    public void insert(StoredKey key, KeyEvent issued) {
-        delegate.insert(key, issued);
+    public void insert(StoredKey key, Optional<CreditAccount> credits, KeyEvent issued) {
+        delegate.insert(key, credits, issued);
+    }
+
+    @Override
+    public boolean update(StoredKey next, long expectedRevision, Optional<CreditAccount> credits, List<KeyEvent> events) {
+        return delegate.update(next, expectedRevision, credits, events);
+    }
+
+    /** A credit lease's read; not a key lookup, so a verification that only takes a lease stays hot. */
+    @Override
+    public Optional<CreditAccount> findCredits(String accountId) {
+        return delegate.findCredits(accountId);
+    }
+
+    @Override
+    public boolean replaceCredits(CreditAccount expected, CreditAccount next) {
+        return delegate.replaceCredits(expected, next);
+    }
+
+    @Override
+    public List<StoredKey> listRotationDue(DueQuery query) {
+        return delegate.listRotationDue(query);
+    }
+
+    @Override
+    public long countRotationDue(DueQuery query) {
+        return delegate.countRotationDue(query);
+    }
+
+    @Override
+    public List<StoredKey> listToRestamp(Optional<String> otherThan, Optional<String> afterId, int limit) {
+        return delegate.listToRestamp(otherThan, afterId, limit);
+    }
+
+    @Override
+    public int restamp(List<Restamp> stamps) {
+        return delegate.restamp(stamps);
+    }
+
+    @Override
+    public int deleteUsageBefore(Instant before, int limit) {
+        return delegate.deleteUsageBefore(before, limit);
+    }
+
+    @Override
+    public int truncateUsageAddresses(Instant before, int limit, UnaryOperator<String> truncate) {
+        return delegate.truncateUsageAddresses(before, limit, truncate);
+    }
+
+    @Override
+    public int deleteUsage(Collection<String> keyIds, int limit) {
+        return delegate.deleteUsage(keyIds, limit);
     }
 
     @Override

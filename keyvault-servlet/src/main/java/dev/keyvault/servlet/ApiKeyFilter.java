@@ -7,6 +7,7 @@ import dev.keyvault.KeyManager;
 import dev.keyvault.LegacyTokenFormat;
 import dev.keyvault.PepperStatus;
 import dev.keyvault.Peppers;
+import dev.keyvault.RejectionReason;
 import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
 import dev.keyvault.servlet.internal.ApiKeyRequest;
@@ -107,6 +108,15 @@ import org.slf4j.LoggerFactory;
  *       {@code error="invalid_request"}; a credential header over the maximum length → 431;</li>
  *   <li>a valid key without the route's scopes → 403 {@code error="insufficient_scope"} with
  *       {@code scope="<the route's scopes>"};</li>
+ *   <li>a valid key with an IP allowlist, from a client address outside it (the address this filter
+ *       resolves: {@code X-Forwarded-For} only from trusted proxies; an address it cannot resolve
+ *       is outside) → 403 with one fixed body and no challenge, naming neither the address nor the
+ *       allowlist; recorded as usage with the refusal {@code IP_NOT_ALLOWED} (the usage audit lists
+ *       these attempts), not counted as a failed verification;</li>
+ *   <li>a valid key whose usage credits cannot pay the route's cost ({@link Rule#cost()}, default 1)
+ *       → 429 with one fixed body and, if the credits refill, {@code Retry-After} until the refill;
+ *       recorded with the refusal {@code CREDITS_EXHAUSTED}. Credits are spent only by a request
+ *       that passed its tier and scopes; a 403 or a tier's 429 spends none;</li>
  *   <li>a client address with too many failed verifications (malformed, unknown or wrong keys) →
  *       429 with {@code Retry-After} and one fixed body, for every request with a key from it —
  *       a valid one too — without verifying it, until its allowance refills (by default 20
@@ -159,8 +169,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of checks: the {@link RequestFirewall} (every request), route (a {@code permitAll}
  * route skips everything after it), credential, the client's failure limit, key (verified with the
- * client address, {@code VerificationRequest.withClientAddress}, for key policies that need it),
- * the key's tier (so a key over its limit gets 429 even on routes it may not use), scopes.
+ * client address, {@code VerificationRequest.withClientAddress}, for key policies: the IP allowlist,
+ * and that the key has credits left), the key's tier (so a key over its limit gets 429 even on
+ * routes it may not use), scopes, then the route's cost spent from the key's credits (a second
+ * verification, a cache hit, only for keys with credits).
  *
  * <h2>Dispatches</h2>
  * A key is verified, rate-limited and recorded once, when the request comes in (REQUEST). A
@@ -390,7 +402,9 @@ public class ApiKeyFilter implements Filter {
         }
         VerificationResult result;
         try {
-            result = e.keys.verify(verification(token, client));
+            // Cost 0: a key with usage credits must have some left, but nothing is spent before the
+            // request has passed its tier and scopes (see the spend below).
+            result = e.keys.verify(verification(token, client, 0));
         } catch (RuntimeException storeFailure) {
             // KeyStoreException, CapacityExceededException, a closed manager: the key may be fine, so never 401.
             LOG.debug("key verification unavailable: {}", storeFailure.getClass().getName());
@@ -398,15 +412,7 @@ public class ApiKeyFilter implements Filter {
             return null;
         }
         if (result instanceof VerificationResult.Rejected rejected) {
-            LOG.debug("API key rejected: {}", rejected.reason());
-            switch (rejected.reason()) {
-                // REVOKED and EXPIRED proved the secret (a forgotten consumer, not a guesser): not counted.
-                case MALFORMED, UNKNOWN, INVALID -> failed(e, client);
-                default -> { }
-            }
-            // Present only for REVOKED and EXPIRED, i.e. the caller proved it holds that key's secret.
-            rejected.keyId().ifPresent(id -> e.usage.record(request, client, id, route.label(), 401));
-            e.responses.invalidToken(response);
+            refuse(e, request, response, route, client, rejected);
             return null;
         }
         ApiKey key = ((VerificationResult.Verified) result).key();
@@ -433,12 +439,62 @@ public class ApiKeyFilter implements Filter {
             e.responses.insufficientScope(response, route.scopeChallenge());
             return null;
         }
+        if (key.creditAccount().isPresent() && route.cost() > 0) {
+            // The request may proceed: now it pays. Verifying again is a cache hit that spends the route's cost.
+            VerificationResult spent;
+            try {
+                spent = e.keys.verify(verification(token, client, route.cost()));
+            } catch (RuntimeException storeFailure) {
+                LOG.debug("key verification unavailable: {}", storeFailure.getClass().getName());
+                e.responses.unavailable(response);
+                return null;
+            }
+            if (spent instanceof VerificationResult.Rejected rejected) {
+                refuse(e, request, response, route, client, rejected); // out of credits since, or revoked meanwhile
+                return null;
+            }
+            key = ((VerificationResult.Verified) spent).key();
+        }
         return new Admission(key, client);
     }
 
-    /** The token with the client's address, for key policies that check it; none when it is not known. */
-    private static VerificationRequest verification(Credential.Token token, String client) {
-        VerificationRequest request = VerificationRequest.of(token.value());
+    /** Answers a rejected key, records the request against it when the secret matched, and counts failures. */
+    private static void refuse(Engine e, HttpServletRequest request, HttpServletResponse response, Route route, String client,
+            VerificationResult.Rejected rejected) throws IOException {
+        LOG.debug("API key rejected: {}", rejected.reason());
+        switch (rejected.reason()) {
+            case IP_NOT_ALLOWED -> {
+                // The secret matched, from the wrong place: recorded (the audit lists it), not counted as a failure.
+                e.usage.record(request, client, rejected.keyId().orElseThrow(), route.label(), 403,
+                        Optional.of(RejectionReason.IP_NOT_ALLOWED));
+                e.responses.addressNotAllowed(response);
+            }
+            case CREDITS_EXHAUSTED -> {
+                e.usage.record(request, client, rejected.keyId().orElseThrow(), route.label(), 429,
+                        Optional.of(RejectionReason.CREDITS_EXHAUSTED));
+                long wait = rejected.retryAt()
+                        .map(at -> Math.max(1, (at.toEpochMilli() - e.clock.millis() + 999) / 1000))
+                        .orElse(0L);
+                e.responses.creditsExhausted(response, wait);
+            }
+            default -> {
+                // REVOKED and EXPIRED proved the secret (a forgotten consumer, not a guesser): not counted.
+                if (!rejected.reason().secretMatched()) {
+                    failed(e, client);
+                }
+                // Present only for REVOKED and EXPIRED here, i.e. the caller proved it holds that key's secret.
+                rejected.keyId().ifPresent(id -> e.usage.record(request, client, id, route.label(), 401));
+                e.responses.invalidToken(response);
+            }
+        }
+    }
+
+    /**
+     * The token with the client's address, for key policies that check it (none when it is not known:
+     * a key with an allowlist then fails closed), and the cost to spend.
+     */
+    private static VerificationRequest verification(Credential.Token token, String client, int cost) {
+        VerificationRequest request = VerificationRequest.of(token.value()).withCost(cost);
         return client.equals(ClientAddresses.UNKNOWN) ? request : request.withClientAddress(client);
     }
 
@@ -475,6 +531,7 @@ public class ApiKeyFilter implements Filter {
         final FailureLimiter failures;
         final RateLimiter rateLimiter;
         final UsageRecorder usage;
+        final Clock clock;
 
         Engine(KeyManager keys, ApiKeyFilterConfig config) {
             if (keys.pepperStatus() == PepperStatus.NOT_CONFIGURED) {
@@ -492,7 +549,7 @@ public class ApiKeyFilter implements Filter {
             this.rules = new RuleSet(config.rules(), config.unmatched(), responses::insufficientScopeChallenge);
             this.credentials = CredentialResolver.from(config);
             this.addresses = ClientAddresses.from(config);
-            Clock clock = config.clock().orElseGet(keys::clock);
+            this.clock = config.clock().orElseGet(keys::clock);
             this.failures = config.failureLimit().map(limit -> FailureLimiter.create(limit, clock)).orElse(null);
             this.rateLimiter = RateLimiter.from(config, clock);
             this.usage = UsageRecorder.from(keys, config);

@@ -23,6 +23,8 @@ import java.util.TreeSet;
  *   <tr><td>{@link #invalidToken}</td><td>401</td><td>{@code … error="invalid_token", error_description="…"}</td></tr>
  *   <tr><td>{@link #badCredential}</td><td>400 (431 when too large)</td><td>{@code … error="invalid_request", error_description="…"}</td></tr>
  *   <tr><td>{@link #insufficientScope}</td><td>403</td><td>{@code … error="insufficient_scope", scope="<scopes>"}</td></tr>
+ *   <tr><td>{@link #addressNotAllowed}</td><td>403</td><td>none (the key is valid; the address, not echoed, is outside its allowlist)</td></tr>
+ *   <tr><td>{@link #creditsExhausted}</td><td>429</td><td>{@code Retry-After} until the next refill, if the key's credits refill</td></tr>
  *   <tr><td>{@link #tooManyFailures}</td><td>429</td><td>{@code Retry-After}</td></tr>
  *   <tr><td>{@link #rateLimited}</td><td>429</td><td>{@code Retry-After}, {@code RateLimit-Policy}, {@code RateLimit}</td></tr>
  *   <tr><td>{@link #unavailable}</td><td>503</td><td>{@code Retry-After}</td></tr>
@@ -63,6 +65,8 @@ public final class ProblemResponses {
     private static final byte[] TOO_MANY_FAILURES_BODY =
             problem(429, "Too Many Requests", "Too many failed API key attempts from this client");
     private static final byte[] TOO_MANY_BODY = problem(429, "Too Many Requests", "The API key's rate limit is exhausted");
+    private static final byte[] ADDRESS_BODY = problem(403, "Forbidden", "The API key may not be used from this client address");
+    private static final byte[] CREDITS_BODY = problem(429, "Too Many Requests", "The API key's usage credits are exhausted");
     private static final byte[] UNAVAILABLE_BODY = problem(503, "Service Unavailable", "API keys cannot be checked right now");
     private static final byte[] NOT_CANONICAL_BODY = problem(400, "Bad Request", "The request path is not in canonical form");
     private static final byte[] INTERNAL_BODY = problem(500, "Internal Server Error", "The API key could not be checked");
@@ -190,6 +194,27 @@ public final class ProblemResponses {
             RateLimiter.add(response, probe);
         }
         write(response, 429, null, TOO_MANY_BODY);
+    }
+
+    /**
+     * A valid key used from a client address outside its IP allowlist (or from an address the filter
+     * could not resolve): 403 with one fixed body that names neither the address nor the allowlist,
+     * and no challenge — another token from the same client would not help.
+     */
+    public void addressNotAllowed(HttpServletResponse response) throws IOException {
+        write(response, 403, null, ADDRESS_BODY);
+    }
+
+    /**
+     * A valid key whose usage credits cannot pay for the request: 429 with one fixed body, and
+     * {@code Retry-After} — the seconds until the next refill, at least 1 — when the key's credits
+     * refill ({@code retryAfterSeconds} &gt; 0); without a refill, no {@code Retry-After}.
+     */
+    public void creditsExhausted(HttpServletResponse response, long retryAfterSeconds) throws IOException {
+        if (retryAfterSeconds > 0 && !response.isCommitted()) {
+            response.setHeader(RETRY_AFTER, Probes.text(retryAfterSeconds));
+        }
+        write(response, 429, null, CREDITS_BODY);
     }
 
     /** The key store or the rate-limit store failed: 503 with {@code Retry-After}, never 401 and never a pass-through. */

@@ -3,6 +3,7 @@ package dev.keyvault.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.Syntax;
+import dev.keyvault.VerificationRequest;
 import dev.keyvault.servlet.internal.PathPattern;
 import java.util.Collections;
 import java.util.List;
@@ -34,8 +35,11 @@ import java.util.TreeSet;
  *                  protected one is answered 401)
  * @param scopes    the scopes a key must all be granted (see {@link dev.keyvault.ApiKey#grants});
  *                  empty with {@code permitAll == false} means any valid key; sorted, immutable
+ * @param cost      what a request of this route costs a key with usage credits
+ *                  ({@code VerificationRequest.cost}), 0–1,000,000; spent only once the request passed
+ *                  its tier and scopes (0: the key must have credits left, none are spent); default 1
  */
-public record Rule(String method, String pattern, boolean permitAll, Set<String> scopes) {
+public record Rule(String method, String pattern, boolean permitAll, Set<String> scopes, int cost) {
 
     public Rule {
         requireNonNull(method, "method");
@@ -60,6 +64,19 @@ public record Rule(String method, String pattern, boolean permitAll, Set<String>
             throw new IllegalArgumentException("at most 64 scopes per rule");
         }
         scopes = Collections.unmodifiableSet(sorted);
+        if (cost < 0 || cost > VerificationRequest.MAX_COST) {
+            throw new IllegalArgumentException("a rule's cost must be 0-" + VerificationRequest.MAX_COST + ", was " + cost);
+        }
+    }
+
+    /** A rule whose requests cost 1 credit (the form before usage credits, kept for source compatibility). */
+    public Rule(String method, String pattern, boolean permitAll, Set<String> scopes) {
+        this(method, pattern, permitAll, scopes, 1);
+    }
+
+    /** A copy whose requests cost {@code cost} credits of a key with usage credits. */
+    public Rule withCost(int cost) {
+        return new Rule(method, pattern, permitAll, scopes, cost);
     }
 
     /** Requests matching {@code method} and {@code pattern} need a valid key granting every one of {@code scopes}. */

@@ -3,6 +3,7 @@ package dev.keyvault.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.KeyManager;
+import dev.keyvault.RejectionReason;
 import dev.keyvault.Syntax;
 import dev.keyvault.UsageEvent;
 import dev.keyvault.servlet.internal.AsyncCompletion;
@@ -135,6 +136,12 @@ public final class UsageRecorder {
      * {@code endpoint} null: {@link #servletMapping}, read when recording.
      */
     void record(HttpServletRequest request, String client, String keyId, String endpoint, int status) {
+        record(request, client, keyId, endpoint, status, Optional.empty());
+    }
+
+    /** {@link #record(HttpServletRequest, String, String, String, int)} of a request a key policy refused. */
+    void record(HttpServletRequest request, String client, String keyId, String endpoint, int status,
+            Optional<RejectionReason> refusal) {
         if (!enabled) {
             return;
         }
@@ -148,7 +155,8 @@ public final class UsageRecorder {
                     client,
                     status < 100 || status > 599 ? 500 : status,
                     Optional.ofNullable(userAgent),
-                    clientLabel(request));
+                    clientLabel(request),
+                    refusal);
             keys.recordUsage(keyId, event);
         } catch (RuntimeException e) {
             // The class only: a message could quote request data.

@@ -166,7 +166,8 @@ final class TestApp implements ServletContainerInitializer {
                     + ";auth=" + req.getAuthType()
                     + ";key=" + (key instanceof dev.keyvault.ApiKey k ? k.id() : null)
                     + ";kb:read=" + req.isUserInRole("kb:read")
-                    + ";kb:write=" + req.isUserInRole("kb:write");
+                    + ";kb:write=" + req.isUserInRole("kb:write")
+                    + (key instanceof dev.keyvault.ApiKey k && !k.metadata().isEmpty() ? ";metadata=" + k.metadata() : "");
             resp.setStatus(200);
             resp.setContentType("text/plain");
             resp.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));

@@ -41,6 +41,44 @@ public final class InterleavedHotPaths {
         }
     }
 
+    /** Hot verify of a cached key with usage credits vs the same without; goal ≤ 1.5×. */
+    public static final class CreditsHotVerify implements Measurement {
+        @Override
+        public String name() {
+            return "hot verify, cached key with usage credits vs the same without credits (A/B slices interleaved)";
+        }
+
+        @Override
+        public Result measure() throws Exception {
+            CreditsHotVerifyBenchmark b = new CreditsHotVerifyBenchmark();
+            b.setUp();
+            try {
+                double[] ns = Interleaved.nanosPerOp(new Interleaved.Side() {
+                    @Override
+                    long batch(int n) {
+                        long acc = 0;
+                        for (int i = 0; i < n; i++) {
+                            acc += b.hotVerifyWithCredits().isVerified() ? 1 : 0;
+                        }
+                        return acc;
+                    }
+                }, new Interleaved.Side() {
+                    @Override
+                    long batch(int n) {
+                        long acc = 0;
+                        for (int i = 0; i < n; i++) {
+                            acc += b.hotVerifyWithoutCredits().isVerified() ? 1 : 0;
+                        }
+                        return acc;
+                    }
+                });
+                return ratio(ns, 1.5);
+            } finally {
+                b.tearDown();
+            }
+        }
+    }
+
     /** Malformed-token rejection, absolute; goal ≤ 150 ns. */
     public static final class Malformed implements Measurement {
         @Override

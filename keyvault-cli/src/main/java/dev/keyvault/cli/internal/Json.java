@@ -69,6 +69,12 @@ final class Json {
                 append(out, e.getValue());
             }
             out.append('}');
+        } else if (value instanceof Map<?, ?> m) {
+            Obj o = new Obj();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                o.put((String) e.getKey(), e.getValue());
+            }
+            append(out, o);
         } else if (value instanceof Collection<?> c) {
             out.append('[');
             boolean first = true;

@@ -6,13 +6,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code keyvault keys …}: one key's life, from issue to revoke. */
 @Command(name = "keys",
-        header = "One key's life: list, show, issue, rotate, status, complete, revoke, history, usage, audit.",
-        description = "One key's life: list, show, issue, rotate, watch the rotation, complete it, revoke, and read"
-                + " its history, usage and audit.",
+        header = "One key's life: list, show, issue, update, rotate, status, complete, revoke, history, usage, audit.",
+        description = "One key's life: list, show, issue, change in place, rotate, watch the rotation, complete it, revoke,"
+                + " and read its history, usage and audit.",
         subcommands = {
             KeysListCommand.class,
             KeysShowCommand.class,
             KeysIssueCommand.class,
+            KeysUpdateCommand.class,
             KeysRotateCommand.class,
             KeysStatusCommand.class,
             KeysCompleteCommand.class,

@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExample (the guide's first step):%n",
         footer = {"  keyvault keys issue --owner acme --name 'KB Sync Script — Production' \\",
                 "      --scope kb:read,kb:write --tier standard --environment production \\",
+                "      --allow-ip 203.0.113.0/24 --metadata plan=pro --credits 10000 --refill monthly@1:10000 \\",
                 "      --output-file ./kb-sync.token",
-                "%nJSON: {command, key, token, tokenFile} (token null when written to tokenFile)."})
+                "%nJSON: {command, key, token, tokenFile} (token null when written to tokenFile); key.ipAllowlist, key.metadata,"
+                        + " key.creditAccount as given."})
 final class KeysIssueCommand extends BaseCommand {
     @Option(names = "--owner", required = true, paramLabel = "<owner>", description = "The account or workspace the key belongs to.")
     String owner;
@@ -51,6 +53,23 @@ final class KeysIssueCommand extends BaseCommand {
     @Option(names = "--risk-class", paramLabel = "<class>",
             description = "read_only, write, broad or full_access; sets the rotation cadence. Default: derived from the scopes.")
     String riskClass;
+
+    @Option(names = "--allow-ip", paramLabel = "<cidr>", split = ",",
+            description = "Only from these addresses or CIDR blocks (203.0.113.0/24, 2001:db8::/32); repeat or separate with"
+                    + " commas. Default: any address.")
+    List<String> allowIps = new ArrayList<>();
+
+    @Option(names = "--metadata", paramLabel = "<name=value>",
+            description = "An entry of the key's metadata, returned with the verified key; repeat for more (at most 16).")
+    List<String> metadata = new ArrayList<>();
+
+    @Option(names = "--credits", paramLabel = "<n>",
+            description = "Usage credits to start with; each request spends its cost, the key is refused at zero. Default: none.")
+    Long credits;
+
+    @Option(names = "--refill", paramLabel = "<rule>",
+            description = "With --credits: daily@HH:MM:AMOUNT (UTC) or monthly@DAY:AMOUNT; a refill sets the balance to AMOUNT.")
+    String refill;
 
     @Option(names = "--output-file", paramLabel = "<file>",
             description = "Write the token to this new owner-only file instead of stdout (never overwrites).")
@@ -83,6 +102,16 @@ final class KeysIssueCommand extends BaseCommand {
             }
             if (riskClass != null) {
                 b.riskClass(riskClass(riskClass));
+            }
+            if (!allowIps.isEmpty()) {
+                b.ipAllowlist(PolicyOptions.allowlist(allowIps));
+            }
+            b.metadata(PolicyOptions.metadata(metadata));
+            if (refill != null && credits == null) {
+                throw CliException.usage("--refill needs --credits");
+            }
+            if (credits != null) {
+                b.credits(PolicyOptions.credits(credits, refill));
             }
             spec = b.build();
         } catch (IllegalArgumentException e) {
@@ -121,7 +150,8 @@ final class KeysIssueCommand extends BaseCommand {
             var k = issued.key();
             ctx.line("issued " + Views.label(k) + " for " + k.owner() + " (scopes " + Views.joined(k.scopes()) + ", tier "
                     + k.tier() + ", environment " + k.environment() + (k.expiresAt().isPresent() ? ", expires "
-                    + Instants.human(k.expiresAt()) : "") + ")");
+                    + Instants.human(k.expiresAt()) : "") + (k.ipAllowlist().isEmpty() ? "" : ", from " + Views.joined(k.ipAllowlist().ranges()))
+                    + (spec.credits().isPresent() ? ", " + spec.credits().get().balance() + " credits" : "") + ")");
             output.print(issued);
         }
         return ExitCode.OK;

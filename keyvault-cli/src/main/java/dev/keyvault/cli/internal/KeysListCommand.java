@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
         header = "List keys.",
         description = "List keys, oldest first, revoked ones included unless --status says otherwise.",
         footerHeading = "%nExample:%n",
-        footer = {"  keyvault keys list --owner acme --environment production --status active",
+        footer = {"  keyvault keys list --owner acme --environment production --status active --metadata plan=pro",
                 "%nJSON: {command, keys: [key]}; a key is {id, prefix, hint, owner, name, scopes, tier, environment, tags,"
                         + " riskClass, status, expired, compromised, createdAt, expiresAt, lastUsedAt, predecessorId, successorId,"
-                        + " revocation}."})
+                        + " revocation, ipAllowlist, metadata, creditAccount}."})
 final class KeysListCommand extends BaseCommand {
     @Mixin
     KeySelection selection;

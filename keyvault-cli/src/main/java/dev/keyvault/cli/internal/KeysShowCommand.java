@@ -1,7 +1,9 @@
 package dev.keyvault.cli.internal;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditBalance;
 import java.time.Instant;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -10,7 +12,8 @@ import picocli.CommandLine.Parameters;
         header = "Show one key.",
         description = "Show one key: owner, scopes, tier, environment, state, times, rotation links, revocation.",
         footerHeading = "%nExample:%n",
-        footer = {"  keyvault keys show 3kP9xYb2QmZ7", "%nJSON: {command, key}."})
+        footer = {"  keyvault keys show 3kP9xYb2QmZ7", "%nJSON: {command, key, credits} (credits: {account, inStore, leasedHere,"
+                + " refill, nextRefillAt}, or null for a key without credits)."})
 final class KeysShowCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "<key-id>", description = "The key id (not the token).")
     String id;
@@ -24,8 +27,9 @@ final class KeysShowCommand extends BaseCommand {
     int run(Context ctx, Session session) {
         ApiKey k = existing(session.keys(), id);
         Instant now = ctx.clock().instant();
+        Optional<CreditBalance> credits = session.keys().credits(id);
         if (ctx.json()) {
-            ctx.emit(result().put("key", Views.key(k, now)));
+            ctx.emit(result().put("key", Views.key(k, now)).put("credits", credits.map(Views::credits)));
             return ExitCode.OK;
         }
         Table t = Table.of("FIELD", "VALUE");
@@ -42,6 +46,11 @@ final class KeysShowCommand extends BaseCommand {
         t.row("created", Instants.human(k.createdAt()));
         t.row("expires", Instants.human(k.expiresAt()));
         t.row("last used", Instants.human(k.lastUsedAt()));
+        t.row("ip allowlist", k.ipAllowlist().isEmpty() ? "any address" : Views.joined(k.ipAllowlist().ranges()));
+        t.row("metadata", k.metadata().isEmpty() ? "-" : Views.joined(k.metadata().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        t.row("credits", credits.map(c -> c.inStore() + " in store (balance " + c.account() + "), " + c.refill()
+                + c.nextRefillAt().map(r -> ", next refill " + Instants.human(r)).orElse("")).orElse("-"));
         t.row("predecessor", k.predecessorId().orElse("-"));
         t.row("successor", k.successorId().orElse("-"));
         k.revocation().ifPresent(r -> {

@@ -81,7 +81,8 @@ final class VerifyCommand extends BaseCommand {
     @Override
     int run(Context ctx, Session session) {
         var keys = session.keysForHashing();
-        VerificationRequest request = VerificationRequest.of(token);
+        // cost 0: an operator's check must not spend the key's usage credits (it still needs one left)
+        VerificationRequest request = VerificationRequest.of(token).withCost(0);
         if (clientAddress != null) {
             request = request.withClientAddress(clientAddress);
         }
@@ -118,6 +119,9 @@ final class VerifyCommand extends BaseCommand {
             case INVALID -> "the secret does not match (or the CLI lacks the application's pepper)";
             case REVOKED -> "the key was revoked";
             case EXPIRED -> "the key has expired";
+            case IP_NOT_ALLOWED -> "the key has an IP allowlist and --client-address is outside it (or was not given)";
+            case CREDITS_EXHAUSTED -> "the key's usage credits are used up"
+                    + r.retryAt().map(t -> " until the refill at " + Instants.human(t)).orElse("");
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.keyvault.cli.internal;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditBalance;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.rotation.RotationStatus;
@@ -19,7 +20,8 @@ final class Views {
     /**
      * A key: {@code id, prefix, hint, owner, name, scopes, tier, environment, tags, riskClass (set at
      * issue, or null), status (ACTIVE|REVOKED), expired, compromised, createdAt, expiresAt, lastUsedAt,
-     * predecessorId, successorId, revocation ({at, reason, actor} or null)}.
+     * predecessorId, successorId, revocation ({at, reason, actor} or null), ipAllowlist ([cidr]),
+     * metadata ({name: value}), creditAccount (the credit balance's id, or null)}.
      */
     static Json.Obj key(ApiKey k, Instant now) {
         return Json.obj()
@@ -42,7 +44,16 @@ final class Views {
                 .put("predecessorId", k.predecessorId())
                 .put("successorId", k.successorId())
                 .put("revocation", k.revocation().map(r -> Json.obj()
-                        .put("at", r.at()).put("reason", r.reason()).put("actor", r.actor())));
+                        .put("at", r.at()).put("reason", r.reason()).put("actor", r.actor())))
+                .put("ipAllowlist", k.ipAllowlist().ranges())
+                .put("metadata", k.metadata())
+                .put("creditAccount", k.creditAccount());
+    }
+
+    /** A key's credits: {@code account, inStore, leasedHere, refill (none, daily@HH:MM:N, monthly@D:N), nextRefillAt}. */
+    static Json.Obj credits(CreditBalance c) {
+        return Json.obj().put("account", c.account()).put("inStore", c.inStore()).put("leasedHere", c.leasedHere())
+                .put("refill", c.refill().encode()).put("nextRefillAt", c.nextRefillAt());
     }
 
     static List<Json.Obj> keys(List<ApiKey> keys, Instant now) {
@@ -58,7 +69,10 @@ final class Views {
         return Json.obj().put("at", e.at()).put("type", e.type()).put("actor", e.actor()).put("detail", e.detail());
     }
 
-    /** A usage rollup: {@code minute, method, endpoint, clientIp, userAgent, consumer, client, status, count, firstSeen, lastSeen}. */
+    /**
+     * A usage rollup: {@code minute, method, endpoint, clientIp, userAgent, consumer, client, status,
+     * count, firstSeen, lastSeen, refusal} ({@code IP_NOT_ALLOWED}, {@code CREDITS_EXHAUSTED} or {@code ""}).
+     */
     static Json.Obj rollup(UsageRollup r) {
         return Json.obj()
                 .put("minute", r.minute())
@@ -71,7 +85,8 @@ final class Views {
                 .put("status", r.status())
                 .put("count", r.count())
                 .put("firstSeen", r.firstSeen())
-                .put("lastSeen", r.lastSeen());
+                .put("lastSeen", r.lastSeen())
+                .put("refusal", r.refusal());
     }
 
     /**
@@ -97,7 +112,8 @@ final class Views {
      * requestsAfterRevocation, hourly [{hour, requests}], spikes [{hour, requests}], endpoints [{method,
      * endpoint, requests, refusedForScope, unauthorized, firstSeen, lastSeen}], clientIps [{clientIp,
      * requests, firstSeen, lastSeen, userAgents, consumers, newInWindow}], newClientIps [address],
-     * afterRevocation [{client, clientIp, requests, firstSeen, lastSeen, endpoints}]}.
+     * afterRevocation [{client, clientIp, requests, firstSeen, lastSeen, endpoints}], outsideAllowlist
+     * [{clientIp, requests, firstSeen, lastSeen, endpoints}], refusedForCredits}.
      */
     static Json.Obj audit(Json.Obj into, UsageAudit a) {
         List<Json.Obj> hourly = new ArrayList<>();
@@ -124,6 +140,11 @@ final class Views {
                 newIps.add(c.clientIp());
             }
         }
+        List<Json.Obj> outside = new ArrayList<>();
+        for (UsageAudit.RefusedAddress o : a.outsideAllowlist()) {
+            outside.add(Json.obj().put("clientIp", o.clientIp()).put("requests", o.requests()).put("firstSeen", o.firstSeen())
+                    .put("lastSeen", o.lastSeen()).put("endpoints", List.copyOf(o.endpoints())));
+        }
         List<Json.Obj> late = new ArrayList<>();
         for (UsageAudit.LateUse l : a.afterRevocation()) {
             late.add(Json.obj().put("client", l.client()).put("clientIp", l.clientIp()).put("requests", l.requests())
@@ -142,7 +163,9 @@ final class Views {
                 .put("endpoints", endpoints)
                 .put("clientIps", ips)
                 .put("newClientIps", newIps)
-                .put("afterRevocation", late);
+                .put("afterRevocation", late)
+                .put("outsideAllowlist", outside)
+                .put("refusedForCredits", a.refusedForCredits());
     }
 
     // ------------------------------------------------------------------------------------ human
@@ -177,7 +200,8 @@ final class Views {
                 + a.totalRequests() + " requests, " + a.endpoints().size() + " endpoints, " + a.clientIps().size()
                 + " client addresses (" + a.newClientIps().size() + " new), " + a.spikes().size() + " spike hours (baseline "
                 + String.format(java.util.Locale.ROOT, "%.1f", a.baselinePerHour()) + "/h), " + a.refusedForScope()
-                + " refused for scope, " + a.requestsAfterRevocation() + " after revocation");
+                + " refused for scope, " + a.requestsAfterRevocation() + " after revocation, " + a.requestsOutsideAllowlist()
+                + " from outside the IP allowlist, " + a.refusedForCredits() + " refused for credits");
         if (!a.spikes().isEmpty()) {
             Table t = Table.of("SPIKE HOUR", "REQUESTS");
             for (UsageAudit.HourlyVolume h : a.spikes()) {
@@ -200,6 +224,15 @@ final class Views {
             for (UsageAudit.ClientIpUsage c : a.clientIps()) {
                 t.row(c.clientIp(), c.requests(), c.newInWindow() ? Table.cell("new", Style.YELLOW) : "", Instants.human(c.firstSeen()),
                         Instants.human(c.lastSeen()), joined(c.userAgents()), joined(c.consumers()));
+            }
+            ctx.line("");
+            t.print(ctx.out(), style);
+        }
+        if (!a.outsideAllowlist().isEmpty()) {
+            Table t = Table.of("OUTSIDE THE ALLOWLIST", "REQUESTS", "FIRST SEEN", "LAST SEEN", "ENDPOINTS");
+            for (UsageAudit.RefusedAddress o : a.outsideAllowlist()) {
+                t.row(Table.cell(o.clientIp(), Style.RED), o.requests(), Instants.human(o.firstSeen()), Instants.human(o.lastSeen()),
+                        joined(o.endpoints()));
             }
             ctx.line("");
             t.print(ctx.out(), style);

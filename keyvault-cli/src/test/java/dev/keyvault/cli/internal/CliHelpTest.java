@@ -43,8 +43,9 @@ class CliHelpTest {
     void whenAnyCommandIsAskedForHelpThenItShowsAnExampleAndItsJsonShape() {
         List<List<String>> commands = commands();
         assertThat(commands).extracting(c -> String.join(" ", c)).containsExactlyInAnyOrder(
-                "keys", "keys list", "keys show", "keys issue", "keys rotate", "keys status", "keys complete", "keys revoke",
-                "keys history", "keys usage", "keys audit", "due", "compliance", "revoke-all", "auto-rotate", "verify", "scan",
+                "keys", "keys list", "keys show", "keys issue", "keys update", "keys rotate", "keys status", "keys complete",
+                "keys revoke", "keys history", "keys usage", "keys audit", "due", "compliance", "revoke-all", "auto-rotate", "verify",
+                "scan",
                 "hashes", "migrate", "completion");
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(command);

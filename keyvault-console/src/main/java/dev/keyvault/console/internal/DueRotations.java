@@ -1,12 +1,13 @@
 package dev.keyvault.console.internal;
 
 import dev.keyvault.KeyManager;
+import dev.keyvault.KeyQuery;
 import dev.keyvault.Syntax;
 import dev.keyvault.rotation.RotationDue;
-import dev.keyvault.rotation.RotationDueReport;
+import dev.keyvault.rotation.RotationDueCounts;
+import dev.keyvault.rotation.RotationDuePage;
+import dev.keyvault.rotation.RotationDueQuery;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,15 +15,12 @@ import java.util.Optional;
  * The console's one access to "which rotations are due", paged by (due date, key id) with an opaque
  * cursor, so the page and scripts never depend on how it is computed.
  *
- * <p>Today it calls {@link KeyManager#rotationDue(Instant)}, which reads every active key: fine for
- * thousands of keys, not for the operator list over 100,000. The stored, indexed due date with a
- * keyset-paginated query (schema version 3) replaces the body of {@link #page} without changing its
- * shape: the cursor already is the (due date, id) position that query seeks to.
+ * <p>It reads the stored, indexed due dates ({@link KeyManager#rotationDue(RotationDueQuery)}: a
+ * range scan of the due-date index from the cursor's (due date, id) position) and counts each urgency
+ * over every page with {@link KeyManager#rotationDueCounts} (three index range counts), so a page
+ * costs the same over 100,000 keys as over 100.
  */
 final class DueRotations {
-    private static final Comparator<RotationDue> ORDER =
-            Comparator.comparing(RotationDue::dueAt).thenComparing(d -> d.key().id());
-
     private final KeyManager keys;
 
     DueRotations(KeyManager keys) {
@@ -32,33 +30,21 @@ final class DueRotations {
     /** One page at {@code at}, after {@code cursor}, with the counts per urgency over all pages. */
     Page page(Instant at, Optional<String> cursor, int limit) {
         Optional<Position> after = cursor.map(DueRotations::parse);
-        RotationDueReport report = keys.rotationDue(at);
-        List<RotationDue> all = new ArrayList<>(report.entries());
-        all.sort(ORDER);
-        List<RotationDue> items = new ArrayList<>();
-        boolean more = false;
-        for (RotationDue d : all) {
-            if (after.isPresent() && !after.get().before(d)) {
-                continue;
-            }
-            if (items.size() == limit) {
-                more = true;
-                break;
-            }
-            items.add(d);
-        }
+        // one more than the page, so "next" is given only when there is one
+        RotationDueQuery query = new RotationDueQuery(at, Optional.empty(), KeyQuery.all(),
+                after.map(p -> Instant.ofEpochMilli(p.dueAtMs())), after.map(Position::keyId), limit + 1);
+        RotationDuePage page = keys.rotationDue(query);
+        RotationDueCounts counts = keys.rotationDueCounts(query);
+        boolean more = page.entries().size() > limit;
+        List<RotationDue> items = more ? page.entries().subList(0, limit) : page.entries();
         String next = more ? format(items.get(items.size() - 1)) : null;
-        return new Page(report.overdue().size(), report.due().size(), report.upcoming().size(), items, next);
+        return new Page(Math.toIntExact(counts.overdue()), Math.toIntExact(counts.due()), Math.toIntExact(counts.upcoming()),
+                items, next);
     }
 
     record Page(int overdue, int due, int upcoming, List<RotationDue> items, String next) {}
 
-    private record Position(long dueAtMs, String keyId) {
-        boolean before(RotationDue d) {
-            long ms = d.dueAt().toEpochMilli();
-            return ms > dueAtMs || (ms == dueAtMs && d.key().id().compareTo(keyId) > 0);
-        }
-    }
+    private record Position(long dueAtMs, String keyId) {}
 
     private static String format(RotationDue d) {
         return Long.toString(d.dueAt().toEpochMilli(), 36) + "." + d.key().id();

@@ -7,6 +7,7 @@ import dev.keyvault.rotation.UsageAudit.ClientIpUsage;
 import dev.keyvault.rotation.UsageAudit.EndpointUsage;
 import dev.keyvault.rotation.UsageAudit.HourlyVolume;
 import dev.keyvault.rotation.UsageAudit.LateUse;
+import dev.keyvault.rotation.UsageAudit.RefusedAddress;
 import dev.keyvault.rotation.UsageAudit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,10 +49,17 @@ public final class UsageAuditor {
         Map<String, EndpointAcc> endpoints = new LinkedHashMap<>();
         Map<String, IpAcc> ips = new LinkedHashMap<>();
         Map<String, LateAcc> late = new LinkedHashMap<>();
+        Map<String, LateAcc> outside = new LinkedHashMap<>();
+        long refusedForCredits = 0;
         Optional<Instant> revokedAt = key.revocation().map(Revocation::at);
         long total = 0;
         for (UsageRollup r : window) {
             total += r.count();
+            if (r.refusal().equals("IP_NOT_ALLOWED")) {
+                outside.computeIfAbsent(r.clientIp(), k -> new LateAcc(r.clientIp(), r.clientIp())).add(r);
+            } else if (r.refusal().equals("CREDITS_EXHAUSTED")) {
+                refusedForCredits += r.count();
+            }
             hourly.merge(hour(r.minute()), r.count(), Long::sum);
             endpoints.computeIfAbsent(r.method() + ' ' + r.endpoint(), k -> new EndpointAcc(r.method(), r.endpoint())).add(r);
             ips.computeIfAbsent(r.clientIp(), k -> new IpAcc()).add(r);
@@ -94,7 +102,14 @@ public final class UsageAuditor {
         }
         lateList.sort(Comparator.comparing(LateUse::lastSeen).reversed().thenComparing(LateUse::client));
 
-        return new UsageAudit(key, from, to, total, hours, endpointList, ipList, baseline, spikes, lateList);
+        List<RefusedAddress> outsideList = new ArrayList<>();
+        for (LateAcc a : outside.values()) {
+            outsideList.add(new RefusedAddress(a.ip, a.requests, a.first, a.last, a.endpoints));
+        }
+        outsideList.sort(Comparator.comparingLong(RefusedAddress::requests).reversed().thenComparing(RefusedAddress::clientIp));
+
+        return new UsageAudit(key, from, to, total, hours, endpointList, ipList, baseline, spikes, lateList, outsideList,
+                refusedForCredits);
     }
 
     static Instant hour(Instant minute) {
@@ -140,7 +155,7 @@ public final class UsageAuditor {
 
         void add(UsageRollup r) {
             span(r);
-            if (r.status() == UsageRules.FORBIDDEN) {
+            if (r.status() == UsageRules.FORBIDDEN && !r.isRefused()) {
                 forbidden += r.count();
             } else if (r.status() == UsageRules.UNAUTHORIZED) {
                 unauthorized += r.count();

@@ -25,6 +25,7 @@ import dev.keyvault.internal.RotationNames;
 import dev.keyvault.internal.SafeListener;
 import dev.keyvault.rotation.CompletionResult;
 import dev.keyvault.rotation.ComplianceReport;
+import dev.keyvault.rotation.DueDateRecompute;
 import dev.keyvault.rotation.EmergencyRotation;
 import dev.keyvault.rotation.LeakReport;
 import dev.keyvault.rotation.RevokeAllResult;
@@ -87,6 +88,11 @@ public final class Workflows implements RotationWorkflows {
     @Override
     public RotationPolicy policy() {
         return ops.policy();
+    }
+
+    @Override
+    public DueDateRecompute recomputeDueDates(boolean all) {
+        return ops.recomputeDueDates(all);
     }
 
     // ------------------------------------------------------------------------------------- status
@@ -398,7 +404,7 @@ public final class Workflows implements RotationWorkflows {
             throw new IllegalArgumentException("a compliance report judges active keys; the filter asks for " + filter.status().get());
         }
         KeyQuery normalized = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), filter.environment(), filter.tag(),
-                Optional.empty(), KeyQuery.MAX_LIMIT);
+                Optional.empty(), KeyQuery.MAX_LIMIT, filter.metadata());
         List<ApiKey> candidates = new ArrayList<>();
         for (StoredKey s : Paging.all(store(), normalized)) {
             candidates.add(s.key());
@@ -406,7 +412,7 @@ public final class Workflows implements RotationWorkflows {
         List<ApiKey> withoutEnvironment = new ArrayList<>();
         if (filter.environment().isPresent() && !filter.environment().get().equals(KeySpec.NO_ENVIRONMENT)) {
             KeyQuery unassigned = new KeyQuery(filter.owner(), Optional.of(KeyStatus.ACTIVE), Optional.of(KeySpec.NO_ENVIRONMENT),
-                    filter.tag(), Optional.empty(), KeyQuery.MAX_LIMIT);
+                    filter.tag(), Optional.empty(), KeyQuery.MAX_LIMIT, filter.metadata());
             for (StoredKey s : Paging.all(store(), unassigned)) {
                 withoutEnvironment.add(s.key());
             }

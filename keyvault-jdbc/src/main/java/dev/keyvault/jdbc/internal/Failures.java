@@ -20,6 +20,11 @@ public final class Failures {
         return e;
     }
 
+    /** Throws {@code e}; typed so a caller can {@code return} it. */
+    static <T> T throwing(RuntimeException e) {
+        throw e;
+    }
+
     /** The first {@link SQLException} in {@code t}'s cause chain, or {@code null}. */
     public static SQLException sqlException(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {

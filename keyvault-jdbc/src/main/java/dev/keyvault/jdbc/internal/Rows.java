@@ -1,20 +1,26 @@
 package dev.keyvault.jdbc.internal;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditRefill;
+import dev.keyvault.IpAllowlist;
 import dev.keyvault.KeyEvent;
 import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.Revocation;
 import dev.keyvault.UsageRollup;
 import dev.keyvault.rotation.RiskClass;
+import dev.keyvault.spi.CreditAccount;
 import dev.keyvault.spi.KeyChange;
+import dev.keyvault.spi.RotationStamp;
 import dev.keyvault.spi.StoredKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -30,7 +36,10 @@ public final class Rows {
             Instant.ofEpochMilli(rs.getLong("minute_ms")), rs.getString("method"), rs.getString("endpoint"),
             rs.getString("client_ip"), rs.getString("user_agent"), rs.getString("consumer"), rs.getInt("http_status"),
             rs.getLong("request_count"), Instant.ofEpochMilli(rs.getLong("first_seen_ms")),
-            Instant.ofEpochMilli(rs.getLong("last_seen_ms")));
+            Instant.ofEpochMilli(rs.getLong("last_seen_ms")), rs.getString("refusal"));
+    public static final RowMapper<CreditAccount> CREDITS = (rs, ctx) -> new CreditAccount(rs.getString("account_id"),
+            rs.getLong("balance"), CreditRefill.parse(rs.getString("refill")), rs.getLong("generation"),
+            instant(rs, "next_refill_at_ms"));
 
     private Rows() {}
 
@@ -55,12 +64,19 @@ public final class Rows {
                 .successorId(Optional.ofNullable(rs.getString("successor_id")))
                 .compromised(rs.getBoolean("compromised"))
                 .importedAt(instant(rs, "imported_at_ms"))
+                .ipAllowlist(ranges(rs.getString("ip_allowlist")))
+                .metadata(decodeMetadata(rs.getString("metadata")))
+                .creditAccount(Optional.ofNullable(rs.getString("credit_account")))
                 .build();
+        Optional<Instant> due = instant(rs, "rotation_due_at_ms");
+        String policy = rs.getString("rotation_policy");
+        Optional<RotationStamp> stamp = due.isPresent() && policy != null ? Optional.of(new RotationStamp(due.get(), policy))
+                : Optional.empty();
         return new StoredKey(key, rs.getString("hash"), Optional.ofNullable(rs.getString("legacy_lookup")),
-                Optional.ofNullable(rs.getString("import_ref")));
+                Optional.ofNullable(rs.getString("import_ref")), stamp, rs.getLong("revision"));
     }
 
-    private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
     }
@@ -75,6 +91,42 @@ public final class Rows {
 
     static Set<String> split(String joined) {
         return joined.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(joined.split(" ")));
+    }
+
+    private static IpAllowlist ranges(String joined) {
+        return joined.isEmpty() ? IpAllowlist.none() : IpAllowlist.of(joined.split(" "));
+    }
+
+    /** An allowlist's blocks in their order, space-separated (canonical blocks hold no space). */
+    public static String joinRanges(IpAllowlist list) {
+        return String.join(" ", list.ranges());
+    }
+
+    /**
+     * Metadata as {@code name=value} entries joined by a line feed: names cannot hold {@code =} and
+     * values hold no control character, so the form is unambiguous; it keeps a key one row to read.
+     */
+    public static String encodeMetadata(Map<String, String> metadata) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    static Map<String, String> decodeMetadata(String encoded) {
+        if (encoded.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String entry : encoded.split("\n")) {
+            int eq = entry.indexOf('=');
+            out.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return out;
     }
 
     /**

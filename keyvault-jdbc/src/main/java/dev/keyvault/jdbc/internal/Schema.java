@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class Schema {
     private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
     /** The scripts this release knows, in order; the version is the number after {@code V}. */
-    public static final List<String> SCRIPTS = List.of("V1__keyvault.sql", "V2__imports.sql");
+    public static final List<String> SCRIPTS = List.of("V1__keyvault.sql", "V2__imports.sql", "V3__key_policies.sql");
     public static final int LATEST = SCRIPTS.size();
     public static final String PLACEHOLDER = "${keyvault_prefix}";
     private static final long LOCK_WAIT_MILLIS = 60_000;

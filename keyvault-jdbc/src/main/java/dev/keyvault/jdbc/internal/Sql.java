@@ -12,10 +12,15 @@ import dev.keyvault.jdbc.Dialect;
 public final class Sql {
     static final String KEY_COLUMNS = "id, prefix, owner, name, scopes, tier, environment, tags, risk_class,"
             + " created_at_ms, expires_at_ms, last_used_at_ms, status, revoked_at_ms, revoked_reason, revoked_by,"
-            + " predecessor_id, successor_id, compromised, hash, imported_at_ms, legacy_lookup, import_ref";
+            + " predecessor_id, successor_id, compromised, hash, imported_at_ms, legacy_lookup, import_ref,"
+            + " ip_allowlist, metadata, credit_account, rotation_due_at_ms, rotation_policy, revision";
     private static final String USAGE_COLUMNS = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer,"
-            + " http_status, request_count, first_seen_ms, last_seen_ms";
-    private static final String USAGE_KEY = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer, http_status";
+            + " http_status, request_count, first_seen_ms, last_seen_ms, refusal, address_truncated";
+    private static final String USAGE_READ = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer,"
+            + " http_status, request_count, first_seen_ms, last_seen_ms, refusal";
+    private static final String USAGE_KEY = "key_id, minute_ms, method, endpoint, client_ip, user_agent, consumer, http_status,"
+            + " refusal";
+    private static final String CREDIT_COLUMNS = "account_id, balance, refill, generation, next_refill_at_ms";
 
     private final String p;
     private final boolean postgres;
@@ -55,6 +60,17 @@ public final class Sql {
     public final String firstKeptChange;
     public final String deleteChanges;
     public final String advancePruned;
+    public final String insertMetadata;
+    public final String deleteMetadata;
+    public final String updateKey;
+    public final String findCredits;
+    public final String upsertCredits;
+    public final String replaceCredits;
+    public final String restamp;
+    public final String deleteUsageBefore;
+    public final String deleteUsageOfKeys;
+    public final String selectUntruncated;
+    public final String deleteRollup;
 
     public Sql(Dialect dialect, String prefix) {
         this.p = Identifiers.checkPrefix(prefix);
@@ -63,7 +79,41 @@ public final class Sql {
 
         insertKey = "INSERT INTO " + t("keys") + " (" + KEY_COLUMNS + ") VALUES (:id, :prefix, :owner, :name, :scopes,"
                 + " :tier, :environment, :tags, :riskClass, :createdAt, :expiresAt, :lastUsedAt, 'ACTIVE', NULL, NULL, NULL,"
-                + " :predecessorId, :successorId, :compromised, :hash, :importedAt, :legacyLookup, :importRef)";
+                + " :predecessorId, :successorId, :compromised, :hash, :importedAt, :legacyLookup, :importRef,"
+                + " :ipAllowlist, :metadata, :creditAccount, :dueAt, :duePolicy, 0)";
+        insertMetadata = "INSERT INTO " + t("key_metadata") + " (key_id, entry_name, entry_value) VALUES (:keyId, :name, :value)";
+        deleteMetadata = "DELETE FROM " + t("key_metadata") + " WHERE key_id = :keyId";
+        // The compare-and-set of an in-place change: only an active key at the revision the caller read.
+        updateKey = "UPDATE " + t("keys") + " SET name = :name, scopes = :scopes, tier = :tier, risk_class = :riskClass,"
+                + " expires_at_ms = :expiresAt, ip_allowlist = :ipAllowlist, metadata = :metadata, credit_account = :creditAccount,"
+                + " rotation_due_at_ms = :dueAt, rotation_policy = :duePolicy, revision = revision + 1"
+                + " WHERE id = :id AND status = 'ACTIVE' AND revision = :expected";
+        findCredits = "SELECT " + CREDIT_COLUMNS + " FROM " + t("credits") + " WHERE account_id = :id";
+        upsertCredits = postgres
+                ? "INSERT INTO " + t("credits") + " (" + CREDIT_COLUMNS + ") VALUES (:id, :balance, :refill, :generation, :nextRefill)"
+                        + " ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, refill = EXCLUDED.refill,"
+                        + " generation = EXCLUDED.generation, next_refill_at_ms = EXCLUDED.next_refill_at_ms"
+                : "MERGE INTO " + t("credits") + " (" + CREDIT_COLUMNS + ") KEY (account_id)"
+                        + " VALUES (:id, :balance, :refill, :generation, :nextRefill)";
+        replaceCredits = "UPDATE " + t("credits") + " SET balance = :balance, refill = :refill, generation = :generation,"
+                + " next_refill_at_ms = :nextRefill WHERE account_id = :id AND generation = :expectedGeneration"
+                + " AND balance = :expectedBalance";
+        restamp = "UPDATE " + t("keys") + " SET rotation_due_at_ms = :dueAt, rotation_policy = :duePolicy"
+                + " WHERE id = :id AND revision = :expected AND status = 'ACTIVE'";
+        // Bounded deletes, so a retention run over millions of rollups is many short transactions.
+        deleteUsageBefore = postgres
+                ? "DELETE FROM " + t("usage") + " WHERE ctid IN (SELECT ctid FROM " + t("usage")
+                        + " WHERE minute_ms < :before LIMIT :limit)"
+                : "DELETE FROM " + t("usage") + " WHERE minute_ms < :before FETCH FIRST :limit ROWS ONLY";
+        deleteUsageOfKeys = postgres
+                ? "DELETE FROM " + t("usage") + " WHERE ctid IN (SELECT ctid FROM " + t("usage")
+                        + " WHERE key_id = ANY(CAST(:ids AS VARCHAR ARRAY)) LIMIT :limit)"
+                : "DELETE FROM " + t("usage") + " WHERE key_id = ANY(CAST(:ids AS VARCHAR ARRAY)) FETCH FIRST :limit ROWS ONLY";
+        selectUntruncated = "SELECT " + USAGE_READ + " FROM " + t("usage") + " WHERE minute_ms < :before AND NOT address_truncated"
+                + " ORDER BY minute_ms LIMIT :limit FOR UPDATE";
+        deleteRollup = "DELETE FROM " + t("usage") + " WHERE key_id = :keyId AND minute_ms = :minute AND method = :method"
+                + " AND endpoint = :endpoint AND client_ip = :clientIp AND user_agent = :userAgent AND consumer = :consumer"
+                + " AND http_status = :status AND refusal = :refusal";
         insertTag = "INSERT INTO " + t("key_tags") + " (tag, key_id) VALUES (:tag, :keyId)";
         findKey = "SELECT " + KEY_COLUMNS + " FROM " + t("keys") + " WHERE id = :id";
         findByLegacyLookup = "SELECT " + KEY_COLUMNS + " FROM " + t("keys") + " WHERE legacy_lookup = :lookup";
@@ -71,13 +121,16 @@ public final class Sql {
         legacyLookupExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE legacy_lookup = :lookup";
         keyExists = "SELECT COUNT(*) FROM " + t("keys") + " WHERE id = :id";
         revoke = "UPDATE " + t("keys") + " SET status = 'REVOKED', revoked_at_ms = :at, revoked_reason = :reason,"
-                + " revoked_by = :actor, compromised = (compromised OR :compromised) WHERE id = :id AND status = 'ACTIVE'";
-        markCompromised = "UPDATE " + t("keys") + " SET compromised = TRUE WHERE id = :id AND compromised = FALSE";
-        shortenExpiry = "UPDATE " + t("keys") + " SET expires_at_ms = :expiresAt"
+                + " revoked_by = :actor, compromised = (compromised OR :compromised), rotation_due_at_ms = NULL,"
+                + " rotation_policy = NULL, revision = revision + 1 WHERE id = :id AND status = 'ACTIVE'";
+        markCompromised = "UPDATE " + t("keys") + " SET compromised = TRUE, revision = revision + 1,"
+                + " rotation_due_at_ms = CASE WHEN rotation_due_at_ms IS NULL THEN NULL ELSE created_at_ms END"
+                + " WHERE id = :id AND compromised = FALSE";
+        shortenExpiry = "UPDATE " + t("keys") + " SET expires_at_ms = :expiresAt, revision = revision + 1"
                 + " WHERE id = :id AND (expires_at_ms IS NULL OR expires_at_ms > :expiresAt)";
         replaceHash = "UPDATE " + t("keys") + " SET hash = :newHash WHERE id = :id AND hash = :expectedHash";
         // The compare-and-set of a rotation: only if the link still equals what the caller saw.
-        linkSuccessor = "UPDATE " + t("keys") + " SET successor_id = :successorId,"
+        linkSuccessor = "UPDATE " + t("keys") + " SET successor_id = :successorId, revision = revision + 1,"
                 + " expires_at_ms = CASE WHEN CAST(:expiresAt AS BIGINT) IS NOT NULL"
                 + " AND (expires_at_ms IS NULL OR expires_at_ms > CAST(:expiresAt AS BIGINT))"
                 + " THEN CAST(:expiresAt AS BIGINT) ELSE expires_at_ms END"
@@ -92,22 +145,24 @@ public final class Sql {
         insertChange = "INSERT INTO " + t("changes") + " (seq, key_id, event_type, at_ms) VALUES (:seq, :keyId, :type, :at)";
         notifyChanges = "NOTIFY " + channel();
         history = "SELECT key_id, event_type, at_ms, actor, detail FROM " + t("history") + " WHERE key_id = :id ORDER BY seq";
-        usage = "SELECT " + USAGE_COLUMNS + " FROM " + t("usage")
+        usage = "SELECT " + USAGE_READ + " FROM " + t("usage")
                 + " WHERE key_id = :id AND minute_ms >= :from AND minute_ms < :to"
-                + " ORDER BY minute_ms, endpoint, client_ip, http_status, method, user_agent, consumer";
+                + " ORDER BY minute_ms, endpoint, client_ip, http_status, method, user_agent, consumer, refusal";
         String unnestUsage = "UNNEST(CAST(:keyIds AS VARCHAR ARRAY), CAST(:minutes AS BIGINT ARRAY),"
                 + " CAST(:methods AS VARCHAR ARRAY), CAST(:endpoints AS VARCHAR ARRAY), CAST(:clientIps AS VARCHAR ARRAY),"
                 + " CAST(:userAgents AS VARCHAR ARRAY), CAST(:consumers AS VARCHAR ARRAY), CAST(:statuses AS INTEGER ARRAY),"
-                + " CAST(:counts AS BIGINT ARRAY), CAST(:firsts AS BIGINT ARRAY), CAST(:lasts AS BIGINT ARRAY))";
+                + " CAST(:counts AS BIGINT ARRAY), CAST(:firsts AS BIGINT ARRAY), CAST(:lasts AS BIGINT ARRAY),"
+                + " CAST(:refusals AS VARCHAR ARRAY), CAST(:truncated AS BOOLEAN ARRAY))";
         String unnestLastUsed = "UNNEST(CAST(:ids AS VARCHAR ARRAY), CAST(:ats AS BIGINT ARRAY))";
         if (postgres) {
-            // One statement per batch whatever its size: the rows travel as 11 arrays. Sorted by the
+            // One statement per batch whatever its size: the rows travel as 13 arrays. Sorted by the
             // rollup key, so concurrent flushes of several nodes lock rows in the same order.
             upsertUsage = "INSERT INTO " + t("usage") + " AS t (" + USAGE_COLUMNS + ") SELECT * FROM " + unnestUsage
                     + " AS u(" + USAGE_COLUMNS + ") ORDER BY " + USAGE_KEY + " ON CONFLICT (" + USAGE_KEY + ") DO UPDATE SET"
                     + " request_count = t.request_count + EXCLUDED.request_count,"
                     + " first_seen_ms = LEAST(t.first_seen_ms, EXCLUDED.first_seen_ms),"
-                    + " last_seen_ms = GREATEST(t.last_seen_ms, EXCLUDED.last_seen_ms)";
+                    + " last_seen_ms = GREATEST(t.last_seen_ms, EXCLUDED.last_seen_ms),"
+                    + " address_truncated = (t.address_truncated OR EXCLUDED.address_truncated)";
             touchLastUsed = "UPDATE " + t("keys") + " AS k SET last_used_at_ms = u.at_ms FROM " + unnestLastUsed
                     + " AS u(id, at_ms) WHERE k.id = u.id COLLATE \"C\""
                     + " AND (k.last_used_at_ms IS NULL OR k.last_used_at_ms < u.at_ms)";
@@ -115,13 +170,14 @@ public final class Sql {
             upsertUsage = "MERGE INTO " + t("usage") + " AS t USING (SELECT * FROM " + unnestUsage + " AS v(" + USAGE_COLUMNS
                     + ") ORDER BY " + USAGE_KEY + ") AS u ON t.key_id = u.key_id AND t.minute_ms = u.minute_ms AND t.method = u.method"
                     + " AND t.endpoint = u.endpoint AND t.client_ip = u.client_ip AND t.user_agent = u.user_agent"
-                    + " AND t.consumer = u.consumer AND t.http_status = u.http_status"
+                    + " AND t.consumer = u.consumer AND t.http_status = u.http_status AND t.refusal = u.refusal"
                     + " WHEN MATCHED THEN UPDATE SET request_count = t.request_count + u.request_count,"
                     + " first_seen_ms = LEAST(t.first_seen_ms, u.first_seen_ms),"
-                    + " last_seen_ms = GREATEST(t.last_seen_ms, u.last_seen_ms)"
+                    + " last_seen_ms = GREATEST(t.last_seen_ms, u.last_seen_ms),"
+                    + " address_truncated = (t.address_truncated OR u.address_truncated)"
                     + " WHEN NOT MATCHED THEN INSERT (" + USAGE_COLUMNS + ") VALUES (u.key_id, u.minute_ms, u.method,"
                     + " u.endpoint, u.client_ip, u.user_agent, u.consumer, u.http_status, u.request_count,"
-                    + " u.first_seen_ms, u.last_seen_ms)";
+                    + " u.first_seen_ms, u.last_seen_ms, u.refusal, u.address_truncated)";
             touchLastUsed = "MERGE INTO " + t("keys") + " AS k USING (SELECT * FROM " + unnestLastUsed + ") AS u(id, at_ms)"
                     + " ON k.id = u.id WHEN MATCHED AND (k.last_used_at_ms IS NULL OR k.last_used_at_ms < u.at_ms)"
                     + " THEN UPDATE SET last_used_at_ms = u.at_ms";
@@ -145,9 +201,55 @@ public final class Sql {
     }
 
     /** The key query for the given criteria; only fixed fragments are concatenated. */
-    public String list(boolean owner, boolean status, boolean environment, boolean tag, boolean afterId) {
+    public String list(boolean owner, boolean status, boolean environment, boolean tag, boolean afterId, int metadata) {
         StringBuilder sql = new StringBuilder(256).append("SELECT ").append(KEY_COLUMNS).append(" FROM ").append(t("keys"))
                 .append(" k WHERE 1 = 1");
+        filters(sql, owner, status, environment, tag, metadata);
+        if (afterId) {
+            sql.append(" AND k.id > :afterId");
+        }
+        return sql.append(" ORDER BY k.id LIMIT :limit").toString();
+    }
+
+    /**
+     * The due keys for the given criteria: active, stamped at or before {@code :dueBy}, not expired at
+     * {@code :activeAt}, after the cursor ({@code (:afterDue, :afterId)}), in index order — a range scan
+     * of {@code keys_rotation_due}.
+     */
+    public String listDue(boolean owner, boolean environment, boolean tag, boolean after, int metadata) {
+        StringBuilder sql = new StringBuilder(320).append("SELECT ").append(KEY_COLUMNS).append(" FROM ").append(t("keys"))
+                .append(" k WHERE k.rotation_due_at_ms IS NOT NULL AND k.rotation_due_at_ms <= :dueBy AND k.status = 'ACTIVE'")
+                .append(" AND (k.expires_at_ms IS NULL OR k.expires_at_ms > :activeAt)");
+        filters(sql, owner, false, environment, tag, metadata);
+        if (after) {
+            // PostgreSQL takes a row comparison as the index range's lower bound; H2 gets one it can use spelled out.
+            sql.append(postgres ? " AND (k.rotation_due_at_ms, k.id) > (:afterDue, :afterId)"
+                    : " AND k.rotation_due_at_ms >= :afterDue AND (k.rotation_due_at_ms > :afterDue OR k.id > :afterId)");
+        }
+        return sql.append(" ORDER BY k.rotation_due_at_ms, k.id LIMIT :limit").toString();
+    }
+
+    /** The number of keys {@link #listDue} lists over all pages: the same range, counted. */
+    public String countDue(boolean owner, boolean environment, boolean tag, int metadata) {
+        StringBuilder sql = new StringBuilder(320).append("SELECT COUNT(*) FROM ").append(t("keys"))
+                .append(" k WHERE k.rotation_due_at_ms IS NOT NULL AND k.rotation_due_at_ms <= :dueBy AND k.status = 'ACTIVE'")
+                .append(" AND (k.expires_at_ms IS NULL OR k.expires_at_ms > :activeAt)");
+        filters(sql, owner, false, environment, tag, metadata);
+        return sql.toString();
+    }
+
+    /** Active keys without a rotation stamp, or (with {@code otherPolicy}) stamped by another policy, by id. */
+    public String listToRestamp(boolean otherPolicy, boolean afterId) {
+        StringBuilder sql = new StringBuilder(256).append("SELECT ").append(KEY_COLUMNS).append(" FROM ").append(t("keys"))
+                .append(" k WHERE k.status = 'ACTIVE' AND (k.rotation_policy IS NULL")
+                .append(otherPolicy ? " OR k.rotation_policy <> :policy)" : ")");
+        if (afterId) {
+            sql.append(" AND k.id > :afterId");
+        }
+        return sql.append(" ORDER BY k.id LIMIT :limit").toString();
+    }
+
+    private void filters(StringBuilder sql, boolean owner, boolean status, boolean environment, boolean tag, int metadata) {
         if (owner) {
             sql.append(" AND k.owner = :owner");
         }
@@ -160,9 +262,9 @@ public final class Sql {
         if (tag) {
             sql.append(" AND EXISTS (SELECT 1 FROM ").append(t("key_tags")).append(" g WHERE g.tag = :tag AND g.key_id = k.id)");
         }
-        if (afterId) {
-            sql.append(" AND k.id > :afterId");
+        for (int i = 0; i < metadata; i++) {
+            sql.append(" AND EXISTS (SELECT 1 FROM ").append(t("key_metadata")).append(" m WHERE m.key_id = k.id AND m.entry_name = :mn")
+                    .append(i).append(" AND m.entry_value = :mv").append(i).append(')');
         }
-        return sql.append(" ORDER BY k.id LIMIT :limit").toString();
     }
 }

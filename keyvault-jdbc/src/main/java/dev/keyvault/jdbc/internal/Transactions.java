@@ -82,10 +82,29 @@ public final class Transactions {
         }
     }
 
+    /**
+     * {@link #write} for an in-place change whose body runs its update with {@link #insertKey}: a unique
+     * violation there can only be the new name (the id, tags and metadata rows are the key's own), so it
+     * is a {@link DuplicateKeyException} {@code ACTIVE_NAME}.
+     */
+    public <T> T writeUpdate(String operation, Function<Handle, T> body) {
+        try {
+            return write(operation, false, body);
+        } catch (Duplicate d) {
+            return Failures.throwing(new DuplicateKeyException(Conflict.ACTIVE_NAME, "owner already has an active key with this name",
+                    Failures.sqlException(d.getCause())));
+        }
+    }
+
     /** Executes a key insert inside {@link #writeKey}; a unique violation rolls the transaction back as a duplicate. */
     public static void insertKey(Update insert) {
+        insertKeyCount(insert);
+    }
+
+    /** {@link #insertKey} for an update inside {@link #writeUpdate}: returns the rows changed. */
+    public static int insertKeyCount(Update insert) {
         try {
-            insert.execute();
+            return insert.execute();
         } catch (JdbiException e) {
             if (Failures.isUniqueViolation(e)) {
                 throw new Duplicate(e);

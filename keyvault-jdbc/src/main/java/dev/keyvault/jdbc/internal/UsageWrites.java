@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Writes a {@link UsageBatch} in a constant number of statements: the rollups as eleven arrays that
+ * Writes a {@link UsageBatch} in a constant number of statements: the rollups as thirteen arrays that
  * one upsert unnests, and the last-use times as two arrays that one update unnests, whatever the
  * number of rows (up to {@value #MAX_ROWS_PER_STATEMENT} per statement).
  *
@@ -44,16 +44,24 @@ public final class UsageWrites {
      */
     public void apply(Handle h, UsageBatch batch) {
         List<UsageRollup> rollups = batch.rollups();
-        for (int from = 0; from < rollups.size(); from += MAX_ROWS_PER_STATEMENT) {
-            upsert(h, rollups.subList(from, Math.min(rollups.size(), from + MAX_ROWS_PER_STATEMENT)));
-        }
+        upsert(h, rollups, false);
         List<Map.Entry<String, Instant>> touched = new ArrayList<>(new TreeMap<>(batch.lastUsed()).entrySet());
         for (int from = 0; from < touched.size(); from += MAX_ROWS_PER_STATEMENT) {
             touchLastUsed(h, touched.subList(from, Math.min(touched.size(), from + MAX_ROWS_PER_STATEMENT)));
         }
     }
 
-    private void upsert(Handle h, List<UsageRollup> rows) {
+    /**
+     * Adds {@code rollups} (counts summed, seen range widened), marking the rows as truncated by the
+     * retention if {@code truncated}.
+     */
+    public void upsert(Handle h, List<UsageRollup> rollups, boolean truncated) {
+        for (int from = 0; from < rollups.size(); from += MAX_ROWS_PER_STATEMENT) {
+            upsertChunk(h, rollups.subList(from, Math.min(rollups.size(), from + MAX_ROWS_PER_STATEMENT)), truncated);
+        }
+    }
+
+    private void upsertChunk(Handle h, List<UsageRollup> rows, boolean truncated) {
         int n = rows.size();
         List<String> keyIds = new ArrayList<>(n);
         List<Long> minutes = new ArrayList<>(n);
@@ -66,6 +74,8 @@ public final class UsageWrites {
         List<Long> counts = new ArrayList<>(n);
         List<Long> firsts = new ArrayList<>(n);
         List<Long> lasts = new ArrayList<>(n);
+        List<String> refusals = new ArrayList<>(n);
+        List<Boolean> flags = new ArrayList<>(n);
         for (UsageRollup r : rows) {
             Values.rollup(r);
             keyIds.add(r.keyId());
@@ -79,6 +89,8 @@ public final class UsageWrites {
             counts.add(r.count());
             firsts.add(Rows.millis(r.firstSeen()));
             lasts.add(Rows.millis(r.lastSeen()));
+            refusals.add(r.refusal());
+            flags.add(truncated);
         }
         h.createUpdate(sql.upsertUsage)
                 .bindArray("keyIds", String.class, keyIds)
@@ -92,6 +104,8 @@ public final class UsageWrites {
                 .bindArray("counts", Long.class, counts)
                 .bindArray("firsts", Long.class, firsts)
                 .bindArray("lasts", Long.class, lasts)
+                .bindArray("refusals", String.class, refusals)
+                .bindArray("truncated", Boolean.class, flags)
                 .execute();
     }
 

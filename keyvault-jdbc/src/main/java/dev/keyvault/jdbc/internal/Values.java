@@ -20,6 +20,7 @@ public final class Values {
         text("usage clientIp", r.clientIp(), 64);
         text("usage userAgent", r.userAgent(), 256);
         text("usage consumer", r.consumer(), 256);
+        text("usage refusal", r.refusal(), 32);
     }
 
     private static void text(String what, String value, int maxLength) {

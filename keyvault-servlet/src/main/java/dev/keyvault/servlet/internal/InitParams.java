@@ -146,15 +146,31 @@ public final class InitParams {
         return out;
     }
 
-    /** {@code METHOD PATTERN ACCESS}: ACCESS is {@code permitAll}, {@code authenticated}, or scopes. */
+    /**
+     * {@code METHOD PATTERN ACCESS [cost=N]}: ACCESS is {@code permitAll}, {@code authenticated}, or
+     * scopes; {@code cost=N} is what a request costs a key with usage credits (default 1).
+     */
     static Rule rule(String line) {
         String[] parts = line.split("[\\s,]+");
+        int cost = 1;
+        if (parts.length > 0 && parts[parts.length - 1].startsWith("cost=")) {
+            String n = parts[parts.length - 1].substring(5);
+            if (n.isEmpty() || n.length() > 7 || !n.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("a rule's cost=N is a whole number 0-1000000");
+            }
+            cost = Integer.parseInt(n);
+            parts = Arrays.copyOf(parts, parts.length - 1);
+        }
         if (parts.length < 3) {
-            throw new IllegalArgumentException("a rule is 'METHOD PATTERN permitAll|authenticated|SCOPE...', got '" + line + "'");
+            throw new IllegalArgumentException("a rule is 'METHOD PATTERN permitAll|authenticated|SCOPE... [cost=N]', got '" + line + "'");
         }
         String method = parts[0].toUpperCase(Locale.ROOT);
         String pattern = parts[1];
         String[] rest = Arrays.copyOfRange(parts, 2, parts.length);
+        return accessRule(method, pattern, rest).withCost(cost);
+    }
+
+    private static Rule accessRule(String method, String pattern, String[] rest) {
         if (rest.length == 1 && rest[0].equalsIgnoreCase("permitAll")) {
             return Rule.permitAll(method, pattern);
         }

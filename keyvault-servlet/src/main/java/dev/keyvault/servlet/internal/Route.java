@@ -13,8 +13,9 @@ import java.util.Set;
  * @param label           the endpoint label usage is recorded under, or {@code null} for
  *                        "the servlet mapping of the request" (unmatched requests)
  * @param scopeChallenge  the {@code WWW-Authenticate} value of a 403 for this route
+ * @param cost            what a request costs a key with usage credits
  */
-public record Route(boolean permitAll, boolean denyAll, Set<String> scopes, String label, String scopeChallenge) {
+public record Route(boolean permitAll, boolean denyAll, Set<String> scopes, String label, String scopeChallenge, int cost) {
 
     /** Whether {@code key} may make this request. */
     public boolean admits(ApiKey key) {

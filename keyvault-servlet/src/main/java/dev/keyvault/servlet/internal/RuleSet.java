@@ -26,12 +26,12 @@ public final class RuleSet {
             Rule r = rules.get(i);
             methods[i] = r.method();
             patterns[i] = PathPattern.compile(r.pattern());
-            routes[i] = new Route(r.permitAll(), false, r.scopes(), r.pattern(), scopeChallenge.apply(r.scopes()));
+            routes[i] = new Route(r.permitAll(), false, r.scopes(), r.pattern(), scopeChallenge.apply(r.scopes()), r.cost());
         }
         unmatched = switch (policy) {
-            case DENY -> new Route(false, true, Set.of(), null, scopeChallenge.apply(Set.of()));
-            case AUTHENTICATED -> new Route(false, false, Set.of(), null, scopeChallenge.apply(Set.of()));
-            case PERMIT_ALL -> new Route(true, false, Set.of(), null, null);
+            case DENY -> new Route(false, true, Set.of(), null, scopeChallenge.apply(Set.of()), 1);
+            case AUTHENTICATED -> new Route(false, false, Set.of(), null, scopeChallenge.apply(Set.of()), 1);
+            case PERMIT_ALL -> new Route(true, false, Set.of(), null, null, 0);
         };
     }
 
