@@ -42,18 +42,16 @@ public final class RotationDueScanner {
         return new RotationDuePage(entries, next);
     }
 
-    /** The counts per urgency of every page of {@code q} (its cursor and limit are not used): three index range counts. */
+    /** The counts per urgency of every page of {@code q} (its cursor and limit are not used): one pass over the index range. */
     public static RotationDueCounts counts(KeyStore store, RotationPolicy policy, RotationDueQuery q) {
         Instant dueBy = q.dueBy().orElseGet(() -> q.asOf().plus(policy.warningWindow()));
+        Instant last = dueBy.isBefore(q.asOf()) ? q.asOf() : dueBy;
         // overdue: due at or before asOf - 1 day; due: up to asOf; upcoming: up to dueBy (the urgency rules of entry())
-        long overdue = count(store, q, q.asOf().minus(DAY));
-        long dueNow = Math.max(0, count(store, q, q.asOf()) - overdue);
-        long all = count(store, q, dueBy.isBefore(q.asOf()) ? q.asOf() : dueBy);
-        return new RotationDueCounts(q.asOf(), overdue, dueNow, Math.max(0, all - overdue - dueNow));
-    }
-
-    private static long count(KeyStore store, RotationDueQuery q, Instant dueBy) {
-        return store.countRotationDue(new DueQuery(dueBy, q.asOf(), q.filter(), Optional.empty(), Optional.empty(), 1));
+        List<Long> c = store.countRotationDue(new DueQuery(last, q.asOf(), q.filter(), Optional.empty(), Optional.empty(), 1),
+                List.of(q.asOf().minus(DAY), q.asOf(), last));
+        long overdue = c.get(0);
+        long dueNow = Math.max(0, c.get(1) - overdue);
+        return new RotationDueCounts(q.asOf(), overdue, dueNow, Math.max(0, c.get(2) - overdue - dueNow));
     }
 
     /** Every key due at {@code at} or within the warning window, matching {@code filter}, soonest first. */

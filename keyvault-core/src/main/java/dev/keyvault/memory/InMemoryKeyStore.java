@@ -291,14 +291,16 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
-    public long countRotationDue(DueQuery query) {
+    public List<Long> countRotationDue(DueQuery query, List<Instant> dueBys) {
         requireNonNull(query, "query");
-        return keys.values().stream()
+        DueQuery.checkDueBys(dueBys);
+        List<Instant> due = keys.values().stream()
                 .filter(s -> s.key().isActive() && s.rotation().isPresent())
-                .filter(s -> !s.rotation().get().dueAt().isAfter(query.dueBy()))
                 .filter(s -> !s.key().isExpiredAt(query.activeAt()))
                 .filter(s -> query.filter().matches(s.key()))
-                .count();
+                .map(s -> s.rotation().get().dueAt())
+                .toList();
+        return dueBys.stream().map(by -> due.stream().filter(d -> !d.isAfter(by)).count()).toList();
     }
 
     @Override

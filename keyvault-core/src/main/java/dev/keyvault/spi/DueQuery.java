@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.keyvault.KeyQuery;
 import dev.keyvault.Syntax;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,5 +44,18 @@ public record DueQuery(Instant dueBy, Instant activeAt, KeyQuery filter, Optiona
         }
         int c = dueAt.compareTo(afterDueAt.get());
         return c > 0 || (c == 0 && id.compareTo(afterId.get()) > 0);
+    }
+
+    /**
+     * Checks the due-by instants of {@link KeyStore#countRotationDue}: 1 to
+     * {@value KeyStore#MAX_DUE_COUNTS}, none null.
+     *
+     * @throws IllegalArgumentException if there are none or too many
+     */
+    public static void checkDueBys(List<Instant> dueBys) {
+        requireNonNull(dueBys, "dueBys").forEach(d -> requireNonNull(d, "a due-by instant"));
+        if (dueBys.isEmpty() || dueBys.size() > KeyStore.MAX_DUE_COUNTS) {
+            throw new IllegalArgumentException("1-" + KeyStore.MAX_DUE_COUNTS + " due-by instants, was " + dueBys.size());
+        }
     }
 }

@@ -141,8 +141,18 @@ public interface KeyStore {
     /** Keys due for rotation, as {@code query} says, ordered by due date then id (an index range scan). */
     List<StoredKey> listRotationDue(DueQuery query);
 
-    /** How many keys {@link #listRotationDue} would list over all pages: the cursor and the limit are not used. */
-    long countRotationDue(DueQuery query);
+    /**
+     * How many keys {@link #listRotationDue} would list over all pages were the query's due-by each of
+     * {@code dueBys} in turn: one count per entry, in the same order. The query's own due-by, cursor
+     * and limit are not used. A store counts them in one pass where it can (the JDBC store reads the
+     * due-date index range once, up to the latest of them).
+     *
+     * @param dueBys 1 to {@value #MAX_DUE_COUNTS} instants, in any order
+     */
+    List<Long> countRotationDue(DueQuery query, List<Instant> dueBys);
+
+    /** The most due-by instants one {@link #countRotationDue} call takes. */
+    int MAX_DUE_COUNTS = 8;
 
     /**
      * Active keys whose rotation stamp is missing or, if {@code otherThan} is given, was computed by a

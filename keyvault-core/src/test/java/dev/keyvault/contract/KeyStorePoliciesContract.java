@@ -422,11 +422,24 @@ public abstract class KeyStorePoliciesContract {
             afterId = Optional.of(last.id());
         }
         assertThat(paged).extracting(StoredKey::id).containsExactlyElementsOf(expected.stream().map(StoredKey::id).toList());
-        assertThat(store.countRotationDue(new DueQuery(dueBy, due, KeyQuery.all(), Optional.of(due), Optional.of(newId()), 1)))
-                .as("counted over every page, the cursor and limit not used").isEqualTo(expected.size());
+        assertThat(store.countRotationDue(new DueQuery(dueBy, due, KeyQuery.all(), Optional.of(due), Optional.of(newId()), 1),
+                List.of(dueBy)))
+                .as("counted over every page, the cursor and limit not used").containsExactly((long) expected.size());
         assertThat(store.countRotationDue(new DueQuery(dueBy, due, KeyQuery.all().withOwner("acme").withMetadata("plan", "pro"),
-                Optional.empty(), Optional.empty(), 1))).isEqualTo(expected.stream()
+                Optional.empty(), Optional.empty(), 1), List.of(dueBy))).containsExactly(expected.stream()
                         .filter(s -> s.key().owner().equals("acme") && s.key().metadata().containsKey("plan")).count());
+        // several due-by instants in one call, in any order, each counted as if it were the query's
+        List<Instant> cuts = List.of(due.plus(Duration.ofDays(40)), due.minusMillis(1), due, dueBy);
+        List<Long> counts = store.countRotationDue(new DueQuery(due, due.minusMillis(1), KeyQuery.all(), Optional.empty(),
+                Optional.empty(), 1), cuts);
+        for (int i = 0; i < cuts.size(); i++) {
+            assertThat(counts.get(i)).as("count at " + cuts.get(i)).isEqualTo(store.listRotationDue(new DueQuery(cuts.get(i),
+                    due.minusMillis(1), KeyQuery.all(), Optional.empty(), Optional.empty(), KeyQuery.MAX_LIMIT)).size());
+        }
+        DueQuery any = new DueQuery(dueBy, due, KeyQuery.all(), Optional.empty(), Optional.empty(), 1);
+        assertThatThrownBy(() -> store.countRotationDue(any, List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.countRotationDue(any, java.util.Collections.nCopies(KeyStore.MAX_DUE_COUNTS + 1, due)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(paged).extracting(StoredKey::id).doesNotContain(later.id(), expired.id(), revoked.id(), unstamped.id());
 
         assertThat(store.listRotationDue(new DueQuery(due.plus(Duration.ofDays(40)), due.minusMillis(1), KeyQuery.all(),

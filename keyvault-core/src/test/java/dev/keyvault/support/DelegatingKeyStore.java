@@ -65,9 +65,9 @@ public class DelegatingKeyStore implements KeyStore {
     }
 
     @Override
-    public long countRotationDue(DueQuery query) {
+    public List<Long> countRotationDue(DueQuery query, List<Instant> dueBys) {
         before("countRotationDue");
-        return delegate.countRotationDue(query);
+        return delegate.countRotationDue(query, dueBys);
     }
 
     @Override

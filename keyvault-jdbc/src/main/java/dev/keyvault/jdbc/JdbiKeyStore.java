@@ -330,16 +330,28 @@ public final class JdbiKeyStore implements KeyStore {
     }
 
     @Override
-    public long countRotationDue(DueQuery query) {
+    public List<Long> countRotationDue(DueQuery query, List<Instant> dueBys) {
         requireNonNull(query, "query");
+        DueQuery.checkDueBys(dueBys);
         KeyQuery f = query.filter();
-        String statement = sql.countDue(f.owner().isPresent(), f.environment().isPresent(), f.tag().isPresent(), f.metadata().size());
+        String statement = sql.countDue(dueBys.size(), f.owner().isPresent(), f.environment().isPresent(), f.tag().isPresent(),
+                f.metadata().size());
+        Instant latest = dueBys.stream().max(Instant::compareTo).orElseThrow();
         return transactions.read("countRotationDue", h -> {
             Query q = h.createQuery(statement)
-                    .bind("dueBy", Rows.millis(query.dueBy()))
+                    .bind("dueBy", Rows.millis(latest))
                     .bind("activeAt", Rows.millis(query.activeAt()));
+            for (int i = 0; i < dueBys.size(); i++) {
+                q.bind("dueBy" + i, Rows.millis(dueBys.get(i)));
+            }
             bindFilters(q, f);
-            return q.mapTo(Long.class).one();
+            return q.map((rs, ctx) -> {
+                List<Long> counts = new ArrayList<>(dueBys.size());
+                for (int i = 1; i <= dueBys.size(); i++) {
+                    counts.add(rs.getLong(i));
+                }
+                return List.copyOf(counts);
+            }).one();
         });
     }
 

@@ -93,8 +93,8 @@ public final class MeteredKeyStore implements KeyStore {
     }
 
     @Override
-    public long countRotationDue(DueQuery query) {
-        return delegate.countRotationDue(query);
+    public List<Long> countRotationDue(DueQuery query, List<Instant> dueBys) {
+        return delegate.countRotationDue(query, dueBys);
     }
 
     @Override

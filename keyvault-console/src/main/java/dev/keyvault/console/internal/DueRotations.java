@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * <p>It reads the stored, indexed due dates ({@link KeyManager#rotationDue(RotationDueQuery)}: a
  * range scan of the due-date index from the cursor's (due date, id) position) and counts each urgency
- * over every page with {@link KeyManager#rotationDueCounts} (three index range counts), so a page
+ * over every page with {@link KeyManager#rotationDueCounts} (one pass over the index range), so a page
  * costs the same over 100,000 keys as over 100.
  */
 final class DueRotations {

@@ -229,9 +229,17 @@ public final class Sql {
         return sql.append(" ORDER BY k.rotation_due_at_ms, k.id LIMIT :limit").toString();
     }
 
-    /** The number of keys {@link #listDue} lists over all pages: the same range, counted. */
-    public String countDue(boolean owner, boolean environment, boolean tag, int metadata) {
-        StringBuilder sql = new StringBuilder(320).append("SELECT COUNT(*) FROM ").append(t("keys"))
+    /**
+     * The number of keys {@link #listDue} lists over all pages with due-by {@code :dueBy0} … {@code :dueBy<n-1>}:
+     * one range of the index, read once up to the latest ({@code :dueBy}), with one sum per due-by.
+     */
+    public String countDue(int dueBys, boolean owner, boolean environment, boolean tag, int metadata) {
+        StringBuilder sql = new StringBuilder(320).append("SELECT ");
+        for (int i = 0; i < dueBys; i++) {
+            sql.append(i == 0 ? "" : ", ").append("COALESCE(SUM(CASE WHEN k.rotation_due_at_ms <= :dueBy").append(i)
+                    .append(" THEN 1 ELSE 0 END), 0)");
+        }
+        sql.append(" FROM ").append(t("keys"))
                 .append(" k WHERE k.rotation_due_at_ms IS NOT NULL AND k.rotation_due_at_ms <= :dueBy AND k.status = 'ACTIVE'")
                 .append(" AND (k.expires_at_ms IS NULL OR k.expires_at_ms > :activeAt)");
         filters(sql, owner, false, environment, tag, metadata);
