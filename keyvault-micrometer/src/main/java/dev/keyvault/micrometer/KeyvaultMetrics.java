@@ -8,7 +8,8 @@ import dev.keyvault.KeyManager;
 import dev.keyvault.KeyStoreException;
 import dev.keyvault.VerificationRequest;
 import dev.keyvault.VerificationResult;
-import dev.keyvault.rotation.RotationDueReport;
+import dev.keyvault.rotation.RotationDueCounts;
+import dev.keyvault.rotation.RotationDueQuery;
 import dev.keyvault.spi.KeyStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -72,9 +73,10 @@ import org.slf4j.LoggerFactory;
  * manager's store is a {@link MeteredKeyStore} given to {@link Builder#store}; otherwise the
  * {@code cache} tag is {@code unknown}.
  *
- * <p><b>Keys due for rotation</b> come from {@link KeyManager#rotationDue}, which reads every
- * active key: it is read at most once per {@link Builder#rotationDueRefresh} (default one minute),
- * on the thread that reads the gauge, and the last figures are kept if the store fails. The
+ * <p><b>Keys due for rotation</b> come from {@link KeyManager#rotationDueCounts}, which the store
+ * counts over its due-date index without reading the keys and which tells no listener (a gauge read
+ * is not a rotation reminder): counted at most once per {@link Builder#rotationDueRefresh} (default
+ * one minute), on the thread that reads the gauge, and the last figures are kept if the store fails. The
  * <b>feed lag</b> reads the store's latest sequence at most once per {@link Builder#feedRefresh}
  * (default 5 seconds). Every other gauge reads {@link KeyManager#stats()}, in memory.
  *
@@ -267,9 +269,10 @@ public final class KeyvaultMetrics implements MeterBinder {
         return rotationDue.get()[index];
     }
 
+    /** The counts per urgency, counted by the store over the due-date index; no listener is told (a gauge only reads). */
     private long[] readRotationDue() {
-        RotationDueReport report = keys.rotationDue(keys.clock().instant());
-        return new long[] {report.overdue().size(), report.due().size(), report.upcoming().size()};
+        RotationDueCounts counts = keys.rotationDueCounts(RotationDueQuery.asOf(keys.clock().instant()));
+        return new long[] {counts.overdue(), counts.due(), counts.upcoming()};
     }
 
     @Override
@@ -396,8 +399,8 @@ public final class KeyvaultMetrics implements MeterBinder {
         }
 
         /**
-         * How old the figures of {@code keyvault.rotation.due} may get: each refresh reads every
-         * active key. At least one second. Default: one minute.
+         * How old the figures of {@code keyvault.rotation.due} may get: each refresh is one count
+         * over the store's due-date index. At least one second. Default: one minute.
          */
         public Builder rotationDueRefresh(Duration interval) {
             requireNonNull(interval, "interval");

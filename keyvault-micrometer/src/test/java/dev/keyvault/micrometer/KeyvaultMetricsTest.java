@@ -163,6 +163,30 @@ class KeyvaultMetricsTest {
     }
 
     @Test
+    void whenTheRotationGaugesAreReadThenNoListenerIsToldOfDueKeys() {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        KeyManager listened = KeyManager.builder().store(store).clock(clock).keyPrefix("kb_test")
+                .hasher(KeyHashers.hmacSha256(new byte[32], "t")).usageFlushInterval(Duration.ZERO)
+                .changeFeedPollInterval(Duration.ZERO).listener(new dev.keyvault.KeyEventListener() {
+                    @Override
+                    public void onRotationDue(dev.keyvault.rotation.RotationDue due) {
+                        told.incrementAndGet();
+                    }
+                }).build();
+        managers.add(listened);
+        KeyvaultMetrics.builder(listened).build().bindTo(registry);
+        listened.issue(KeySpec.builder("acme", "reader").scopes("kb:read").build());
+        clock.advance(Duration.ofDays(400));
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(2)); // past the refresh interval: each read counts again
+            assertThat(gauge("keyvault.rotation.due", "urgency", "overdue")).isEqualTo(1);
+        }
+        assertThat(told).as("a gauge read is not a rotation reminder").hasValue(0);
+        assertThat(listened.rotationDue(clock.instant()).overdue()).hasSize(1);
+        assertThat(told).as("rotationDue(at) still tells the listener").hasValue(1);
+    }
+
+    @Test
     void whenMetricsAreReadThenNoTagHoldsAKeyId() {
         metrics.bindTo(registry);
         IssuedKey key = keys.issue(KeySpec.builder("acme", "ci").build());
