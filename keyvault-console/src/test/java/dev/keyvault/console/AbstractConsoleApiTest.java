@@ -9,6 +9,7 @@ import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.jdbc.JdbiKeyStore;
+import dev.keyvault.support.RawConnection;
 import dev.keyvault.testing.MutableClock;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -623,13 +624,14 @@ abstract class AbstractConsoleApiTest {
     /**
      * Every refusal the console sends before it reads a body (401, 403 for CSRF and for operators,
      * 404, 405, 415, the firewall's 400) must leave the connection usable for the client's next
-     * request: a body left unread makes the container close the connection under a client that is
-     * already reusing it, which then fails with no response at all. Heads and bodies go out separately,
-     * so the refusal is decided before the body arrives. (Tomcat ends the connection after a 400 and
-     * says so: that is allowed, the client is told.)
+     * request: a body left unread makes the container close the connection silently under a client
+     * that is already reusing it, which then fails with no response at all. A body the console could
+     * take is read and dropped, sent with its head or after it, plain or chunked; a larger one is not
+     * read and the refusal says {@code Connection: close}. Tomcat ends the connection after any 400,
+     * and says so.
      */
     @Test
-    void whenARequestIsRefusedBeforeItsBodyIsReadThenTheSameConnectionServesTheNextRequest() throws Exception {
+    void whenARequestIsRefusedBeforeItsBodyIsReadThenTheConnectionServesTheNextRequestOrSaysItCloses() throws Exception {
         String owner = owner("keepalive");
         String cookie;
         String csrfHeader;
@@ -644,7 +646,6 @@ abstract class AbstractConsoleApiTest {
             csrfHeader = session.path("csrf").path("header").asText();
             csrfToken = session.path("csrf").path("token").asText();
         }
-        byte[] json = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(12_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         Map<String, String> anonymous = Map.of("Content-Type", "application/json");
         Map<String, String> noCsrf = Map.of("Content-Type", "application/json", "Cookie", cookie);
         Map<String, String> signed = Map.of("Content-Type", "application/json", "Cookie", cookie, csrfHeader, csrfToken);
@@ -657,32 +658,35 @@ abstract class AbstractConsoleApiTest {
                 new Refusal("/api/session", signed, 405),
                 new Refusal("/api/keys", Map.of("Content-Type", "text/plain", "Cookie", cookie, csrfHeader, csrfToken), 415),
                 new Refusal("/api/%2e%2e/keys", signed, 400));
+        byte[] small = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] large = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(12_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         for (Refusal refusal : refusals) {
-            for (boolean chunked : List.of(false, true)) {
+            for (String shape : List.of("small, with its head", "large, after its head", "chunked, after its head")) {
+                String what = refusal + ", body " + shape;
                 try (RawConnection c = new RawConnection(server.port())) {
-                    Map<String, String> head = new LinkedHashMap<>(refusal.headers());
-                    if (chunked) {
+                    if (shape.startsWith("small")) {
+                        c.request("POST", ConsoleApp.MOUNT + refusal.path(), refusal.headers(), small);
+                    } else if (shape.startsWith("large")) {
+                        Map<String, String> head = new LinkedHashMap<>(refusal.headers());
+                        head.put("Content-Length", Integer.toString(large.length));
+                        c.head("POST", ConsoleApp.MOUNT + refusal.path(), head);
+                        c.body(large);
+                    } else {
+                        Map<String, String> head = new LinkedHashMap<>(refusal.headers());
                         head.put("Transfer-Encoding", "chunked");
-                    } else {
-                        head.put("Content-Length", Integer.toString(json.length));
-                    }
-                    c.head("POST", ConsoleApp.MOUNT + refusal.path(), head);
-                    if (chunked) {
-                        c.body((Integer.toHexString(json.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                        c.body(json);
+                        c.head("POST", ConsoleApp.MOUNT + refusal.path(), head);
+                        c.body((Integer.toHexString(large.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        c.body(large);
                         c.body("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    } else {
-                        c.body(json);
                     }
                     RawConnection.Response first = c.read().orElseThrow();
-                    assertThat(first.status()).as(refusal + " chunked=" + chunked).isEqualTo(refusal.status());
+                    assertThat(first.status()).as(what).isEqualTo(refusal.status());
                     if (first.closes()) {
-                        // Tomcat ends the connection after any 400 (and says so); nothing else may
-                        assertThat(first.status()).as(refusal + " chunked=" + chunked).isEqualTo(400);
+                        assertThat(first.status()).as(what + ": only Tomcat ends a connection, after a 400, and says so").isEqualTo(400);
                         continue;
                     }
                     c.head("GET", ConsoleApp.MOUNT + "/api/session", Map.of("Cookie", cookie));
-                    assertThat(c.read()).as("the next request on the connection after " + refusal + " chunked=" + chunked)
+                    assertThat(c.read()).as("the next request on the connection after " + what)
                             .hasValueSatisfying(next -> assertThat(next.status()).isEqualTo(200));
                 }
             }

@@ -15,6 +15,7 @@ import dev.keyvault.servlet.internal.FilterSetup;
 import dev.keyvault.servlet.internal.RequestPaths;
 import dev.keyvault.servlet.internal.Route;
 import dev.keyvault.servlet.internal.RuleSet;
+import dev.keyvault.servlet.internal.UnreadBodies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -255,18 +256,21 @@ public class ApiKeyFilter implements Filter {
         }
         Route route;
         Admission admitted;
+        // Refusals go through this view: it releases the request's unread body first, so the refused
+        // client's next request on the connection is answered (ProblemResponses.releaseUnreadBody).
+        HttpServletResponse refusals = UnreadBodies.refusing(request, response, ProblemResponses.MAX_DISCARDED_BODY);
         try {
             Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
             if (rejected.isPresent()) {
                 LOG.debug("request refused by the firewall: {}", rejected.get());
-                e.responses.notCanonical(response);
+                e.responses.notCanonical(refusals);
                 return;
             }
             route = e.rules.match(request.getMethod(), RequestPaths.inApplication(request));
             if (route.permitAll()) {
                 admitted = null;
             } else {
-                admitted = authorize(e, request, response, route);
+                admitted = authorize(e, request, refusals, route);
                 if (admitted == null) {
                     return; // answered
                 }
@@ -274,7 +278,7 @@ public class ApiKeyFilter implements Filter {
         } catch (RuntimeException fault) {
             // A bug of ours must not become the container's stack-trace page.
             LOG.debug("ApiKeyFilter fault: {}", fault.getClass().getName());
-            e.responses.internalError(response);
+            e.responses.internalError(refusals);
             return;
         }
         if (admitted == null) {

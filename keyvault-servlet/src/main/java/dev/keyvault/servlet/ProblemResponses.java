@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.keyvault.Syntax;
 import dev.keyvault.servlet.internal.Probes;
+import dev.keyvault.servlet.internal.UnreadBodies;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,9 @@ import java.util.TreeSet;
  * thread-safe.
  */
 public final class ProblemResponses {
+    /** The most of an unread body {@link #releaseUnreadBody} reads and drops to keep a connection: 64 KiB. */
+    public static final int MAX_DISCARDED_BODY = 64 * 1024;
+
     private static final String INVALID_TOKEN_DESCRIPTION = "The API key is invalid, revoked or expired";
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
@@ -102,6 +107,21 @@ public final class ProblemResponses {
 
     private String error(String code, String description) {
         return missing + ", error=\"" + code + "\", error_description=\"" + description + "\"";
+    }
+
+    /**
+     * Call before refusing a request whose body nobody read. A body left unread makes the container
+     * end the connection after the refusal without saying so, while the client may already be
+     * sending its next request on it — which then fails with no response at all (a client that
+     * retries after a 429 would see a broken connection instead of its answer). So this reads and
+     * drops a body of at most {@value #MAX_DISCARDED_BODY} bytes, as the container would for a
+     * request it answers normally (a client that stops sending holds the thread no longer than the
+     * connector's idle timeout, as for any body the application reads); a larger body is not read,
+     * and the refusal carries {@code Connection: close} so the client knows not to reuse the
+     * connection. Without a body, or once the response is committed, it does nothing.
+     */
+    public static void releaseUnreadBody(HttpServletRequest request, HttpServletResponse response) {
+        UnreadBodies.release(request, response, MAX_DISCARDED_BODY);
     }
 
     /** No credential: 401 with a bare challenge (RFC 6750 §3.1: no error code). */

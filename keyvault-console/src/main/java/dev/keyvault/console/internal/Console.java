@@ -9,10 +9,10 @@ import dev.keyvault.KeyStoreException;
 import dev.keyvault.UnknownKeyException;
 import dev.keyvault.console.ConsoleConfig;
 import dev.keyvault.console.spi.ConsoleUser;
+import dev.keyvault.servlet.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,7 +163,10 @@ public final class Console {
         if (response.isCommitted()) {
             return;
         }
-        discardUnreadBody(request, response);
+        if (request.getAttribute(Call.BODY_TAKEN) == null) {
+            // a refusal before the body was read (401, 403, CSRF, 404, 405, 415): keep the connection usable
+            ProblemResponses.releaseUnreadBody(request, response);
+        }
         if (p.status() == 405 && response.getHeader("Allow") == null) {
             response.setHeader("Allow", "GET, HEAD");
         }
@@ -172,40 +175,5 @@ public final class Console {
         response.setContentType("application/problem+json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    /**
-     * A refusal sent before the body was read (403, 401, a CSRF failure, 404) would leave the body on
-     * the connection: the container then closes it while the client may already be reusing it, and the
-     * client's next request fails with no response at all. So the rest of a body no larger than one the
-     * console accepts is read and dropped; a larger or unreadable one ends the connection, said in the
-     * response, so no client reuses it.
-     */
-    private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
-        if (request.getAttribute(Call.BODY_TAKEN) != null) {
-            return;
-        }
-        long length = request.getContentLengthLong();
-        if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
-            return;
-        }
-        if (length > Call.MAX_BODY) {
-            response.setHeader("Connection", "close");
-            return;
-        }
-        try {
-            InputStream in = request.getInputStream();
-            byte[] chunk = new byte[4096];
-            long left = Call.MAX_BODY + 1L;
-            int n;
-            while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) >= 0) {
-                left -= n;
-            }
-            if (left <= 0) {
-                response.setHeader("Connection", "close");
-            }
-        } catch (IOException | IllegalStateException e) {
-            response.setHeader("Connection", "close");
-        }
     }
 }

@@ -36,6 +36,7 @@ public final class ApiKeyAccessDeniedHandler implements AccessDeniedHandler {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
+        ProblemResponses.releaseUnreadBody(request, response);
         responses.insufficientScope(response, requiredScopes(request, denied));
     }
 

@@ -38,6 +38,7 @@ public final class ApiKeyAuthenticationEntryPoint implements AuthenticationEntry
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
+        ProblemResponses.releaseUnreadBody(request, response);
         if (failure instanceof ApiKeyUnavailableException) {
             responses.unavailable(response);
         } else if (failure instanceof InvalidApiKeyException) {

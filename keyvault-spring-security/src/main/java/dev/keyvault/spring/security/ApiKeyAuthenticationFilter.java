@@ -122,6 +122,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
         Optional<RequestFirewall.Rejection> rejected = firewall.check(request);
         if (rejected.isPresent()) {
             LOG.debug("request refused by the firewall: {}", rejected.get());
+            ProblemResponses.releaseUnreadBody(request, response);
             responses.notCanonical(response);
             return;
         }
@@ -132,6 +133,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
             return;
         }
         if (credential instanceof Credential.Bad bad) {
+            ProblemResponses.releaseUnreadBody(request, response);
             responses.badCredential(response, bad.problem());
             return;
         }
@@ -142,6 +144,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
             if (wait > 0) {
                 // Before verifying, so a flood of wrong keys from one address costs a map lookup, not a hash each.
                 LOG.debug("client over the failure limit");
+                ProblemResponses.releaseUnreadBody(request, response);
                 responses.tooManyFailures(response, wait);
                 return;
             }
@@ -178,6 +181,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
         } catch (RuntimeException storeFailure) {
             LOG.debug("rate-limit store unavailable: {}", storeFailure.getClass().getName());
             contexts.clearContext();
+            ProblemResponses.releaseUnreadBody(request, response);
             responses.unavailable(response);
             return;
         }
@@ -186,6 +190,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
                 LOG.debug("key {} over its tier {}", key.id(), probe.tier().name());
                 contexts.clearContext();
                 usage.record(raw, key.id(), endpoint(request), 429);
+                ProblemResponses.releaseUnreadBody(request, response);
                 responses.rateLimited(response, probe);
                 return;
             }

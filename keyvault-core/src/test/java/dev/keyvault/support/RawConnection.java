@@ -1,4 +1,4 @@
-package dev.keyvault.console;
+package dev.keyvault.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,12 +14,13 @@ import java.util.Optional;
 /**
  * One kept-alive HTTP/1.1 connection written byte by byte, so a test decides when the head and the
  * body of a request go out and can send the next request on the same connection. Reads responses
- * with a {@code Content-Length} (every console answer has one).
+ * with a {@code Content-Length} (every refusal keyvault writes has one). For the tests of every module
+ * that answers HTTP.
  */
-final class RawConnection implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
     /** A response as read off the wire; header names in lower case. */
-    record Response(int status, Map<String, String> headers, String body) {
-        boolean closes() {
+    public record Response(int status, Map<String, String> headers, String body) {
+        public boolean closes() {
             return "close".equalsIgnoreCase(headers.getOrDefault("connection", ""));
         }
     }
@@ -28,7 +29,7 @@ final class RawConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawConnection(int port) throws IOException {
+    public RawConnection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(15_000);
         in = socket.getInputStream();
@@ -36,20 +37,32 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Sends a request's head now, flushed, before any of its body. */
-    void head(String method, String target, Map<String, String> headers) throws IOException {
+    public void head(String method, String target, Map<String, String> headers) throws IOException {
         StringBuilder b = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
         out.write(b.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 
-    void body(byte[] body) throws IOException {
+    /** Sends a whole request, head and body, in one write. */
+    public void request(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
+        StringBuilder b = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
+        b.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        byte[] head = b.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        out.write(all);
+        out.flush();
+    }
+
+    public void body(byte[] body) throws IOException {
         out.write(body);
         out.flush();
     }
 
     /** The next response, or empty if the server closed the connection before sending one. */
-    Optional<Response> read() throws IOException {
+    public Optional<Response> read() throws IOException {
         String status = line();
         if (status == null) {
             return Optional.empty();
