@@ -426,6 +426,20 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean appendEventOnce(KeyEvent event) {
+        requireNonNull(event, "event");
+        synchronized (lock) {
+            if (!keys.containsKey(event.keyId()) || history.getOrDefault(event.keyId(), List.of()).stream()
+                    .anyMatch(e -> e.type() == event.type() && e.detail().equals(event.detail()))) {
+                return false;
+            }
+            append(List.of(event));
+        }
+        notifySubscribers();
+        return true;
+    }
+
+    @Override
     public List<KeyEvent> history(String keyId) {
         Syntax.keyId(keyId);
         synchronized (lock) {

@@ -197,6 +197,16 @@ public interface KeyStore {
     /** Appends an event that accompanies no state change (a note, a delivery receipt). */
     void appendEvent(KeyEvent event);
 
+    /**
+     * Appends {@code event} unless the key's history already holds an event of the same type and
+     * detail — atomically, so of several nodes recording one report at once (a secret-scanning alert
+     * delivered twice) exactly one appends it. The JDBC store takes the key row's lock for the check.
+     *
+     * @return {@code true} if this call appended it; {@code false} if an equal event was recorded or
+     *         there is no such key (nothing appended)
+     */
+    boolean appendEventOnce(KeyEvent event);
+
     /** The key's history, oldest first (empty for an unknown id). */
     List<KeyEvent> history(String keyId);
 

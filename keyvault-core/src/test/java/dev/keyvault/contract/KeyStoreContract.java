@@ -595,6 +595,54 @@ public abstract class KeyStoreContract {
     }
 
     @Test
+    void whenAnEventIsAppendedOnceThenAnEqualOneIsNotAppendedAgainButAnotherIs() {
+        StoredKey s = insert("acme", "k");
+        KeyEvent report = new KeyEvent(s.id(), KeyEventType.LEAK_REPORTED, T0, "github", "https://github.com/acme/app/blob/x");
+        assertThat(store.appendEventOnce(report)).isTrue();
+        long sequence = store.latestSequence();
+
+        assertThat(store.appendEventOnce(new KeyEvent(s.id(), KeyEventType.LEAK_REPORTED, T0.plusSeconds(60), "other node",
+                report.detail()))).as("same type and detail, another time and actor").isFalse();
+        assertThat(store.latestSequence()).isEqualTo(sequence);
+
+        assertThat(store.appendEventOnce(new KeyEvent(s.id(), KeyEventType.LEAK_REPORTED, T0, "github", report.detail() + "/y")))
+                .as("another detail").isTrue();
+        assertThat(store.appendEventOnce(new KeyEvent(s.id(), KeyEventType.NOTE, T0, "github", report.detail())))
+                .as("another type").isTrue();
+        String unknown = newId();
+        assertThat(store.appendEventOnce(new KeyEvent(unknown, KeyEventType.LEAK_REPORTED, T0, "github", "x"))).isFalse();
+        assertThat(store.history(unknown)).isEmpty();
+        assertThat(store.history(s.id())).extracting(KeyEvent::type)
+                .containsExactly(KeyEventType.ISSUED, KeyEventType.LEAK_REPORTED, KeyEventType.LEAK_REPORTED, KeyEventType.NOTE);
+    }
+
+    @Test
+    void whenThreadsAppendOneEventOnceAtOnceThenExactlyOneAppendsIt() throws Exception {
+        StoredKey s = insert("acme", "k");
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String actor = "node " + i;
+                results.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return store.appendEventOnce(new KeyEvent(s.id(), KeyEventType.LEAK_REPORTED, T0, actor, "https://gist.github.com/x"));
+                }));
+            }
+            int appended = 0;
+            for (Future<Boolean> r : results) {
+                appended += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(appended).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.history(s.id())).filteredOn(e -> e.type() == KeyEventType.LEAK_REPORTED).hasSize(1);
+    }
+
+    @Test
     void whenMarkingAnUnknownKeyCompromisedThenFalseAndNothingAppended() {
         String unknown = newId();
         assertThat(store.markCompromised(unknown, event(unknown, KeyEventType.COMPROMISED, T0))).isFalse();

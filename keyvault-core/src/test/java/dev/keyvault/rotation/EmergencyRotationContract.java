@@ -267,6 +267,44 @@ public abstract class EmergencyRotationContract extends RotationFixture {
     }
 
     @Test
+    void whenOneLeakIsReportedToTwoNodesAtOnceThenItIsRecordedAndAnnouncedOnce() throws Exception {
+        IssuedKey leaked = issue("Docs search", "docs:read");
+        java.util.concurrent.atomic.AtomicInteger announced = new java.util.concurrent.atomic.AtomicInteger();
+        KeyManager other = track(node().listener(new dev.keyvault.KeyEventListener() {
+            @Override
+            public void onLeakReported(ApiKey key, String where) {
+                announced.incrementAndGet();
+            }
+        }).build());
+        events.clear();
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<LeakReport> reports = new java.util.ArrayList<>();
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.Future<LeakReport>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                KeyManager node = i % 2 == 0 ? keys : other; // GitHub delivering one alert twice, to two nodes
+                futures.add(pool.submit(() -> {
+                    start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    return node.rotation().reportLeak(leaked.id(), GIST, "github-secret-scanning");
+                }));
+            }
+            for (java.util.concurrent.Future<LeakReport> f : futures) {
+                reports.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(reports).filteredOn(LeakReport::newReport).hasSize(1);
+        assertThat(reports).filteredOn(LeakReport::newlyCompromised).hasSize(1);
+        assertThat(reports).allSatisfy(r -> assertThat(r.key().compromised()).isTrue());
+        assertThat(historyOf(leaked.id(), LEAK_REPORTED)).hasSize(1);
+        assertThat(historyOf(leaked.id(), COMPROMISED)).hasSize(1);
+        assertThat(events.calls().size() + announced.get()).as("onLeakReported, over both nodes").isEqualTo(1);
+    }
+
+    @Test
     void whenARevokedKeyIsReportedThenItIsMarkedCompromisedAndStaysRevokedWithItsReason() {
         IssuedKey leaked = issue("Docs search", "docs:read");
         keys.revoke(leaked.id(), "leaked: " + GIST, "github-secret-scanning");

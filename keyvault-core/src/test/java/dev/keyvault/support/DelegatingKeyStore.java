@@ -162,6 +162,12 @@ public class DelegatingKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean appendEventOnce(KeyEvent event) {
+        before("appendEventOnce");
+        return delegate.appendEventOnce(event);
+    }
+
+    @Override
     public List<KeyEvent> history(String keyId) {
         before("history");
         return delegate.history(keyId);

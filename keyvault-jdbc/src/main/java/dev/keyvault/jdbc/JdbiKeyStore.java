@@ -471,6 +471,27 @@ public final class JdbiKeyStore implements KeyStore {
         });
     }
 
+    /** Under the key row's lock: concurrent callers for one key check and append one after the other. */
+    @Override
+    public boolean appendEventOnce(KeyEvent event) {
+        requireNonNull(event, "event");
+        if (!mayName(event.keyId())) {
+            return false;
+        }
+        return transactions.write("appendEventOnce", false, h -> {
+            if (h.createQuery(sql.lockKey).bind("id", event.keyId()).mapTo(String.class).findOne().isEmpty()) {
+                return false;
+            }
+            boolean recorded = h.createQuery(sql.eventRecorded).bind("id", event.keyId()).bind("type", event.type().name())
+                    .bind("detail", event.detail()).mapTo(Integer.class).findOne().isPresent();
+            if (recorded) {
+                return false;
+            }
+            append(h, List.of(event));
+            return true;
+        });
+    }
+
     /** Writes the batch in two statements, one per table (see the package documentation). */
     @Override
     public void applyUsage(UsageBatch batch) {

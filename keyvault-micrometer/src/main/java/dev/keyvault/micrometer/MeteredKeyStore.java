@@ -171,6 +171,11 @@ public final class MeteredKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean appendEventOnce(KeyEvent event) {
+        return delegate.appendEventOnce(event);
+    }
+
+    @Override
     public List<KeyEvent> history(String keyId) {
         return delegate.history(keyId);
     }

@@ -324,16 +324,9 @@ public final class Workflows implements RotationWorkflows {
         Syntax.text("actor", actor, Syntax.MAX_ACTOR);
         ops.ensureOpen();
         find(keyId); // unknown: throw before writing anything
-        boolean newReport = true;
-        for (KeyEvent e : history(keyId)) {
-            if (e.type() == KeyEventType.LEAK_REPORTED && e.detail().equals(where)) {
-                newReport = false;
-                break;
-            }
-        }
-        if (newReport) {
-            ops.note(keyId, KeyEventType.LEAK_REPORTED, actor, where);
-        }
+        // conditional in the store: the same report delivered twice, to one node or two, is recorded once
+        boolean newReport = store().appendEventOnce(new KeyEvent(keyId, KeyEventType.LEAK_REPORTED, ops.now(), actor,
+                Texts.clip(where, KeyEvent.MAX_DETAIL)));
         // Read after the report is written: a key revoked and compromised meanwhile is not marked twice.
         ApiKey key = find(keyId);
         boolean newlyCompromised = false;

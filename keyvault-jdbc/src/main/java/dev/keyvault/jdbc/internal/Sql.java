@@ -57,6 +57,10 @@ public final class Sql {
     public final String changesSince;
     public final String prunedThrough;
     public final String lockFeed;
+    /** The key row, locked until the transaction ends. */
+    public final String lockKey;
+    /** Whether the key's history holds an event of this type and detail. */
+    public final String eventRecorded;
     public final String firstKeptChange;
     public final String deleteChanges;
     public final String advancePruned;
@@ -185,6 +189,9 @@ public final class Sql {
         changesSince = "SELECT seq, key_id, event_type, at_ms FROM " + t("changes") + " WHERE seq > :after ORDER BY seq LIMIT :limit";
         prunedThrough = "SELECT pruned_through FROM " + t("feed_state") + " WHERE id = 1";
         lockFeed = "SELECT last_seq FROM " + t("feed_state") + " WHERE id = 1 FOR UPDATE";
+        lockKey = "SELECT id FROM " + t("keys") + " WHERE id = :id FOR UPDATE";
+        eventRecorded = "SELECT 1 FROM " + t("history") + " WHERE key_id = :id AND event_type = :type AND detail = :detail"
+                + " FETCH FIRST 1 ROWS ONLY";
         firstKeptChange = "SELECT MIN(seq) FROM " + t("changes") + " WHERE at_ms >= :before";
         deleteChanges = "DELETE FROM " + t("changes") + " WHERE seq < :cutoff";
         advancePruned = "UPDATE " + t("feed_state") + " SET pruned_through = :through WHERE id = 1 AND pruned_through < :through";
