@@ -95,6 +95,27 @@ public final class UsageRecorder {
     }
 
     /**
+     * Records one request of {@code keyId} that a key policy refused after its secret matched (the
+     * client address outside the key's allowlist, no credits left), now, with the refusal, so
+     * {@code usageAudit} lists it.
+     *
+     * @param refusal {@link RejectionReason#IP_NOT_ALLOWED} or {@link RejectionReason#CREDITS_EXHAUSTED}
+     * @throws IllegalArgumentException as {@link #record(HttpServletRequest, String, String, int)}, or
+     *                                  for another reason
+     */
+    public void recordRefusal(HttpServletRequest request, String keyId, String endpoint, int status, RejectionReason refusal) {
+        requireNonNull(request, "request");
+        requireNonNull(keyId, "keyId");
+        Syntax.text("endpoint", endpoint, Syntax.MAX_ENDPOINT);
+        if (requireNonNull(refusal, "refusal") != RejectionReason.IP_NOT_ALLOWED && refusal != RejectionReason.CREDITS_EXHAUSTED) {
+            throw new IllegalArgumentException("a usage refusal is IP_NOT_ALLOWED or CREDITS_EXHAUSTED, was " + refusal);
+        }
+        if (enabled) {
+            record(request, addresses.clientIp(request), keyId, endpoint, status, Optional.of(refusal));
+        }
+    }
+
+    /**
      * Records a request whose handling returned normally: with its final status when it
      * completes if it went async (an {@code AsyncListener}, kept across further
      * {@code startAsync} calls), else now with the response's status. For a request whose

@@ -249,6 +249,53 @@ abstract class ApiKeyHttpContract {
     }
 
     @Test
+    void whenAKeyIsUsedFromOutsideItsAllowlistThenForbiddenNamingNothingAndTheAuditListsIt() throws Exception {
+        IssuedKey key = keys.issue(KeySpec.builder("acme", "fenced " + CLIENTS.incrementAndGet()).scopes("kb:read")
+                .ipAllowlist("203.0.113.0/24").build());
+
+        HttpResponse<String> outside = get("/api/articles/1", bearer(key.token()));
+        assertThat(outside.statusCode()).isEqualTo(403);
+        assertThat(outside.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(outside.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(outside.body()).doesNotContain(client).doesNotContain("203.0.113").doesNotContain(key.id());
+        assertNoSession(outside);
+
+        client = "203.0.113.9"; // through the trusted proxy, from inside the range
+        assertThat(get("/api/articles/1", bearer(key.token())).statusCode()).isEqualTo(200);
+
+        keys.flush();
+        Instant now = keys.clock().instant();
+        dev.keyvault.rotation.UsageAudit audit = keys.rotation().usageAudit(key.id(), now.minus(Duration.ofHours(1)), now.plusSeconds(60));
+        assertThat(audit.outsideAllowlist()).extracting(dev.keyvault.rotation.UsageAudit.RefusedAddress::requests).containsExactly(1L);
+    }
+
+    @Test
+    void whenAKeyRunsOutOfCreditsThenTooManyRequestsWithRetryAfterUntilTheRefill() throws Exception {
+        IssuedKey once = keys.issue(KeySpec.builder("acme", "one credit " + CLIENTS.incrementAndGet()).scopes("kb:read")
+                .credits(dev.keyvault.Credits.of(1)).build());
+        assertThat(get("/api/articles/1", bearer(once.token())).statusCode()).isEqualTo(200);
+        HttpResponse<String> spent = get("/api/articles/1", bearer(once.token()));
+        assertThat(spent.statusCode()).isEqualTo(429);
+        assertThat(spent.headers().firstValue("Retry-After")).as("credits that never refill").isEmpty();
+        assertThat(spent.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        IssuedKey daily = keys.issue(KeySpec.builder("acme", "daily credit " + CLIENTS.incrementAndGet()).scopes("kb:read")
+                .credits(dev.keyvault.Credits.of(1).withRefill(dev.keyvault.CreditRefill.daily(java.time.LocalTime.MIDNIGHT, 1))).build());
+        assertThat(get("/api/articles/1", bearer(daily.token())).statusCode()).isEqualTo(200);
+        HttpResponse<String> waiting = get("/api/articles/1", bearer(daily.token()));
+        assertThat(waiting.statusCode()).isEqualTo(429);
+        long nextMidnight = Duration.between(keys.clock().instant(),
+                keys.clock().instant().atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC))
+                .toSeconds();
+        assertThat(Long.parseLong(waiting.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, nextMidnight + 1);
+
+        keys.flush();
+        Instant now = keys.clock().instant();
+        assertThat(keys.rotation().usageAudit(daily.id(), now.minus(Duration.ofHours(1)), now.plusSeconds(60)).refusedForCredits())
+                .isEqualTo(1);
+    }
+
+    @Test
     void whenAClientFailsTooOftenThenEvenAValidKeyGetsTooManyRequestsUnverified() throws Exception {
         IssuedKey key = issue("reader", "standard", "kb:read");
         for (int i = 0; i < 20; i++) {

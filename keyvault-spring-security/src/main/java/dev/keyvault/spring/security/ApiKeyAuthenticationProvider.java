@@ -70,7 +70,7 @@ public final class ApiKeyAuthenticationProvider implements AuthenticationProvide
             throw new ApiKeyUnavailableException(cannotCheck);
         }
         if (result instanceof VerificationResult.Rejected rejected) {
-            throw new InvalidApiKeyException(rejected.reason(), rejected.keyId());
+            throw new InvalidApiKeyException(rejected.reason(), rejected.keyId(), rejected.retryAt());
         }
         ApiKey key = ((VerificationResult.Verified) result).key();
         ApiKeyAuthenticationToken token = ApiKeyAuthenticationToken.authenticated(key, authoritiesOf(key));

@@ -104,7 +104,8 @@ public final class ApiKeyConfigurer extends AbstractHttpConfigurer<ApiKeyConfigu
         ExceptionHandlingConfigurer<HttpSecurity> exceptions = http.getConfigurer(ExceptionHandlingConfigurer.class);
         if (exceptions != null) {
             ProblemResponses responses = ProblemResponses.from(config);
-            exceptions.defaultAuthenticationEntryPointFor(new ApiKeyAuthenticationEntryPoint(responses), AnyRequestMatcher.INSTANCE);
+            exceptions.defaultAuthenticationEntryPointFor(new ApiKeyAuthenticationEntryPoint(responses, clock()),
+                    AnyRequestMatcher.INSTANCE);
             exceptions.defaultAccessDeniedHandlerFor(new ApiKeyAccessDeniedHandler(responses, authorities), VERIFIED_KEY);
         }
     }
@@ -115,8 +116,12 @@ public final class ApiKeyConfigurer extends AbstractHttpConfigurer<ApiKeyConfigu
         ProviderManager manager = new ProviderManager(postProcess(new ApiKeyAuthenticationProvider(verifier, authorities)));
         manager.setEraseCredentialsAfterAuthentication(false); // the verified token holds no credentials
         ApiKeyAuthenticationFilter filter = new ApiKeyAuthenticationFilter(keys, config, postProcess(manager),
-                new ApiKeyAuthenticationEntryPoint(ProblemResponses.from(config)), getSecurityContextHolderStrategy());
+                ApiKeyAuthenticationEntryPoint.from(config, keys), getSecurityContextHolderStrategy());
         http.addFilterBefore(postProcess(filter), BasicAuthenticationFilter.class);
+    }
+
+    private java.time.Clock clock() {
+        return config.clock().orElseGet(keys::clock);
     }
 
     /** Requests this chain let through with a verified key: their refusals are ours to answer. */
