@@ -138,16 +138,17 @@ public final class SecretScanningServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // Until the body is read, every refusal closes the connection: a client that reuses it would
-        // otherwise find the unread body in its way (or a connection the container has dropped).
+        // Until the body is read, every refusal first drops a body of up to 64 KiB (a larger one ends the
+        // connection, said in the response): a client reusing the connection would otherwise find it
+        // dropped under its next request, and closing it with the body unread can lose the answer.
         if (!"POST".equals(request.getMethod())) {
-            closeAfter(response);
+            ProblemResponses.releaseUnreadBody(request, response);
             response.setHeader("Allow", "POST");
             write(response, 405, NOT_ALLOWED);
             return;
         }
         if (firewall.check(request).isPresent()) {
-            closeAfter(response);
+            ProblemResponses.releaseUnreadBody(request, response);
             problems.notCanonical(response);
             return;
         }
@@ -155,7 +156,7 @@ public final class SecretScanningServlet extends HttpServlet {
         if (failures.isPresent()) {
             long wait = failures.get().secondsToWait(client);
             if (wait > 0) {
-                closeAfter(response);
+                ProblemResponses.releaseUnreadBody(request, response);
                 problems.tooManyFailures(response, wait);
                 return;
             }
@@ -163,13 +164,13 @@ public final class SecretScanningServlet extends HttpServlet {
         String identifier = single(request, KEY_IDENTIFIER_HEADER);
         byte[] signature = Signatures.decode(single(request, SIGNATURE_HEADER));
         if (!EcKeys.isIdentifier(identifier) || signature == null) {
-            closeAfter(response);
+            ProblemResponses.releaseUnreadBody(request, response);
             unauthorized(response, client);
             return;
         }
         Optional<PublicKey> key = signingKeys.find(identifier);
         if (key.isEmpty()) {
-            closeAfter(response);
+            ProblemResponses.releaseUnreadBody(request, response);
             unauthorized(response, client);
             return;
         }

@@ -460,6 +460,35 @@ abstract class AbstractSecretScanningTest {
         assertThat(history(key.id())).containsExactly(ISSUED);
     }
 
+    /**
+     * A refusal before the body is read (no or a bad signature header, an unknown key identifier, the
+     * failure limit, a path the firewall refuses, a GET) drops the body and keeps the connection: the
+     * sender's next alert on it is answered.
+     */
+    @Test
+    void whenAnAlertIsRefusedBeforeItsBodyIsReadThenTheConnectionServesTheNextOne() throws Exception {
+        byte[] body = ("[{\"token\":\"" + "x".repeat(2_000) + "\",\"type\":\"kb_live_api_key\",\"url\":\"u\",\"source\":\"s\"}]")
+                .getBytes(StandardCharsets.UTF_8);
+        List<Map<String, String>> refusals = List.of(
+                Map.of("Content-Type", "application/json"),
+                Map.of("Content-Type", "application/json", SecretScanningServlet.KEY_IDENTIFIER_HEADER, KID),
+                Map.of("Content-Type", "application/json", SecretScanningServlet.KEY_IDENTIFIER_HEADER, "not-a-known-key",
+                        SecretScanningServlet.SIGNATURE_HEADER, Fixture.sign(github.getPrivate(), body)),
+                Map.of("Content-Type", "application/json", SecretScanningServlet.KEY_IDENTIFIER_HEADER, KID,
+                        SecretScanningServlet.SIGNATURE_HEADER, "%%%not base64%%%"));
+        for (Map<String, String> headers : refusals) {
+            try (dev.keyvault.support.RawConnection c = new dev.keyvault.support.RawConnection(server.port())) {
+                c.request("POST", "/github/revoke", headers, body);
+                dev.keyvault.support.RawConnection.Response first = c.read().orElseThrow();
+                assertThat(first.status()).as(headers.toString()).isEqualTo(401);
+                assertThat(first.closes()).as(headers.toString()).isFalse();
+                c.request("POST", "/github/revoke", Map.of("Content-Type", "application/json"), body);
+                assertThat(c.read()).as("the next alert on the connection after " + headers)
+                        .hasValueSatisfying(next -> assertThat(next.status()).isEqualTo(401));
+            }
+        }
+    }
+
     @Test
     void whenTheBodyIsHugeThen413WithoutReadingIt() throws Exception {
         byte[] huge = new byte[3 << 20];
