@@ -75,7 +75,7 @@ final class SelfServiceApi {
             got = got.subList(0, limit);
             next = got.get(limit - 1).id();
         }
-        call.json(200, new Views.KeyPage(call.now, Views.keys(got, call.now), next));
+        call.json(200, new Views.KeyPage(call.now, call.views().keys(got, call.now), next));
     }
 
     static KeyStatus status(String value) {
@@ -126,14 +126,14 @@ final class SelfServiceApi {
         }
         IssuedKey issued = keys.issue(spec.build());
         call.response.setHeader("Location", "keys/" + issued.id());
-        call.json(201, new Views.Issued(Views.key(issued.key(), call.now), issued.token()));
+        call.json(201, new Views.Issued(call.views().key(issued.key(), call.now), issued.token()));
     }
 
     void get(Call call, String id) throws IOException {
         ApiKey key = call.visibleKey(id);
         Views.Leak leak = key.compromised() || key.status() == KeyStatus.REVOKED
                 ? LeakReports.of(key, keys.history(id)).orElse(null) : null;
-        call.json(200, new Views.KeyDetail(call.now, Views.key(key, call.now), leak));
+        call.json(200, new Views.KeyDetail(call.now, call.views().key(key, call.now), leak));
     }
 
     void history(Call call, String id) throws IOException {
@@ -148,7 +148,7 @@ final class SelfServiceApi {
         IssuedKey successor = keys.rotate(key.id(), RotateOptions.defaults().withActor(call.user.id()).withReason(reason));
         ApiKey predecessor = keys.get(key.id()).orElse(key);
         call.response.setHeader("Location", "keys/" + successor.id());
-        call.json(201, new Views.Rotated(Views.key(predecessor, call.now), Views.key(successor.key(), call.now), successor.token()));
+        call.json(201, new Views.Rotated(call.views().key(predecessor, call.now), call.views().key(successor.key(), call.now), successor.token()));
     }
 
     /** The old key of the rotation {@code id} takes part in: itself if it has a successor, else its predecessor. */
@@ -176,7 +176,7 @@ final class SelfServiceApi {
             hours.add(new Views.Hour(e.getKey(), e.getValue(), newHours.getOrDefault(e.getKey(), 0L)));
         }
         Duration remaining = s.quietPeriod().minus(s.oldKeyQuietFor());
-        call.json(200, new Views.Rotation(Views.key(s.predecessor(), asOf), Views.key(s.successor(), asOf), asOf, s.rotatedAt(),
+        call.json(200, new Views.Rotation(call.views().key(s.predecessor(), asOf), call.views().key(s.successor(), asOf), asOf, s.rotatedAt(),
                 s.state().name(), s.safeToRevoke(), s.oldKeyQuietSince(), s.oldKeyQuietFor(), s.quietPeriod(),
                 remaining.isNegative() ? Duration.ZERO : remaining, s.deadline().orElse(null),
                 Views.clients(s.clients(), blocking(s.blockingClients())), new Views.Chart(from, to, hours)));
@@ -217,7 +217,7 @@ final class SelfServiceApi {
             throw Problems.conflict(Problems.KEY_STATE, "Already revoked", "This key is already revoked");
         }
         RevocationResult r = keys.revoke(key.id(), reason, call.user.id());
-        call.json(200, new Views.Revoked(r.outcome().name(), Views.key(r.key().orElse(key), call.now)));
+        call.json(200, new Views.Revoked(r.outcome().name(), call.views().key(r.key().orElse(key), call.now)));
     }
 
     static Set<String> blocking(List<RotationStatus.ClientMigration> blocking) {
