@@ -15,7 +15,9 @@ import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.KeyUpdate;
+import dev.keyvault.RejectionReason;
 import dev.keyvault.VerificationRequest;
+import dev.keyvault.VerificationResult;
 import dev.keyvault.jdbc.JdbiKeyStore;
 import dev.keyvault.support.RawConnection;
 import dev.keyvault.testing.MutableClock;
@@ -943,6 +945,117 @@ abstract class AbstractConsoleApiTest {
         }
         JsonNode rotation = c.get("/api/keys/" + v1.id() + "/rotation").json();
         assertThat(rotation.path("successor").path("credits").path("account").asText()).isEqualTo(v1.id());
+    }
+
+    @Test
+    void whenAKeyIsGeneratedWithAnAllowlistAndMetadataThenItIsKeptCanonicalAndRefusedFromOutside() throws Exception {
+        String owner = owner("allow");
+        Client olga = as("olga@ops");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("owner", owner);
+        body.put("name", "Partner feed");
+        body.put("scopes", List.of("kb:read"));
+        body.put("ipAllowlist", List.of("203.0.113.0/24", "2001:DB8::/32", "203.0.113.0/24"));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("plan", "pro");
+        metadata.put("xss", XSS.get(1));
+        body.put("metadata", metadata);
+        Client.Response r = olga.post("/api/keys", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String token = r.json().path("token").asText();
+        tokens.add(token);
+        String id = r.json().path("key").path("id").asText();
+        for (JsonNode k : List.of(r.json().path("key"), olga.get("/api/keys/" + id).json().path("key"))) {
+            assertThat(texts(k.path("ipAllowlist"))).containsExactly("203.0.113.0/24", "2001:db8::/32");
+            assertThat(stringMap(k.path("metadata"))).containsExactly(Map.entry("plan", "pro"), Map.entry("xss", XSS.get(1)));
+            assertThat(k.path("credits").isNull()).isTrue();
+        }
+        assertThat(keys.get(id).orElseThrow().ipAllowlist()).isEqualTo(IpAllowlist.of("203.0.113.0/24", "2001:db8::/32"));
+        assertThat(keys.verify(VerificationRequest.of(token).withClientAddress("203.0.113.77")).isVerified()).isTrue();
+        assertThat(keys.verify(VerificationRequest.of(token).withClientAddress("198.51.100.1")))
+                .isInstanceOfSatisfying(VerificationResult.Rejected.class, rj -> assertThat(rj.reason()).isEqualTo(RejectionReason.IP_NOT_ALLOWED));
+
+        // an owner's own user may narrow where a key works, but not label it: a host may act on metadata
+        Client self = admin(owner);
+        Map<String, Object> own = new LinkedHashMap<>(body);
+        own.put("name", "Own with allowlist");
+        own.remove("metadata");
+        Client.Response allowed = self.post("/api/keys", own);
+        assertThat(allowed.status()).as(allowed.body()).isEqualTo(201);
+        tokens.add(allowed.json().path("token").asText());
+        own.put("name", "Own with metadata");
+        own.put("metadata", Map.of("plan", "enterprise"));
+        Client.Response refused = self.post("/api/keys", own);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(keys.list(owner)).extracting(ApiKey::name).containsExactlyInAnyOrder("Partner feed", "Own with allowlist");
+    }
+
+    @Test
+    void whenTheAllowlistOrMetadataOfANewKeyIsHostileThen400NamingNoInputAndNothingIsIssued() throws Exception {
+        String owner = owner("hostile-policy");
+        Client olga = as("olga@ops");
+        String ok = "{\"owner\":\"" + owner + "\",\"name\":\"k\"";
+        List<String> ranges = new ArrayList<>(List.of("10.1.2.3/8", "not-an-ip", "<script>alert(1)</script>", "::ffff:10.0.0.0/104",
+                "fe80::1%eth0", "[2001:db8::1]", "10.0.0.0/33", "10.0.0.0/008", "", " 10.0.0.1", "010.0.0.1", "10.0.0.0/-1",
+                "2001:db8::/129", "1.2.3.4/", "x".repeat(300), "javascript:alert(1)"));
+        ranges.addAll(XSS);
+        List<String> hostile = new ArrayList<>();
+        for (String range : ranges) {
+            hostile.add(ok + ",\"ipAllowlist\":[" + json(range) + "]}");
+        }
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            many.add(json("10.0." + i + ".0/24"));
+        }
+        hostile.add(ok + ",\"ipAllowlist\":[" + String.join(",", many) + "]}");
+        hostile.add(ok + ",\"ipAllowlist\":[null]}");
+        hostile.add(ok + ",\"ipAllowlist\":[42]}");
+        hostile.add(ok + ",\"ipAllowlist\":[[\"10.0.0.0/8\"]]}");
+        hostile.add(ok + ",\"ipAllowlist\":\"10.0.0.0/8\"}");
+        hostile.add(ok + ",\"ipAllowlist\":{\"a\":\"10.0.0.0/8\"}}");
+        for (String name : List.of("", "1plan", "<b>", "a b", "plan\u0000", "\u00e9t\u00e9", "x".repeat(65), "a\"b")) {
+            hostile.add(ok + ",\"metadata\":{" + json(name) + ":\"v\"}}");
+        }
+        for (String value : List.of("", " padded", "line\nbreak", "nul\u0000", "bidi\u202eevil", "v".repeat(257), "\ud83d")) {
+            hostile.add(ok + ",\"metadata\":{\"plan\":" + json(value) + "}}");
+        }
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            entries.add(json("k" + i) + ":\"v\"");
+        }
+        hostile.add(ok + ",\"metadata\":{" + String.join(",", entries) + "}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":null}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":42}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":true}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":{\"a\":\"b\"}}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":[\"a\"]}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":\"a\",\"plan\":\"b\"}}");
+        hostile.add(ok + ",\"metadata\":[\"plan=pro\"]}");
+        hostile.add(ok + ",\"metadata\":\"plan=pro\"}");
+        for (String b : hostile) {
+            Client.Response r = olga.post("/api/keys", b);
+            String what = b.length() > 120 ? b.substring(0, 120) : b;
+            assertThat(r.status()).as(what).isEqualTo(400);
+            assertThat(r.header("Content-Type")).as(what).startsWith("application/problem+json");
+            assertThat(r.body()).as(what).doesNotContain("Exception", "at dev.", "jackson", "<script>", "<b>", "alert(", "eth0");
+        }
+        assertThat(keys.list(owner)).isEmpty();
+    }
+
+    /** A JSON string literal of {@code s} (each character outside printable ASCII escaped). */
+    private static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20 || ch > 0x7e) {
+                b.append(String.format("\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append('"').toString();
     }
 
     // ------------------------------------------------------------------------------------ hostile

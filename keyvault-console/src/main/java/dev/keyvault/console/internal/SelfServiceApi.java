@@ -1,6 +1,7 @@
 package dev.keyvault.console.internal;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.IpAllowlist;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeyQuery;
@@ -124,6 +125,16 @@ final class SelfServiceApi {
             }
             spec.expiresAt(expires);
         }
+        if (body.ipAllowlist() != null) {
+            spec.ipAllowlist(ipAllowlist(body.ipAllowlist()));
+        }
+        if (body.metadata() != null) {
+            if (!call.user.operator()) {
+                // a host may act on metadata (a plan, a customer id): only an operator may set it
+                throw Problems.forbidden("Only an operator may set a key's metadata");
+            }
+            spec.metadata(metadata(body.metadata()));
+        }
         IssuedKey issued = keys.issue(spec.build());
         call.response.setHeader("Location", "keys/" + issued.id());
         call.json(201, new Views.Issued(call.views().key(issued.key(), call.now), issued.token()));
@@ -218,6 +229,22 @@ final class SelfServiceApi {
         }
         RevocationResult r = keys.revoke(key.id(), reason, call.user.id());
         call.json(200, new Views.Revoked(r.outcome().name(), call.views().key(r.key().orElse(key), call.now)));
+    }
+
+    /** The request's allowlist, checked by the library's rules (whose messages never echo a range). */
+    static IpAllowlist ipAllowlist(List<String> ranges) {
+        if (ranges.contains(null)) {
+            throw Problems.badRequest("ipAllowlist holds only CIDR blocks as text");
+        }
+        return IpAllowlist.of(ranges);
+    }
+
+    /** The request's metadata, checked by the library's rules. */
+    static Map<String, String> metadata(Map<String, String> metadata) {
+        if (metadata.containsKey(null) || metadata.containsValue(null)) {
+            throw Problems.badRequest("metadata values are text");
+        }
+        return Syntax.metadata(metadata);
     }
 
     static Set<String> blocking(List<RotationStatus.ClientMigration> blocking) {
