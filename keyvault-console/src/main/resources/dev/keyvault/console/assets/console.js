@@ -466,22 +466,45 @@
     const expiry = h('select', {id: id('expiry')},
       [['', 'Never'], ['30', 'In 30 days'], ['90', 'In 90 days'], ['180', 'In 180 days'], ['365', 'In a year']]
         .map(([v, t]) => h('option', {value: v}, t)));
+    const allow = h('textarea', {id: id('allow'), rows: 2, maxlength: 4000, spellcheck: 'false', autocomplete: 'off'});
+    // metadata may carry what the application acts on (a plan, a customer id): only operators set it
+    const meta = session.operator ? h('textarea', {id: id('meta'), rows: 2, maxlength: 8000, spellcheck: 'false', autocomplete: 'off'}) : null;
     const go = h('button', {type: 'submit', class: 'primary'}, 'Generate key');
     const form = h('form', {novalidate: true},
       field('Name', name, 'What uses this key, such as "Nightly sync — production".'),
       h('fieldset', {}, h('legend', {}, 'Scopes'), scopeBoxes.length ? scopeBoxes : h('p', {class: 'muted'}, 'No scopes are offered.')),
       field('Tier', tier), field('Environment', env), field('Expires', expiry),
+      field('IP allowlist (optional)', allow, 'Addresses or CIDR blocks the key may be used from, one per line, such as 203.0.113.0/24. Empty: any address.'),
+      meta ? field('Metadata (optional)', meta, 'One name=value per line, such as plan=pro.') : null,
       err, h('div', {class: 'actions'}, go, button('Cancel', closeDialog)));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (name.value.trim() === '') { err.textContent = 'Give the key a name.'; name.focus(); return; }
+      const ranges = allow.value.split(/[\s,]+/).filter(Boolean);
+      let metadata = null;
+      const lines = meta ? meta.value.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      if (lines.length) {
+        metadata = Object.create(null); // a name such as "constructor" is an entry, never one of Object.prototype's
+        for (const line of lines) {
+          const eq = line.indexOf('=');
+          const key = eq > 0 ? line.slice(0, eq).trim() : '';
+          if (!key || Object.prototype.hasOwnProperty.call(metadata, key)) {
+            err.textContent = 'Write each metadata entry as name=value, each name once.';
+            meta.focus();
+            return;
+          }
+          metadata[key] = line.slice(eq + 1).trim();
+        }
+      }
       go.disabled = true;
       const body = {
         owner, name: name.value,
         scopes: scopeBoxes.map((d) => d.querySelector('input')).filter((b) => b.checked).map((b) => b.value),
         tier: tier.value, environment: env.value,
-        expiresAt: expiry.value ? new Date(new Date(session.asOf).getTime() + expiry.value * 86400000).toISOString() : null
+        expiresAt: expiry.value ? new Date(new Date(session.asOf).getTime() + expiry.value * 86400000).toISOString() : null,
+        ipAllowlist: ranges.length ? ranges : null
       };
+      if (metadata) body.metadata = metadata;
       try {
         const issued = await api('POST', 'keys', body);
         closeDialog();

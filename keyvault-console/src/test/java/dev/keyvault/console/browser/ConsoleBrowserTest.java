@@ -3,6 +3,7 @@ package dev.keyvault.console.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyvault.ApiKey;
 import dev.keyvault.CreditRefill;
 import dev.keyvault.Credits;
 import dev.keyvault.IssuedKey;
@@ -618,6 +619,37 @@ class ConsoleBrowserTest {
         assertNoScriptRan();
         assertLabelled();
         Browser.screenshot("16-key-policies");
+
+        go("#/owners/policies");
+        clickable(By.id("generate")).click();
+        WebElement d = dialog();
+        field(d, "Name").sendKeys("From the page");
+        field(d, "IP allowlist").sendKeys("198.51.100.0/24\n2001:DB8::1");
+        assertThat(d.findElements(By.tagName("label"))).extracting(WebElement::getText).noneMatch(t -> t.startsWith("Metadata"));
+        field(d, "IP allowlist").sendKeys("\n10.1.2.3/8");
+        d.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dialog[open] .error"), "address bits set after its prefix"));
+        WebElement allow = field(d, "IP allowlist");
+        allow.clear();
+        allow.sendKeys("198.51.100.0/24\n2001:DB8::1");
+        d.findElement(By.cssSelector("button[type=submit]")).click();
+        copyTokenAndClose();
+        ApiKey made = keys.list("policies").stream().filter(x -> x.name().equals("From the page")).findFirst().orElseThrow();
+        assertThat(made.ipAllowlist().ranges()).containsExactly("198.51.100.0/24", "2001:db8::1/128");
+        assertThat(made.metadata()).isEmpty();
+
+        login("olga@ops");
+        go("#/owners/policies");
+        clickable(By.id("generate")).click();
+        d = dialog();
+        field(d, "Name").sendKeys("Labelled by an operator");
+        field(d, "Metadata").sendKeys("plan=pro\nnote=" + XSS.get(0) + "\nconstructor=x");
+        d.findElement(By.cssSelector("button[type=submit]")).click();
+        copyTokenAndClose();
+        ApiKey labelled = keys.list("policies").stream().filter(x -> x.name().equals("Labelled by an operator")).findFirst().orElseThrow();
+        assertThat(labelled.metadata()).containsExactly(Map.entry("constructor", "x"), Map.entry("note", XSS.get(0)), Map.entry("plan", "pro"));
+        assertNoScriptRan();
+        login("paula@policies");
 
         go("#/keys/" + plain);
         assertThat(byId("key-allowlist").getText()).isEqualTo("Any address");
