@@ -4,10 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditRefill;
+import dev.keyvault.Credits;
+import dev.keyvault.IpAllowlist;
+import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyEventType;
 import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
+import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStatus;
+import dev.keyvault.KeyUpdate;
+import dev.keyvault.RejectionReason;
+import dev.keyvault.VerificationRequest;
+import dev.keyvault.VerificationResult;
 import dev.keyvault.jdbc.JdbiKeyStore;
 import dev.keyvault.support.RawConnection;
 import dev.keyvault.testing.MutableClock;
@@ -19,12 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -783,6 +795,267 @@ abstract class AbstractConsoleApiTest {
                 Map.of("Content-Type", "application/json", "X-CSRF-Token", good));
         assertThat(expired.status()).isEqualTo(403);
         assertThat(keys.list(owner)).hasSize(1);
+    }
+
+    // ----------------------------------------------------------------------------------- policies
+
+    /** The key as each view shows it: the owner's list, its detail, and the operator's list. */
+    private List<JsonNode> everyView(Client self, Client operator, String owner, String id) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (Client.Response r : List.of(self.get("/api/keys?owner=" + owner + "&limit=200"),
+                operator.get("/api/operator/keys?owner=" + owner + "&limit=200"))) {
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode found = null;
+            for (JsonNode k : r.json().path("items")) {
+                if (k.path("id").asText().equals(id)) {
+                    found = k;
+                }
+            }
+            assertThat(found).as("key %s in a list", id).isNotNull();
+            out.add(found);
+        }
+        Client.Response detail = self.get("/api/keys/" + id);
+        assertThat(detail.status()).isEqualTo(200);
+        out.add(detail.json().path("key"));
+        return out;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    /** An object of strings, in the order the JSON has it. */
+    private static Map<String, String> stringMap(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> {
+            assertThat(e.getValue().isTextual()).as("metadata value of %s is a JSON string", e.getKey()).isTrue();
+            out.put(e.getKey(), e.getValue().asText());
+        });
+        return out;
+    }
+
+    @Test
+    void whenAKeyHasAnAllowlistMetadataAndCreditsThenEveryViewShowsThemExactlyAndAPlainKeyShowsNone() throws Exception {
+        String owner = owner("policies");
+        Client c = admin(owner);
+        Client olga = as("olga@ops");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("plan", "pro");
+        metadata.put("customer.id", "cus_4711");
+        for (int i = 0; i < XSS.size(); i++) {
+            metadata.put("xss" + i, XSS.get(i));
+        }
+        CreditRefill refill = CreditRefill.daily(LocalTime.of(6, 30), 500);
+        IssuedKey issued = keys.issue(KeySpec.builder(owner, "With policies").scopes("kb:read").tier("standard")
+                .environment("production").ipAllowlist("203.0.113.0/24", "2001:DB8:0:0::/32", "198.51.100.7")
+                .metadata(metadata).credits(Credits.of(500).withRefill(refill)).actor(owner + "@admin").build());
+        String id = issued.id();
+        // a verification from an allowed address spends 3 credits from a lease this server took
+        assertThat(keys.verify(VerificationRequest.of(issued.token()).withClientAddress("203.0.113.9").withCost(3)).isVerified()).isTrue();
+        String plain = create(c, owner, "Plain", "kb:read").path("key").path("id").asText();
+
+        for (JsonNode k : everyView(c, olga, owner, id)) {
+            assertThat(texts(k.path("ipAllowlist"))).containsExactly("203.0.113.0/24", "2001:db8::/32", "198.51.100.7/32");
+            Map<String, String> shown = stringMap(k.path("metadata"));
+            assertThat(shown).isEqualTo(metadata);
+            assertThat(shown.keySet()).containsExactlyElementsOf(new TreeMap<>(metadata).keySet());
+            JsonNode credits = k.path("credits");
+            assertThat(credits.path("account").asText()).isEqualTo(id);
+            assertThat(credits.path("inStore").asLong() + credits.path("leasedHere").asLong()).isEqualTo(497);
+            assertThat(credits.path("leasedHere").asLong()).isPositive();
+            assertThat(credits.path("refill").asText()).isEqualTo("daily@06:30:500");
+            assertThat(Instant.parse(credits.path("nextRefillAt").asText())).isEqualTo(refill.nextAfter(clock.instant()).orElseThrow());
+        }
+        for (JsonNode k : everyView(c, olga, owner, plain)) {
+            assertThat(k.path("ipAllowlist").isArray()).isTrue();
+            assertThat(k.path("ipAllowlist").size()).isZero();
+            assertThat(k.path("metadata").isObject()).isTrue();
+            assertThat(k.path("metadata").size()).isZero();
+            assertThat(k.has("credits")).isTrue();
+            assertThat(k.path("credits").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void whenAKeyIsChangedInPlaceThenTheNextReadShowsItAndTheHistoryHasUpdatedAndScopesWidened() throws Exception {
+        String owner = owner("update");
+        Client c = admin(owner);
+        Client olga = as("olga@ops");
+        String id = create(c, owner, "Changes", "kb:read").path("key").path("id").asText();
+        String evil = XSS.get(0);
+        for (JsonNode k : everyView(c, olga, owner, id)) {
+            assertThat(k.path("credits").isNull()).isTrue();
+        }
+
+        keys.update(id, KeyUpdate.builder().ipAllowlist(IpAllowlist.of("10.0.0.0/8")).metadata(Map.of("plan", "enterprise", "note", evil))
+                .credits(Credits.of(40).withRefill(CreditRefill.monthly(1, 40))).actor("olga@ops").build());
+        for (JsonNode k : everyView(c, olga, owner, id)) {
+            assertThat(texts(k.path("ipAllowlist"))).containsExactly("10.0.0.0/8");
+            assertThat(stringMap(k.path("metadata"))).containsExactly(Map.entry("note", evil), Map.entry("plan", "enterprise"));
+            assertThat(k.path("credits").path("inStore").asLong()).isEqualTo(40);
+            assertThat(k.path("credits").path("leasedHere").asLong()).isZero();
+            assertThat(k.path("credits").path("refill").asText()).isEqualTo("monthly@1:40");
+            assertThat(k.path("scopes").size()).isEqualTo(1);
+        }
+
+        keys.update(id, KeyUpdate.builder().scopes("kb:read", "kb:write").ipAllowlist(IpAllowlist.none()).metadata(Map.of())
+                .removeCredits().actor("olga@ops").build());
+        for (JsonNode k : everyView(c, olga, owner, id)) {
+            assertThat(texts(k.path("scopes"))).containsExactlyInAnyOrder("kb:read", "kb:write");
+            assertThat(k.path("ipAllowlist").size()).isZero();
+            assertThat(k.path("metadata").size()).isZero();
+            assertThat(k.path("credits").isNull()).isTrue();
+        }
+
+        JsonNode history = c.get("/api/keys/" + id + "/history").json();
+        List<String> types = history.path("events").findValuesAsText("type");
+        assertThat(types).contains(KeyEventType.UPDATED.name(), KeyEventType.SCOPES_WIDENED.name());
+        assertThat(types).containsExactlyElementsOf(keys.history(id).stream().map(e -> e.type().name()).toList());
+        for (JsonNode e : history.path("events")) {
+            if (!e.path("type").asText().equals("ISSUED")) {
+                assertThat(e.path("actor").asText()).isEqualTo("olga@ops");
+            }
+        }
+        assertThat(history.path("events").findValuesAsText("detail")).anyMatch(d -> d.contains("10.0.0.0/8"));
+    }
+
+    @Test
+    void whenRotatedThenTheSuccessorShowsThePredecessorsPoliciesAndSharesItsCreditBalance() throws Exception {
+        String owner = owner("chain");
+        Client c = admin(owner);
+        Client olga = as("olga@ops");
+        IssuedKey v1 = keys.issue(KeySpec.builder(owner, "Chain").scopes("kb:read").tier("standard").environment("production")
+                .ipAllowlist("192.0.2.0/24").metadata(Map.of("plan", "pro")).credits(Credits.of(100)).build());
+        Client.Response rotated = c.post("/api/keys/" + v1.id() + "/rotate", Map.of());
+        assertThat(rotated.status()).isEqualTo(201);
+        tokens.add(rotated.json().path("token").asText());
+        String v2 = rotated.json().path("key").path("id").asText();
+        for (JsonNode k : List.of(rotated.json().path("key"), rotated.json().path("predecessor"))) {
+            assertThat(texts(k.path("ipAllowlist"))).containsExactly("192.0.2.0/24");
+            assertThat(k.path("credits").path("account").asText()).isEqualTo(v1.id());
+            assertThat(k.path("credits").path("inStore").asLong()).isEqualTo(100);
+            assertThat(k.path("credits").path("refill").asText()).isEqualTo("none");
+            assertThat(k.path("credits").path("nextRefillAt").isNull()).isTrue();
+        }
+        for (JsonNode k : everyView(c, olga, owner, v2)) {
+            assertThat(stringMap(k.path("metadata"))).containsExactly(Map.entry("plan", "pro"));
+            assertThat(k.path("credits").path("account").asText()).isEqualTo(v1.id());
+        }
+        JsonNode rotation = c.get("/api/keys/" + v1.id() + "/rotation").json();
+        assertThat(rotation.path("successor").path("credits").path("account").asText()).isEqualTo(v1.id());
+    }
+
+    @Test
+    void whenAKeyIsGeneratedWithAnAllowlistAndMetadataThenItIsKeptCanonicalAndRefusedFromOutside() throws Exception {
+        String owner = owner("allow");
+        Client olga = as("olga@ops");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("owner", owner);
+        body.put("name", "Partner feed");
+        body.put("scopes", List.of("kb:read"));
+        body.put("ipAllowlist", List.of("203.0.113.0/24", "2001:DB8::/32", "203.0.113.0/24"));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("plan", "pro");
+        metadata.put("xss", XSS.get(1));
+        body.put("metadata", metadata);
+        Client.Response r = olga.post("/api/keys", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String token = r.json().path("token").asText();
+        tokens.add(token);
+        String id = r.json().path("key").path("id").asText();
+        for (JsonNode k : List.of(r.json().path("key"), olga.get("/api/keys/" + id).json().path("key"))) {
+            assertThat(texts(k.path("ipAllowlist"))).containsExactly("203.0.113.0/24", "2001:db8::/32");
+            assertThat(stringMap(k.path("metadata"))).containsExactly(Map.entry("plan", "pro"), Map.entry("xss", XSS.get(1)));
+            assertThat(k.path("credits").isNull()).isTrue();
+        }
+        assertThat(keys.get(id).orElseThrow().ipAllowlist()).isEqualTo(IpAllowlist.of("203.0.113.0/24", "2001:db8::/32"));
+        assertThat(keys.verify(VerificationRequest.of(token).withClientAddress("203.0.113.77")).isVerified()).isTrue();
+        assertThat(keys.verify(VerificationRequest.of(token).withClientAddress("198.51.100.1")))
+                .isInstanceOfSatisfying(VerificationResult.Rejected.class, rj -> assertThat(rj.reason()).isEqualTo(RejectionReason.IP_NOT_ALLOWED));
+
+        // an owner's own user may narrow where a key works, but not label it: a host may act on metadata
+        Client self = admin(owner);
+        Map<String, Object> own = new LinkedHashMap<>(body);
+        own.put("name", "Own with allowlist");
+        own.remove("metadata");
+        Client.Response allowed = self.post("/api/keys", own);
+        assertThat(allowed.status()).as(allowed.body()).isEqualTo(201);
+        tokens.add(allowed.json().path("token").asText());
+        own.put("name", "Own with metadata");
+        own.put("metadata", Map.of("plan", "enterprise"));
+        Client.Response refused = self.post("/api/keys", own);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(keys.list(owner)).extracting(ApiKey::name).containsExactlyInAnyOrder("Partner feed", "Own with allowlist");
+    }
+
+    @Test
+    void whenTheAllowlistOrMetadataOfANewKeyIsHostileThen400NamingNoInputAndNothingIsIssued() throws Exception {
+        String owner = owner("hostile-policy");
+        Client olga = as("olga@ops");
+        String ok = "{\"owner\":\"" + owner + "\",\"name\":\"k\"";
+        List<String> ranges = new ArrayList<>(List.of("10.1.2.3/8", "not-an-ip", "<script>alert(1)</script>", "::ffff:10.0.0.0/104",
+                "fe80::1%eth0", "[2001:db8::1]", "10.0.0.0/33", "10.0.0.0/008", "", " 10.0.0.1", "010.0.0.1", "10.0.0.0/-1",
+                "2001:db8::/129", "1.2.3.4/", "x".repeat(300), "javascript:alert(1)"));
+        ranges.addAll(XSS);
+        List<String> hostile = new ArrayList<>();
+        for (String range : ranges) {
+            hostile.add(ok + ",\"ipAllowlist\":[" + json(range) + "]}");
+        }
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            many.add(json("10.0." + i + ".0/24"));
+        }
+        hostile.add(ok + ",\"ipAllowlist\":[" + String.join(",", many) + "]}");
+        hostile.add(ok + ",\"ipAllowlist\":[null]}");
+        hostile.add(ok + ",\"ipAllowlist\":[42]}");
+        hostile.add(ok + ",\"ipAllowlist\":[[\"10.0.0.0/8\"]]}");
+        hostile.add(ok + ",\"ipAllowlist\":\"10.0.0.0/8\"}");
+        hostile.add(ok + ",\"ipAllowlist\":{\"a\":\"10.0.0.0/8\"}}");
+        for (String name : List.of("", "1plan", "<b>", "a b", "plan\u0000", "\u00e9t\u00e9", "x".repeat(65), "a\"b")) {
+            hostile.add(ok + ",\"metadata\":{" + json(name) + ":\"v\"}}");
+        }
+        for (String value : List.of("", " padded", "line\nbreak", "nul\u0000", "bidi\u202eevil", "v".repeat(257), "\ud83d")) {
+            hostile.add(ok + ",\"metadata\":{\"plan\":" + json(value) + "}}");
+        }
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            entries.add(json("k" + i) + ":\"v\"");
+        }
+        hostile.add(ok + ",\"metadata\":{" + String.join(",", entries) + "}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":null}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":42}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":true}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":{\"a\":\"b\"}}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":[\"a\"]}}");
+        hostile.add(ok + ",\"metadata\":{\"plan\":\"a\",\"plan\":\"b\"}}");
+        hostile.add(ok + ",\"metadata\":[\"plan=pro\"]}");
+        hostile.add(ok + ",\"metadata\":\"plan=pro\"}");
+        for (String b : hostile) {
+            Client.Response r = olga.post("/api/keys", b);
+            String what = b.length() > 120 ? b.substring(0, 120) : b;
+            assertThat(r.status()).as(what).isEqualTo(400);
+            assertThat(r.header("Content-Type")).as(what).startsWith("application/problem+json");
+            assertThat(r.body()).as(what).doesNotContain("Exception", "at dev.", "jackson", "<script>", "<b>", "alert(", "eth0");
+        }
+        assertThat(keys.list(owner)).isEmpty();
+    }
+
+    /** A JSON string literal of {@code s} (each character outside printable ASCII escaped). */
+    private static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20 || ch > 0x7e) {
+                b.append(String.format("\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append('"').toString();
     }
 
     // ------------------------------------------------------------------------------------ hostile

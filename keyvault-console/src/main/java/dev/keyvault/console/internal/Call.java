@@ -28,6 +28,7 @@ final class Call {
     final ConsoleUser user;
     final KeyManager keys;
     final Instant now;
+    private Views.Keys views;
 
     Call(HttpServletRequest request, HttpServletResponse response, ConsoleUser user, KeyManager keys) {
         this.request = request;
@@ -35,6 +36,14 @@ final class Call {
         this.user = user;
         this.keys = keys;
         this.now = keys.clock().instant();
+    }
+
+    /** The key views of this response (each credit balance read once). */
+    Views.Keys views() {
+        if (views == null) {
+            views = new Views.Keys(keys);
+        }
+        return views;
     }
 
     /**

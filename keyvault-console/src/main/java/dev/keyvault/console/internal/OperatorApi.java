@@ -58,7 +58,7 @@ final class OperatorApi {
         call.requireOperator();
         int limit = call.limit(config.pageSize());
         DueRotations.Page page = due.page(call.now, call.query("after"), limit);
-        List<Views.Due> items = page.items().stream().map(d -> Views.due(d, call.now)).toList();
+        List<Views.Due> items = page.items().stream().map(d -> Views.due(call.views(), d, call.now)).toList();
         call.json(200, new Views.DuePage(call.now, new Views.DueCounts(page.overdue(), page.due(), page.upcoming()), items,
                 page.next()));
     }
@@ -91,7 +91,7 @@ final class OperatorApi {
             filter = filter.withTag(tag.get());
         }
         ComplianceReport report = keys.rotation().complianceReport(maxAge, filter);
-        call.json(200, Views.compliance(report));
+        call.json(200, Views.compliance(call.views(), report));
     }
 
     void emergency(Call call, String id) throws IOException {
@@ -107,9 +107,9 @@ final class OperatorApi {
         Instant now = keys.clock().instant();
         ApiKey revoked = keys.get(key.id()).orElse(key);
         call.response.setHeader("Location", "keys/" + er.replacement().id());
-        call.json(201, new Views.Emergency(er.revocation().outcome().name(), Views.key(revoked, now),
-                Views.key(er.replacement(), now), er.successor().isPresent(), er.successor().map(s -> s.token()).orElse(null),
-                er.audit().map(a -> Views.audit(a, now)).orElse(null), er.auditFailure().orElse(null)));
+        call.json(201, new Views.Emergency(er.revocation().outcome().name(), call.views().key(revoked, now),
+                call.views().key(er.replacement(), now), er.successor().isPresent(), er.successor().map(s -> s.token()).orElse(null),
+                er.audit().map(a -> Views.audit(call.views(), a, now)).orElse(null), er.auditFailure().orElse(null)));
     }
 
     void audit(Call call, String id) throws IOException {
@@ -126,7 +126,7 @@ final class OperatorApi {
             throw Problems.badRequest("an audit covers at most 31 days");
         }
         UsageAudit audit = keys.rotation().usageAudit(key.id(), from, to);
-        call.json(200, Views.audit(audit, call.now));
+        call.json(200, Views.audit(call.views(), audit, call.now));
     }
 
     void revokeAll(Call call) throws IOException {
@@ -143,7 +143,7 @@ final class OperatorApi {
             if (body.expectedCount() != null) {
                 throw Problems.badRequest("expectedCount is only taken with dryRun false");
             }
-            call.json(200, Views.revokeAll(keys.rotation().revokeAll(selector, reason, call.user.id(), true), reason, call.now));
+            call.json(200, Views.revokeAll(call.views(), keys.rotation().revokeAll(selector, reason, call.user.id(), true), reason, call.now));
             return;
         }
         if (body.expectedCount() == null) {
@@ -155,6 +155,6 @@ final class OperatorApi {
                     "The selection no longer matches the dry run; preview it again").with("selected", selected);
         }
         RevokeAllResult result = keys.rotation().revokeAll(selector, reason, call.user.id(), false);
-        call.json(200, Views.revokeAll(result, reason, keys.clock().instant()));
+        call.json(200, Views.revokeAll(call.views(), result, reason, keys.clock().instant()));
     }
 }

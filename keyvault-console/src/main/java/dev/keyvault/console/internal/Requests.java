@@ -1,13 +1,18 @@
 package dev.keyvault.console.internal;
 
 import java.util.List;
+import java.util.Map;
 
 /** The bodies the API takes, one record per request schema of the OpenAPI description. */
 final class Requests {
     private Requests() {}
 
-    /** Create a key for {@code owner}; scopes, tier and environment from the owner's catalogue. */
-    record CreateKey(String owner, String name, List<String> scopes, String tier, String environment, String expiresAt) {}
+    /**
+     * Create a key for {@code owner}; scopes, tier and environment from the owner's catalogue; an
+     * optional IP allowlist (CIDR blocks) and, for operators, metadata.
+     */
+    record CreateKey(String owner, String name, List<String> scopes, String tier, String environment, String expiresAt,
+            List<String> ipAllowlist, Map<String, String> metadata) {}
 
     /** Rotate a key; {@code reason} goes to its history. */
     record Rotate(String reason) {}

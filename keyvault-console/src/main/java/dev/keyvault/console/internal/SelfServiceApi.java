@@ -1,6 +1,7 @@
 package dev.keyvault.console.internal;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.IpAllowlist;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeyQuery;
@@ -75,7 +76,7 @@ final class SelfServiceApi {
             got = got.subList(0, limit);
             next = got.get(limit - 1).id();
         }
-        call.json(200, new Views.KeyPage(call.now, Views.keys(got, call.now), next));
+        call.json(200, new Views.KeyPage(call.now, call.views().keys(got, call.now), next));
     }
 
     static KeyStatus status(String value) {
@@ -124,16 +125,26 @@ final class SelfServiceApi {
             }
             spec.expiresAt(expires);
         }
+        if (body.ipAllowlist() != null) {
+            spec.ipAllowlist(ipAllowlist(body.ipAllowlist()));
+        }
+        if (body.metadata() != null) {
+            if (!call.user.operator()) {
+                // a host may act on metadata (a plan, a customer id): only an operator may set it
+                throw Problems.forbidden("Only an operator may set a key's metadata");
+            }
+            spec.metadata(metadata(body.metadata()));
+        }
         IssuedKey issued = keys.issue(spec.build());
         call.response.setHeader("Location", "keys/" + issued.id());
-        call.json(201, new Views.Issued(Views.key(issued.key(), call.now), issued.token()));
+        call.json(201, new Views.Issued(call.views().key(issued.key(), call.now), issued.token()));
     }
 
     void get(Call call, String id) throws IOException {
         ApiKey key = call.visibleKey(id);
         Views.Leak leak = key.compromised() || key.status() == KeyStatus.REVOKED
                 ? LeakReports.of(key, keys.history(id)).orElse(null) : null;
-        call.json(200, new Views.KeyDetail(call.now, Views.key(key, call.now), leak));
+        call.json(200, new Views.KeyDetail(call.now, call.views().key(key, call.now), leak));
     }
 
     void history(Call call, String id) throws IOException {
@@ -148,7 +159,7 @@ final class SelfServiceApi {
         IssuedKey successor = keys.rotate(key.id(), RotateOptions.defaults().withActor(call.user.id()).withReason(reason));
         ApiKey predecessor = keys.get(key.id()).orElse(key);
         call.response.setHeader("Location", "keys/" + successor.id());
-        call.json(201, new Views.Rotated(Views.key(predecessor, call.now), Views.key(successor.key(), call.now), successor.token()));
+        call.json(201, new Views.Rotated(call.views().key(predecessor, call.now), call.views().key(successor.key(), call.now), successor.token()));
     }
 
     /** The old key of the rotation {@code id} takes part in: itself if it has a successor, else its predecessor. */
@@ -176,7 +187,7 @@ final class SelfServiceApi {
             hours.add(new Views.Hour(e.getKey(), e.getValue(), newHours.getOrDefault(e.getKey(), 0L)));
         }
         Duration remaining = s.quietPeriod().minus(s.oldKeyQuietFor());
-        call.json(200, new Views.Rotation(Views.key(s.predecessor(), asOf), Views.key(s.successor(), asOf), asOf, s.rotatedAt(),
+        call.json(200, new Views.Rotation(call.views().key(s.predecessor(), asOf), call.views().key(s.successor(), asOf), asOf, s.rotatedAt(),
                 s.state().name(), s.safeToRevoke(), s.oldKeyQuietSince(), s.oldKeyQuietFor(), s.quietPeriod(),
                 remaining.isNegative() ? Duration.ZERO : remaining, s.deadline().orElse(null),
                 Views.clients(s.clients(), blocking(s.blockingClients())), new Views.Chart(from, to, hours)));
@@ -217,7 +228,23 @@ final class SelfServiceApi {
             throw Problems.conflict(Problems.KEY_STATE, "Already revoked", "This key is already revoked");
         }
         RevocationResult r = keys.revoke(key.id(), reason, call.user.id());
-        call.json(200, new Views.Revoked(r.outcome().name(), Views.key(r.key().orElse(key), call.now)));
+        call.json(200, new Views.Revoked(r.outcome().name(), call.views().key(r.key().orElse(key), call.now)));
+    }
+
+    /** The request's allowlist, checked by the library's rules (whose messages never echo a range). */
+    static IpAllowlist ipAllowlist(List<String> ranges) {
+        if (ranges.contains(null)) {
+            throw Problems.badRequest("ipAllowlist holds only CIDR blocks as text");
+        }
+        return IpAllowlist.of(ranges);
+    }
+
+    /** The request's metadata, checked by the library's rules. */
+    static Map<String, String> metadata(Map<String, String> metadata) {
+        if (metadata.containsKey(null) || metadata.containsValue(null)) {
+            throw Problems.badRequest("metadata values are text");
+        }
+        return Syntax.metadata(metadata);
     }
 
     static Set<String> blocking(List<RotationStatus.ClientMigration> blocking) {

@@ -1,7 +1,9 @@
 package dev.keyvault.console.internal;
 
 import dev.keyvault.ApiKey;
+import dev.keyvault.CreditBalance;
 import dev.keyvault.KeyEvent;
+import dev.keyvault.KeyManager;
 import dev.keyvault.KeyStatus;
 import dev.keyvault.rotation.ComplianceReport;
 import dev.keyvault.rotation.RevokeAllResult;
@@ -11,7 +13,10 @@ import dev.keyvault.rotation.UsageAudit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,20 +30,71 @@ public final class Views {
 
     // ------------------------------------------------------------------------------------- keys
 
-    /** A key: everything but its secret. */
+    /**
+     * A key: everything but its secret. {@code ipAllowlist} is empty when any address may use it;
+     * {@code credits} is null when it has no usage credits.
+     */
     public record Key(String id, String hint, String prefix, String owner, String name, List<String> scopes, String tier,
             String environment, List<String> tags, String riskClass, String status, boolean expired, boolean compromised,
             boolean imported, Instant createdAt, Instant expiresAt, Instant lastUsedAt, String predecessorId,
-            String successorId, String rotation, Revocation revocation) {}
+            String successorId, String rotation, Revocation revocation, List<String> ipAllowlist, Map<String, String> metadata,
+            Credits credits) {}
 
     public record Revocation(Instant at, String reason, String actor) {}
 
-    public static Key key(ApiKey k, Instant now) {
-        return new Key(k.id(), k.hint(), k.prefix(), k.owner(), k.name(), List.copyOf(k.scopes()), k.tier(), k.environment(),
-                List.copyOf(k.tags()), k.riskClass().map(Enum::name).orElse(null), k.status().name(), k.isExpiredAt(now),
-                k.compromised(), k.isImported(), k.createdAt(), k.expiresAt().orElse(null), k.lastUsedAt().orElse(null),
-                k.predecessorId().orElse(null), k.successorId().orElse(null), rotation(k),
-                k.revocation().map(r -> new Revocation(r.at(), r.reason(), r.actor())).orElse(null));
+    /**
+     * The usage credits of a key's rotation chain, as {@code keyvault keys show} prints them.
+     *
+     * @param account      the balance's id: the key that was given the credits (successors share it)
+     * @param inStore      credits no node holds, after any refill that is due
+     * @param leasedHere   credits this server has leased and not spent (other servers may hold more)
+     * @param refill       {@code none}, {@code daily@HH:MM:AMOUNT} (UTC) or {@code monthly@DAY:AMOUNT}
+     * @param nextRefillAt the next refill, null without one
+     */
+    public record Credits(String account, long inStore, long leasedHere, String refill, Instant nextRefillAt) {}
+
+    /**
+     * Renders the keys of one response. A key with credits costs a read of its balance through
+     * {@link KeyManager#credits}; keys of one rotation chain share a balance, which is read once.
+     * Not thread-safe: one per request.
+     */
+    public static final class Keys {
+        private final KeyManager keys;
+        private final Map<String, Optional<Credits>> byAccount = new HashMap<>();
+
+        public Keys(KeyManager keys) {
+            this.keys = keys;
+        }
+
+        public Key key(ApiKey k, Instant now) {
+            return new Key(k.id(), k.hint(), k.prefix(), k.owner(), k.name(), List.copyOf(k.scopes()), k.tier(), k.environment(),
+                    List.copyOf(k.tags()), k.riskClass().map(Enum::name).orElse(null), k.status().name(), k.isExpiredAt(now),
+                    k.compromised(), k.isImported(), k.createdAt(), k.expiresAt().orElse(null), k.lastUsedAt().orElse(null),
+                    k.predecessorId().orElse(null), k.successorId().orElse(null), rotation(k),
+                    k.revocation().map(r -> new Revocation(r.at(), r.reason(), r.actor())).orElse(null),
+                    k.ipAllowlist().ranges(), k.metadata(), credits(k));
+        }
+
+        public List<Key> keys(List<ApiKey> list, Instant now) {
+            List<Key> out = new ArrayList<>(list.size());
+            for (ApiKey k : list) {
+                out.add(key(k, now));
+            }
+            return out;
+        }
+
+        private Credits credits(ApiKey k) {
+            Optional<String> account = k.creditAccount();
+            if (account.isEmpty()) {
+                return null;
+            }
+            // the key was just read, so its balance is normally there; a key changed meanwhile shows what the store holds now
+            return byAccount.computeIfAbsent(account.get(), a -> keys.credits(k.id()).map(Views::credits)).orElse(null);
+        }
+    }
+
+    static Credits credits(CreditBalance c) {
+        return new Credits(c.account(), c.inStore(), c.leasedHere(), c.refill().encode(), c.nextRefillAt().orElse(null));
     }
 
     /**
@@ -51,14 +107,6 @@ public final class Views {
             return k.status() == KeyStatus.ACTIVE ? "WINDOW_OPEN" : "REPLACED";
         }
         return k.predecessorId().isPresent() ? "SUCCESSOR" : "NONE";
-    }
-
-    public static List<Key> keys(List<ApiKey> keys, Instant now) {
-        List<Key> out = new ArrayList<>(keys.size());
-        for (ApiKey k : keys) {
-            out.add(key(k, now));
-        }
-        return out;
     }
 
     /** One page of keys; {@code next} is the {@code after} of the next page, null on the last. */
@@ -157,8 +205,8 @@ public final class Views {
     public record Due(Key key, String riskClass, Instant dueAt, String urgency, String reason, String advice,
             boolean rotationInProgress) {}
 
-    public static Due due(RotationDue d, Instant now) {
-        return new Due(key(d.key(), now), d.riskClass().name(), d.dueAt(), d.urgency().name(), d.reason(),
+    public static Due due(Keys views, RotationDue d, Instant now) {
+        return new Due(views.key(d.key(), now), d.riskClass().name(), d.dueAt(), d.urgency().name(), d.reason(),
                 d.advice().orElse(null), d.rotationInProgress());
     }
 
@@ -170,16 +218,16 @@ public final class Views {
     public record Finding(Key key, Duration age, String riskClass, List<String> issues, boolean rotationInProgress,
             List<String> recommendations) {}
 
-    public static Compliance compliance(ComplianceReport r) {
+    public static Compliance compliance(Keys views, ComplianceReport r) {
         List<Finding> findings = new ArrayList<>();
         for (ComplianceReport.Finding f : r.findings()) {
-            findings.add(new Finding(key(f.key(), r.asOf()), f.age(), f.riskClass().name(),
+            findings.add(new Finding(views.key(f.key(), r.asOf()), f.age(), f.riskClass().name(),
                     f.issues().stream().map(Enum::name).sorted().toList(), f.rotationInProgress().isPresent(),
                     f.recommendations()));
         }
         return new Compliance(r.asOf(), r.maxAge(), new Filter(r.filter().owner().orElse(null),
                 r.filter().environment().orElse(null), r.filter().tag().orElse(null)), r.compliant(), r.keysChecked(),
-                findings, keys(r.withoutEnvironment(), r.asOf()));
+                findings, views.keys(r.withoutEnvironment(), r.asOf()));
     }
 
     /** The answer to an emergency rotation: the leaked key revoked, its replacement (token shown once if new), the audit. */
@@ -206,7 +254,7 @@ public final class Views {
     public record LateUse(String client, String clientIp, long requests, Instant firstSeen, Instant lastSeen,
             List<String> endpoints) {}
 
-    public static Audit audit(UsageAudit a, Instant now) {
+    public static Audit audit(Keys views, UsageAudit a, Instant now) {
         Set<Instant> spikes = new java.util.HashSet<>();
         a.spikes().forEach(s -> spikes.add(s.hour()));
         java.util.Map<Instant, Long> byHour = new java.util.HashMap<>();
@@ -229,7 +277,7 @@ public final class Views {
         for (UsageAudit.LateUse l : a.afterRevocation()) {
             late.add(new LateUse(l.client(), l.clientIp(), l.requests(), l.firstSeen(), l.lastSeen(), List.copyOf(l.endpoints())));
         }
-        return new Audit(key(a.key(), now), a.from(), a.to(), a.totalRequests(), a.baselinePerHour(), a.refusedForScope(),
+        return new Audit(views.key(a.key(), now), a.from(), a.to(), a.totalRequests(), a.baselinePerHour(), a.refusedForScope(),
                 a.requestsAfterRevocation(), hours, endpoints, ips,
                 a.newClientIps().stream().map(UsageAudit.ClientIpUsage::clientIp).toList(), late);
     }
@@ -241,10 +289,10 @@ public final class Views {
 
     public record RevokeEntry(Key key, String outcome, String failure) {}
 
-    public static RevokeAll revokeAll(RevokeAllResult r, String reason, Instant now) {
+    public static RevokeAll revokeAll(Keys views, RevokeAllResult r, String reason, Instant now) {
         List<RevokeEntry> entries = new ArrayList<>();
         for (RevokeAllResult.Entry e : r.entries()) {
-            entries.add(new RevokeEntry(key(e.key(), now), e.outcome().name(), e.failure().orElse(null)));
+            entries.add(new RevokeEntry(views.key(e.key(), now), e.outcome().name(), e.failure().orElse(null)));
         }
         return new RevokeAll(r.dryRun(), new Selector(r.selector().owner().orElse(null), r.selector().tag().orElse(null),
                 r.selector().environment().orElse(null)), reason, r.entries().size(), r.revokedCount(),

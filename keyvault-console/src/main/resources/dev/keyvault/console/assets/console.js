@@ -132,6 +132,63 @@
     return out;
   }
 
+  /** The history's event types in words; the type itself is shown beside them. */
+  const EVENT_TEXT = {
+    ISSUED: 'Issued', IMPORTED: 'Imported', ROTATED: 'Replacement issued', REVOKED: 'Revoked', COMPROMISED: 'Marked as leaked',
+    LEAK_REPORTED: 'Reported as leaked', EXPIRY_CHANGED: 'Expiry changed', REHASHED: 'Hash upgraded',
+    ROTATION_SAFE: 'Rotation safe to complete', ROTATION_COMPLETED: 'Rotation completed', SECRET_DELIVERED: 'Secret delivered',
+    NOTE: 'Note', UPDATED: 'Changed', SCOPES_WIDENED: 'Scopes widened'
+  };
+  /** Events an audit looks for first: more power granted, or a leak. */
+  const EVENT_ATTENTION = new Set(['SCOPES_WIDENED', 'COMPROMISED', 'LEAK_REPORTED']);
+
+  function num(n) { return Number(n).toLocaleString('en-US'); }
+
+  /** A refill rule (none, daily@HH:MM:N, monthly@D:N) in words. */
+  function refillText(rule) {
+    let m = /^daily@(\d{2}:\d{2}):(\d+)$/.exec(rule);
+    if (m) return 'Refilled to ' + num(m[2]) + ' every day at ' + m[1] + ' UTC';
+    m = /^monthly@(\d{1,2}):(\d+)$/.exec(rule);
+    if (m) return 'Refilled to ' + num(m[2]) + ' on day ' + m[1] + ' of every month (00:00 UTC; the last day in shorter months)';
+    return rule === 'none' ? 'Never refilled' : rule;
+  }
+
+  /** The compact marks of a key's policies in a list row: an IP allowlist, usage credits. */
+  function policyBadges(k) {
+    const out = [];
+    if (k.ipAllowlist.length) {
+      out.push(' ', h('span', {class: 'badge badge-policy', title: 'Only from ' + k.ipAllowlist.join(', ')}, '⌖ IP allowlist'));
+    }
+    if (k.credits) {
+      out.push(' ', h('span', {class: 'badge badge-policy', title: refillText(k.credits.refill)},
+        '◔ Credits: ' + num(k.credits.inStore + k.credits.leasedHere)));
+    }
+    return out;
+  }
+
+  function allowlistFacts(k) {
+    if (!k.ipAllowlist.length) return h('span', {id: 'key-allowlist', class: 'muted'}, 'Any address');
+    return h('ul', {id: 'key-allowlist', class: 'inline-list'}, k.ipAllowlist.map((r) => h('li', {}, h('code', {}, r))));
+  }
+
+  function metadataFacts(k) {
+    const names = Object.keys(k.metadata);
+    if (!names.length) return h('span', {id: 'key-metadata', class: 'muted'}, 'None');
+    return h('dl', {id: 'key-metadata', class: 'meta'}, names.map((n) => [h('dt', {}, h('code', {}, n)), h('dd', {}, k.metadata[n])]));
+  }
+
+  function creditFacts(k, at) {
+    const c = k.credits;
+    if (!c) return h('span', {id: 'key-credits', class: 'muted'}, 'None: not limited');
+    return h('div', {id: 'key-credits'},
+      h('p', {}, h('strong', {}, num(c.inStore)), ' in the store, ', h('strong', {}, num(c.leasedHere)),
+        ' leased by this server and not yet spent (other servers may hold leases too)'),
+      h('p', {}, refillText(c.refill)),
+      c.nextRefillAt ? h('div', {class: 'next-refill'}, 'Next refill: ', when(c.nextRefillAt, at)) : null,
+      c.account !== k.id ? h('p', {class: 'muted'}, 'Shared with its rotation chain: the balance of ',
+        h('a', {href: '#/keys/' + c.account}, c.account)) : null);
+  }
+
   const ROTATION_TEXT = {
     NONE: '—', WINDOW_OPEN: 'Rotating: old key', REPLACED: 'Replaced', SUCCESSOR: 'Replacement key'
   };
@@ -320,7 +377,8 @@
   function render(title, nav, ...content) {
     setNav(nav);
     const heading = h('h1', {tabindex: '-1', id: 'view-title'}, title);
-    view.replaceChildren(heading, ...content);
+    // an absent part (null) is left out, not written as the text "null"
+    view.replaceChildren(heading, ...content.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
     document.title = title + ' — API keys';
     return heading;
   }
@@ -340,7 +398,7 @@
     const add = (list, at) => {
       for (const k of list) {
         body.append(h('tr', {'data-key': k.id},
-          h('th', {scope: 'row'}, keyLink(k)),
+          h('th', {scope: 'row'}, keyLink(k), policyBadges(k)),
           h('td', {}, h('code', {}, k.hint)),
           withOwner ? h('td', {}, k.owner) : null,
           h('td', {}, k.scopes.length ? k.scopes.map((s, i) => [i ? ', ' : '', h('code', {}, s)]) : h('span', {class: 'muted'}, 'none')),
@@ -408,22 +466,45 @@
     const expiry = h('select', {id: id('expiry')},
       [['', 'Never'], ['30', 'In 30 days'], ['90', 'In 90 days'], ['180', 'In 180 days'], ['365', 'In a year']]
         .map(([v, t]) => h('option', {value: v}, t)));
+    const allow = h('textarea', {id: id('allow'), rows: 2, maxlength: 4000, spellcheck: 'false', autocomplete: 'off'});
+    // metadata may carry what the application acts on (a plan, a customer id): only operators set it
+    const meta = session.operator ? h('textarea', {id: id('meta'), rows: 2, maxlength: 8000, spellcheck: 'false', autocomplete: 'off'}) : null;
     const go = h('button', {type: 'submit', class: 'primary'}, 'Generate key');
     const form = h('form', {novalidate: true},
       field('Name', name, 'What uses this key, such as "Nightly sync — production".'),
       h('fieldset', {}, h('legend', {}, 'Scopes'), scopeBoxes.length ? scopeBoxes : h('p', {class: 'muted'}, 'No scopes are offered.')),
       field('Tier', tier), field('Environment', env), field('Expires', expiry),
+      field('IP allowlist (optional)', allow, 'Addresses or CIDR blocks the key may be used from, one per line, such as 203.0.113.0/24. Empty: any address.'),
+      meta ? field('Metadata (optional)', meta, 'One name=value per line, such as plan=pro.') : null,
       err, h('div', {class: 'actions'}, go, button('Cancel', closeDialog)));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (name.value.trim() === '') { err.textContent = 'Give the key a name.'; name.focus(); return; }
+      const ranges = allow.value.split(/[\s,]+/).filter(Boolean);
+      let metadata = null;
+      const lines = meta ? meta.value.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      if (lines.length) {
+        metadata = Object.create(null); // a name such as "constructor" is an entry, never one of Object.prototype's
+        for (const line of lines) {
+          const eq = line.indexOf('=');
+          const key = eq > 0 ? line.slice(0, eq).trim() : '';
+          if (!key || Object.prototype.hasOwnProperty.call(metadata, key)) {
+            err.textContent = 'Write each metadata entry as name=value, each name once.';
+            meta.focus();
+            return;
+          }
+          metadata[key] = line.slice(eq + 1).trim();
+        }
+      }
       go.disabled = true;
       const body = {
         owner, name: name.value,
         scopes: scopeBoxes.map((d) => d.querySelector('input')).filter((b) => b.checked).map((b) => b.value),
         tier: tier.value, environment: env.value,
-        expiresAt: expiry.value ? new Date(new Date(session.asOf).getTime() + expiry.value * 86400000).toISOString() : null
+        expiresAt: expiry.value ? new Date(new Date(session.asOf).getTime() + expiry.value * 86400000).toISOString() : null,
+        ipAllowlist: ranges.length ? ranges : null
       };
+      if (metadata) body.metadata = metadata;
       try {
         const issued = await api('POST', 'keys', body);
         closeDialog();
@@ -466,8 +547,10 @@
         detail.leak.source ? [' — source: ', detail.leak.source] : null),
       detail.leak.reportUrl ? h('p', {}, 'Report: ', h('a', {href: detail.leak.reportUrl, rel: 'noopener noreferrer nofollow', target: '_blank', class: 'leak-url'}, detail.leak.reportUrl)) : null,
       h('p', {class: 'muted'}, detail.leak.detail)) : null;
-    const rows = history.events.map((e) => h('tr', {},
-      h('td', {}, fmtTime(e.at)), h('td', {}, h('code', {}, e.type)), h('td', {}, e.actor), h('td', {}, e.detail)));
+    const rows = history.events.map((e) => h('tr', {class: EVENT_ATTENTION.has(e.type) ? 'attention' : null},
+      h('td', {}, fmtTime(e.at)),
+      h('td', {}, EVENT_ATTENTION.has(e.type) ? '⚠ ' : null, EVENT_TEXT[e.type] || e.type, ' ', h('code', {class: 'muted'}, e.type)),
+      h('td', {}, e.actor), h('td', {}, e.detail)));
     const back = session.owners.includes(k.owner) ? '#/owners/' + encodeURIComponent(k.owner) : '#/operator/keys';
     render(k.name, session.owners.includes(k.owner) ? 'owner:' + k.owner : 'operator',
       h('p', {class: 'back'}, h('a', {href: back}, '← Keys of ', k.owner)),
@@ -481,6 +564,9 @@
         ['Created', when(k.createdAt, at)], ['Last used', when(k.lastUsedAt, at)],
         ['Expires', k.expiresAt ? when(k.expiresAt, at) : 'never'],
         ['Rotation', ROTATION_TEXT[k.rotation] || k.rotation],
+        ['IP allowlist', allowlistFacts(k)],
+        ['Usage credits', creditFacts(k, at)],
+        ['Metadata', metadataFacts(k)],
         k.predecessorId ? ['Replaces', h('a', {href: '#/keys/' + k.predecessorId}, k.predecessorId)] : null,
         k.successorId ? ['Replaced by', h('a', {href: '#/keys/' + k.successorId}, k.successorId)] : null,
         k.revocation ? ['Revoked', [fmtTime(k.revocation.at), ' by ', k.revocation.actor, ': ', k.revocation.reason]] : null

@@ -3,11 +3,15 @@ package dev.keyvault.console.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyvault.ApiKey;
+import dev.keyvault.CreditRefill;
+import dev.keyvault.Credits;
 import dev.keyvault.IssuedKey;
 import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.KeyStatus;
+import dev.keyvault.KeyUpdate;
 import dev.keyvault.console.ConsoleApp;
 import dev.keyvault.console.ConsoleConfig;
 import dev.keyvault.console.TestAccess;
@@ -29,6 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -563,7 +570,92 @@ class ConsoleBrowserTest {
         // colour is never the only signal: every status badge carries a symbol and a word
         @SuppressWarnings("unchecked")
         List<String> badges = (List<String>) js("return Array.from(document.querySelectorAll('.badge')).map(b => b.textContent)");
-        assertThat(badges).isNotEmpty().allMatch(b -> b.matches("[✓✕⌛⚠‼!…] [A-Z][a-z]+.*"));
+        assertThat(badges).isNotEmpty().allMatch(b -> b.matches("[✓✕⌛⚠‼!…⌖◔] [A-Z][a-z]+.*"));
+    }
+
+    @Test
+    @Order(11)
+    void whenAKeyHasPoliciesThenTheDetailShowsAllowlistCreditsAndHostileMetadataAsTextAndTheHistoryNamesChanges() throws Exception {
+        access.user("paula@policies", false, "policies");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("plan", "pro");
+        for (int i = 0; i < XSS.size(); i++) {
+            metadata.put("x" + i, XSS.get(i));
+        }
+        IssuedKey k = keys.issue(KeySpec.builder("policies", "Partner sync").scopes("kb:read")
+                .ipAllowlist("203.0.113.0/24", "2001:db8::/32").metadata(metadata)
+                .credits(Credits.of(1_500).withRefill(CreditRefill.monthly(1, 1_500))).build());
+        String nextRefill = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+                .format(CreditRefill.monthly(1, 1_500).nextAfter(clock.instant()).orElseThrow());
+        String plain = keys.issue(KeySpec.builder("policies", "Plain").scopes("kb:read").build()).id();
+        keys.update(k.id(), KeyUpdate.builder().scopes("kb:read", "kb:write").metadata(metadata).actor("olga@ops").build());
+
+        login("paula@policies");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "Partner sync"));
+        WebElement row = driver.findElement(By.cssSelector("tr[data-key='" + k.id() + "']"));
+        assertThat(row.getText()).contains("⌖ IP allowlist", "◔ Credits: 1,500");
+        assertThat(driver.findElement(By.cssSelector("tr[data-key='" + plain + "']")).getText()).doesNotContain("IP allowlist", "Credits");
+
+        go("#/keys/" + k.id());
+        assertThat(byId("key-allowlist").findElements(By.tagName("code"))).extracting(WebElement::getText)
+                .containsExactly("203.0.113.0/24", "2001:db8::/32");
+        String credits = byId("key-credits").getText();
+        assertThat(credits).contains("1,500 in the store", "0 leased by this server",
+                "Refilled to 1,500 on day 1 of every month", nextRefill);
+        WebElement meta = byId("key-metadata");
+        List<String> names = meta.findElements(By.tagName("dt")).stream().map(WebElement::getText).toList();
+        List<String> values = meta.findElements(By.tagName("dd")).stream().map(WebElement::getText).toList();
+        assertThat(names).containsExactly("plan", "x0", "x1", "x2", "x3", "x4");
+        assertThat(values).containsExactly("pro", XSS.get(0), XSS.get(1), XSS.get(2), XSS.get(3), XSS.get(4));
+        @SuppressWarnings("unchecked")
+        List<Object> tags = (List<Object>) js("return Array.from(arguments[0].querySelectorAll('*')).map(e => e.tagName)", meta);
+        assertThat(tags).as("a name and a value per entry, no other element").hasSize(18).containsOnly((Object) "DT", "DD", "CODE");
+        assertThat((Long) js("return document.querySelectorAll('#view img, [onerror], [onload], script:not([src])').length"))
+                .isZero();
+        assertThat(byId("view").getText()).as("an absent part is not written as null").doesNotContainPattern("(?m)^null$");
+        WebElement history = driver.findElement(By.cssSelector("table.history"));
+        assertThat(history.getText()).contains("Scopes widened SCOPES_WIDENED", "Changed UPDATED", "olga@ops");
+        assertThat(history.findElements(By.cssSelector("tr.attention"))).hasSize(1);
+        assertNoScriptRan();
+        assertLabelled();
+        Browser.screenshot("16-key-policies");
+
+        go("#/owners/policies");
+        clickable(By.id("generate")).click();
+        WebElement d = dialog();
+        field(d, "Name").sendKeys("From the page");
+        field(d, "IP allowlist").sendKeys("198.51.100.0/24\n2001:DB8::1");
+        assertThat(d.findElements(By.tagName("label"))).extracting(WebElement::getText).noneMatch(t -> t.startsWith("Metadata"));
+        field(d, "IP allowlist").sendKeys("\n10.1.2.3/8");
+        d.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dialog[open] .error"), "address bits set after its prefix"));
+        WebElement allow = field(d, "IP allowlist");
+        allow.clear();
+        allow.sendKeys("198.51.100.0/24\n2001:DB8::1");
+        d.findElement(By.cssSelector("button[type=submit]")).click();
+        copyTokenAndClose();
+        ApiKey made = keys.list("policies").stream().filter(x -> x.name().equals("From the page")).findFirst().orElseThrow();
+        assertThat(made.ipAllowlist().ranges()).containsExactly("198.51.100.0/24", "2001:db8::1/128");
+        assertThat(made.metadata()).isEmpty();
+
+        login("olga@ops");
+        go("#/owners/policies");
+        clickable(By.id("generate")).click();
+        d = dialog();
+        field(d, "Name").sendKeys("Labelled by an operator");
+        field(d, "Metadata").sendKeys("plan=pro\nnote=" + XSS.get(0) + "\nconstructor=x");
+        d.findElement(By.cssSelector("button[type=submit]")).click();
+        copyTokenAndClose();
+        ApiKey labelled = keys.list("policies").stream().filter(x -> x.name().equals("Labelled by an operator")).findFirst().orElseThrow();
+        assertThat(labelled.metadata()).containsExactly(Map.entry("constructor", "x"), Map.entry("note", XSS.get(0)), Map.entry("plan", "pro"));
+        assertNoScriptRan();
+        login("paula@policies");
+
+        go("#/keys/" + plain);
+        assertThat(byId("key-allowlist").getText()).isEqualTo("Any address");
+        assertThat(byId("key-credits").getText()).isEqualTo("None: not limited");
+        assertThat(byId("key-metadata").getText()).isEqualTo("None");
+        assertNoScriptRan();
     }
 
     /** A page on another origin (another port) that tries to create a key in the console. */
