@@ -185,24 +185,18 @@ public final class CreditLedger {
         }
     }
 
-    /** The account may have been set elsewhere (a change-feed event): check its generation before spending more. */
+    /**
+     * The account may have been set (here, or elsewhere: a change-feed event): check its generation
+     * before spending more. A lease of an older generation is void then; one taken from the current
+     * generation — by a request racing the set on this node — is kept, so no credit of the new
+     * balance is lost.
+     */
     public void revalidate(String account) {
         Lease l = leases.get(account);
         if (l != null) {
             synchronized (l) {
                 l.revalidate = true;
                 l.emptyUntil = 0;
-            }
-        }
-    }
-
-    /** This node set the account: what it leased before is void (the store's generation moved on). */
-    public void discard(String account) {
-        Lease l = leases.remove(account);
-        if (l != null) {
-            synchronized (l) {
-                l.retired = true;
-                l.remaining = 0;
             }
         }
     }

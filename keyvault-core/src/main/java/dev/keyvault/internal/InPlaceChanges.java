@@ -38,8 +38,7 @@ final class InPlaceChanges {
     private InPlaceChanges() {}
 
     /** What an applied change did, for the caller to tell this node's cache, ledger and listener. */
-    record Applied(ApiKey before, ApiKey after, boolean scopesWidened, Optional<String> creditAccountBefore,
-            boolean creditsSet) {}
+    record Applied(ApiKey before, ApiKey after, boolean scopesWidened, Optional<String> creditAccountBefore) {}
 
     static Applied apply(KeyStore store, RotationPolicy policy, Instant now, String keyId, KeyUpdate u) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -89,12 +88,12 @@ final class InPlaceChanges {
             boolean widened = !u.scopes().isEmpty() && widens(before, after.scopes());
             List<KeyEvent> events = events(stored, after, stamp, account, u, widened, policy, now);
             if (events.isEmpty()) {
-                return new Applied(before, before, false, before.creditAccount(), false); // nothing changes
+                return new Applied(before, before, false, before.creditAccount()); // nothing changes
             }
             chainEvents(store, before, after, account, u.actor(), now, events);
             StoredKey next = stored.withKey(after).withRotation(Optional.of(stamp));
             if (store.update(next, stored.revision(), account, events)) {
-                return new Applied(before, after, widened, before.creditAccount(), account.isPresent());
+                return new Applied(before, after, widened, before.creditAccount());
             }
             // The key changed between our read and our write (a rotation, another update): start from what is stored now.
         }

@@ -389,13 +389,9 @@ public final class KeyOperations {
             return applied.after();
         }
         engine.changed(applied.after());
-        applied.creditAccountBefore().ifPresent(a -> {
-            if (applied.creditsSet()) {
-                ledger.discard(a); // set here: what this node leased before is void
-            } else {
-                ledger.revalidate(a);
-            }
-        });
+        // Set here or not, the next spend reads the store's generation: a lease of the old balance is void
+        // then, and one a request took from the new balance meanwhile (after the write) is kept.
+        applied.creditAccountBefore().ifPresent(ledger::revalidate);
         applied.after().creditAccount().ifPresent(ledger::revalidate);
         SafeListener.call(listener, l -> l.onUpdated(applied.before(), applied.after(), applied.scopesWidened()));
         return applied.after();
