@@ -5,8 +5,6 @@ import dev.keyvault.KeyHashers;
 import dev.keyvault.KeyManager;
 import dev.keyvault.KeySpec;
 import dev.keyvault.UsageEvent;
-import dev.keyvault.spi.UsageBatch;
-import dev.keyvault.support.DelegatingKeyStore;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -23,7 +21,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * The process {@link CrashRecoveryTest} kills: issues keys, revokes some and records usage against an
  * H2 file database as fast as it can, printing each acknowledged step (after the call returned) on
  * standard output: {@code ISSUED <id>}, {@code REVOKED <id>}, {@code RECORDED <total requests>}, and
- * {@code FLUSHED <requests recorded before the write began> <milliseconds>} after each usage write.
+ * {@code FLUSHED <requests recorded before flush() was called> <milliseconds>} after each completed
+ * {@code flush()} (a flush writes its usage in batches of at most 5,000 rollups; this counts whole flushes).
  * Arguments: the JDBC URL and the usage flush interval in milliseconds.
  */
 public final class CrashChild {
@@ -37,24 +36,33 @@ public final class CrashChild {
         store.migrate();
         AtomicLong recorded = new AtomicLong();
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        KeyManager keys = KeyManager.builder().store(new DelegatingKeyStore(store) {
-                    @Override
-                    public void applyUsage(UsageBatch batch) {
-                        // Requests counted before this batch was handed over: the ones counted before the
-                        // previous batch was handed over are all in this batch or an earlier one.
-                        long before = recorded.get();
-                        long start = System.nanoTime();
-                        super.applyUsage(batch);
-                        synchronized (out) {
-                            out.println("FLUSHED " + before + " " + (System.nanoTime() - start) / 1_000_000);
-                            out.flush();
-                        }
-                    }
-                })
+        KeyManager keys = KeyManager.builder().store(store)
                 .hasher(KeyHashers.hmacSha256())
-                .usageFlushInterval(Duration.ofMillis(Long.parseLong(args[1])))
+                .usageFlushInterval(Duration.ZERO)
                 .changeFeedPollInterval(Duration.ZERO)
                 .build();
+        // The host's flush schedule, as the manager's own flusher would run it: every interval, one flush()
+        // (which may write several batches). What was counted before flush() is called was recorded before
+        // its drain, so it is all written when flush() returns.
+        long interval = Long.parseLong(args[1]);
+        Thread flusher = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long before = recorded.get();
+                long start = System.nanoTime();
+                keys.flush();
+                synchronized (out) {
+                    out.println("FLUSHED " + before + " " + (System.nanoTime() - start) / 1_000_000);
+                    out.flush();
+                }
+            }
+        }, "crash-child-flusher");
+        flusher.setDaemon(true);
+        flusher.start();
         out.println("READY");
         out.flush();
         List<String> live = new ArrayList<>();
