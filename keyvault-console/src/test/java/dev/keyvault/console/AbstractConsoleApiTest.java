@@ -669,7 +669,7 @@ abstract class AbstractConsoleApiTest {
                 new Refusal("/api/nothing-here", signed, 404),
                 new Refusal("/api/session", signed, 405),
                 new Refusal("/api/keys", Map.of("Content-Type", "text/plain", "Cookie", cookie, csrfHeader, csrfToken), 415),
-                new Refusal("/api/%2e%2e/keys", signed, 400));
+                new Refusal("/api/keys;a=b", signed, 400));
         byte[] small = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] large = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(12_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         for (Refusal refusal : refusals) {

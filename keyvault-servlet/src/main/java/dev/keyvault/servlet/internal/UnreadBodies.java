@@ -22,10 +22,10 @@ public final class UnreadBodies {
         if (response.isCommitted()) {
             return;
         }
-        long length = request.getContentLengthLong();
-        if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
+        if (!hasBody(request)) {
             return;
         }
+        long length = request.getContentLengthLong();
         if (length > max || !discard(request, length, max)) {
             response.setHeader("Connection", "close");
         }
@@ -36,6 +36,9 @@ public final class UnreadBodies {
      * {@code request}'s unread body first. What is passed down the chain is the response itself.
      */
     public static HttpServletResponse refusing(HttpServletRequest request, HttpServletResponse response, int max) {
+        if (!hasBody(request)) {
+            return response; // most API calls (GET, DELETE): nothing to release, nothing allocated
+        }
         return new HttpServletResponseWrapper(response) {
             @Override
             public void setStatus(int status) {
@@ -66,5 +69,10 @@ public final class UnreadBodies {
         } catch (IOException | IllegalStateException e) {
             return false; // taken as a reader elsewhere, or the connection failed: do not reuse it
         }
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        return length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
     }
 }
