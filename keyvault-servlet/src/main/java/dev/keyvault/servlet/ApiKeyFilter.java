@@ -476,10 +476,7 @@ public class ApiKeyFilter implements Filter {
             case CREDITS_EXHAUSTED -> {
                 e.usage.record(request, client, rejected.keyId().orElseThrow(), route.label(), 429,
                         Optional.of(RejectionReason.CREDITS_EXHAUSTED));
-                long wait = rejected.retryAt()
-                        .map(at -> Math.max(1, (at.toEpochMilli() - e.clock.millis() + 999) / 1000))
-                        .orElse(0L);
-                e.responses.creditsExhausted(response, wait);
+                e.responses.creditsExhausted(response, rejected.retryAt(), e.clock);
             }
             default -> {
                 // REVOKED and EXPIRED proved the secret (a forgotten consumer, not a guesser): not counted.

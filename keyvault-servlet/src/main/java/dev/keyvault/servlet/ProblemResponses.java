@@ -9,6 +9,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -235,6 +238,17 @@ public final class ProblemResponses {
             response.setHeader(RETRY_AFTER, Probes.text(retryAfterSeconds));
         }
         write(response, 429, null, CREDITS_BODY);
+    }
+
+    /**
+     * {@link #creditsExhausted(HttpServletResponse, long)} with {@code Retry-After} counted on
+     * {@code clock} up to {@code refillAt} (rounded up, at least 1 second), as
+     * {@code VerificationResult.Rejected.retryAt()} gives it; none without a refill.
+     */
+    public void creditsExhausted(HttpServletResponse response, Optional<Instant> refillAt, Clock clock) throws IOException {
+        requireNonNull(clock, "clock");
+        creditsExhausted(response, requireNonNull(refillAt, "refillAt")
+                .map(at -> Math.max(1, (at.toEpochMilli() - clock.millis() + 999) / 1000)).orElse(0L));
     }
 
     /** The key store or the rate-limit store failed: 503 with {@code Retry-After}, never 401 and never a pass-through. */

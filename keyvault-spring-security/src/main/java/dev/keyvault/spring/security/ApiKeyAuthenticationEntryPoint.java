@@ -55,8 +55,7 @@ public final class ApiKeyAuthenticationEntryPoint implements AuthenticationEntry
         } else if (failure instanceof InvalidApiKeyException invalid && invalid.reason() == RejectionReason.IP_NOT_ALLOWED) {
             responses.addressNotAllowed(response);
         } else if (failure instanceof InvalidApiKeyException invalid && invalid.reason() == RejectionReason.CREDITS_EXHAUSTED) {
-            responses.creditsExhausted(response, invalid.retryAt()
-                    .map(at -> Math.max(1, (at.toEpochMilli() - clock.millis() + 999) / 1000)).orElse(0L));
+            responses.creditsExhausted(response, invalid.retryAt(), clock);
         } else if (failure instanceof InvalidApiKeyException) {
             responses.invalidToken(response);
         } else {
