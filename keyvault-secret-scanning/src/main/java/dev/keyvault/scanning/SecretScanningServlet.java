@@ -138,40 +138,37 @@ public final class SecretScanningServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // Until the body is read, every refusal first drops a body of up to 64 KiB (a larger one ends the
-        // connection, said in the response): a client reusing the connection would otherwise find it
-        // dropped under its next request, and closing it with the body unread can lose the answer.
+        // Until the body is read, refusals go through this view: it first drops a body of up to 64 KiB (a
+        // larger one ends the connection, said in the response); a client reusing the connection would
+        // otherwise find it dropped under its next request, and closing it with the body unread can lose
+        // the answer.
+        HttpServletResponse refusals = ProblemResponses.refusing(request, response);
         if (!"POST".equals(request.getMethod())) {
-            ProblemResponses.releaseUnreadBody(request, response);
-            response.setHeader("Allow", "POST");
-            write(response, 405, NOT_ALLOWED);
+            refusals.setHeader("Allow", "POST");
+            write(refusals, 405, NOT_ALLOWED);
             return;
         }
         if (firewall.check(request).isPresent()) {
-            ProblemResponses.releaseUnreadBody(request, response);
-            problems.notCanonical(response);
+            problems.notCanonical(refusals);
             return;
         }
         String client = addresses.clientIp(request);
         if (failures.isPresent()) {
             long wait = failures.get().secondsToWait(client);
             if (wait > 0) {
-                ProblemResponses.releaseUnreadBody(request, response);
-                problems.tooManyFailures(response, wait);
+                    problems.tooManyFailures(refusals, wait);
                 return;
             }
         }
         String identifier = single(request, KEY_IDENTIFIER_HEADER);
         byte[] signature = Signatures.decode(single(request, SIGNATURE_HEADER));
         if (!EcKeys.isIdentifier(identifier) || signature == null) {
-            ProblemResponses.releaseUnreadBody(request, response);
-            unauthorized(response, client);
+            unauthorized(refusals, client);
             return;
         }
         Optional<PublicKey> key = signingKeys.find(identifier);
         if (key.isEmpty()) {
-            ProblemResponses.releaseUnreadBody(request, response);
-            unauthorized(response, client);
+            unauthorized(refusals, client);
             return;
         }
         byte[] body = BoundedBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);

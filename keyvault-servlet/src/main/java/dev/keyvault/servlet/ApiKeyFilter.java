@@ -15,7 +15,6 @@ import dev.keyvault.servlet.internal.FilterSetup;
 import dev.keyvault.servlet.internal.RequestPaths;
 import dev.keyvault.servlet.internal.Route;
 import dev.keyvault.servlet.internal.RuleSet;
-import dev.keyvault.servlet.internal.UnreadBodies;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -257,8 +256,8 @@ public class ApiKeyFilter implements Filter {
         Route route;
         Admission admitted;
         // Refusals go through this view: it releases the request's unread body first, so the refused
-        // client's next request on the connection is answered (ProblemResponses.releaseUnreadBody).
-        HttpServletResponse refusals = UnreadBodies.refusing(request, response, ProblemResponses.MAX_DISCARDED_BODY);
+        // client's next request on the connection is answered.
+        HttpServletResponse refusals = ProblemResponses.refusing(request, response);
         try {
             Optional<RequestFirewall.Rejection> rejected = e.firewall.check(request);
             if (rejected.isPresent()) {

@@ -127,6 +127,18 @@ public final class ProblemResponses {
         UnreadBodies.release(request, response, MAX_DISCARDED_BODY);
     }
 
+    /**
+     * {@code response} as an entry point's refusals should see it: the first error status set on it
+     * calls {@link #releaseUnreadBody} first, so every refusal written through this class (or
+     * another writer) keeps the connection usable without each call site remembering to. Pass the
+     * response itself, not this view, down the chain. A request without a body gets
+     * {@code response} back unchanged.
+     */
+    public static HttpServletResponse refusing(HttpServletRequest request, HttpServletResponse response) {
+        requireNonNull(request, "request");
+        return UnreadBodies.refusing(request, requireNonNull(response, "response"), MAX_DISCARDED_BODY);
+    }
+
     /** No credential: 401 with a bare challenge (RFC 6750 §3.1: no error code). */
     public void missingCredential(HttpServletResponse response) throws IOException {
         write(response, 401, missing, MISSING_BODY);

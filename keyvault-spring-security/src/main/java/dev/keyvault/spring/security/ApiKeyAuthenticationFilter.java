@@ -119,11 +119,12 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
             chain.doFilter(req, res);
             return;
         }
+        // Refusals go through this view, which releases the request's unread body first (keeps the connection).
+        HttpServletResponse refusals = ProblemResponses.refusing(request, response);
         Optional<RequestFirewall.Rejection> rejected = firewall.check(request);
         if (rejected.isPresent()) {
             LOG.debug("request refused by the firewall: {}", rejected.get());
-            ProblemResponses.releaseUnreadBody(request, response);
-            responses.notCanonical(response);
+            responses.notCanonical(refusals);
             return;
         }
         HttpServletRequest raw = beneathFirewall(request);
@@ -133,8 +134,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
             return;
         }
         if (credential instanceof Credential.Bad bad) {
-            ProblemResponses.releaseUnreadBody(request, response);
-            responses.badCredential(response, bad.problem());
+            responses.badCredential(refusals, bad.problem());
             return;
         }
         Credential.Token token = (Credential.Token) credential;
@@ -144,8 +144,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
             if (wait > 0) {
                 // Before verifying, so a flood of wrong keys from one address costs a map lookup, not a hash each.
                 LOG.debug("client over the failure limit");
-                ProblemResponses.releaseUnreadBody(request, response);
-                responses.tooManyFailures(response, wait);
+                responses.tooManyFailures(refusals, wait);
                 return;
             }
         }
@@ -179,7 +178,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
             } else {
                 LOG.debug("API key could not be checked: {}", failed.getClass().getName());
             }
-            entryPoint.commence(request, response, failed);
+            entryPoint.commence(request, refusals, failed);
             return;
         }
         RateLimitProbe probe;
@@ -188,8 +187,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
         } catch (RuntimeException storeFailure) {
             LOG.debug("rate-limit store unavailable: {}", storeFailure.getClass().getName());
             contexts.clearContext();
-            ProblemResponses.releaseUnreadBody(request, response);
-            responses.unavailable(response);
+            responses.unavailable(refusals);
             return;
         }
         if (probe != null) {
@@ -197,8 +195,7 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
                 LOG.debug("key {} over its tier {}", key.id(), probe.tier().name());
                 contexts.clearContext();
                 usage.record(raw, key.id(), endpoint(request), 429);
-                ProblemResponses.releaseUnreadBody(request, response);
-                responses.rateLimited(response, probe);
+                responses.rateLimited(refusals, probe);
                 return;
             }
             rateLimiter.addHeaders(response, probe);
