@@ -673,24 +673,12 @@ abstract class AbstractConsoleApiTest {
         byte[] small = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] large = ("{\"owner\":\"" + owner + "\",\"reason\":\"" + "x".repeat(12_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         for (Refusal refusal : refusals) {
-            for (String shape : List.of("small, with its head", "large, after its head", "chunked, after its head")) {
-                String what = refusal + ", body " + shape;
+            for (RawConnection.Sending sending : RawConnection.Sending.values()) {
+                // a small body with its head; a large one after it, plain or chunked
+                String what = refusal + ", body " + sending;
                 try (RawConnection c = new RawConnection(server.port())) {
-                    if (shape.startsWith("small")) {
-                        c.request("POST", ConsoleApp.MOUNT + refusal.path(), refusal.headers(), small);
-                    } else if (shape.startsWith("large")) {
-                        Map<String, String> head = new LinkedHashMap<>(refusal.headers());
-                        head.put("Content-Length", Integer.toString(large.length));
-                        c.head("POST", ConsoleApp.MOUNT + refusal.path(), head);
-                        c.body(large);
-                    } else {
-                        Map<String, String> head = new LinkedHashMap<>(refusal.headers());
-                        head.put("Transfer-Encoding", "chunked");
-                        c.head("POST", ConsoleApp.MOUNT + refusal.path(), head);
-                        c.body((Integer.toHexString(large.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                        c.body(large);
-                        c.body("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    }
+                    c.send("POST", ConsoleApp.MOUNT + refusal.path(), refusal.headers(),
+                            sending == RawConnection.Sending.WITH_HEAD ? small : large, sending);
                     RawConnection.Response first = c.read().orElseThrow();
                     assertThat(first.status()).as(what).isEqualTo(refusal.status());
                     if (first.closes()) {

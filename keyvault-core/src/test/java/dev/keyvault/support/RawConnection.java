@@ -44,6 +44,36 @@ public final class RawConnection implements AutoCloseable {
         out.flush();
     }
 
+    /** How a request's body goes out. */
+    public enum Sending {
+        /** Head and body in one write. */
+        WITH_HEAD,
+        /** The head flushed first, then the body ({@code Content-Length}). */
+        AFTER_HEAD,
+        /** The head flushed first, then the body as one chunk ({@code Transfer-Encoding: chunked}). */
+        CHUNKED
+    }
+
+    /** Sends a request with {@code body}, the way {@code sending} says. */
+    public void send(String method, String target, Map<String, String> headers, byte[] body, Sending sending) throws IOException {
+        if (sending == Sending.WITH_HEAD) {
+            request(method, target, headers, body);
+            return;
+        }
+        Map<String, String> head = new java.util.LinkedHashMap<>(headers);
+        if (sending == Sending.AFTER_HEAD) {
+            head.put("Content-Length", Integer.toString(body.length));
+            head(method, target, head);
+            body(body);
+        } else {
+            head.put("Transfer-Encoding", "chunked");
+            head(method, target, head);
+            body((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            body(body);
+            body("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     /** Sends a whole request, head and body, in one write. */
     public void request(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
         StringBuilder b = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");

@@ -42,9 +42,11 @@ abstract class AbstractKeepAliveTest extends AbstractFilterTest {
         int rateLimited = 0;
         for (int round = 0; round < 2; round++) {
             for (Refusal refusal : refusals) {
-                for (String shape : List.of("small, with its head", "large, after its head", "chunked, after its head")) {
-                    check(server, refusal.what() + ", body " + shape, refusal.path(), refusal.headers(), refusal.status(), shape,
-                            small, large);
+                for (RawConnection.Sending sending : RawConnection.Sending.values()) {
+                    // a small body with its head; a large one after it, plain or chunked
+                    byte[] body = sending == RawConnection.Sending.WITH_HEAD ? small : large;
+                    check(server, refusal.what() + ", body " + sending, refusal.path(), refusal.headers(), refusal.status(), sending,
+                            body);
                 }
             }
             if (round == 0) {
@@ -67,24 +69,12 @@ abstract class AbstractKeepAliveTest extends AbstractFilterTest {
         }
     }
 
-    private static void check(TestServer server, String what, String path, Map<String, String> headers, int status, String shape,
-            byte[] small, byte[] large) throws Exception {
+    private static void check(TestServer server, String what, String path, Map<String, String> headers, int status,
+            RawConnection.Sending sending, byte[] body) throws Exception {
         try (RawConnection c = new RawConnection(server.port())) {
             Map<String, String> head = new LinkedHashMap<>(headers);
             head.put("Content-Type", "application/json");
-            if (shape.startsWith("small")) {
-                c.request("POST", path, head, small);
-            } else if (shape.startsWith("large")) {
-                head.put("Content-Length", Integer.toString(large.length));
-                c.head("POST", path, head);
-                c.body(large);
-            } else {
-                head.put("Transfer-Encoding", "chunked");
-                c.head("POST", path, head);
-                c.body((Integer.toHexString(large.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                c.body(large);
-                c.body("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
+            c.send("POST", path, head, body, sending);
             RawConnection.Response first = c.read().orElseThrow();
             assertThat(first.status()).as(what).isEqualTo(status);
             if (first.closes()) {
