@@ -19,14 +19,10 @@ public final class UnreadBodies {
     public static void release(HttpServletRequest request, HttpServletResponse response, int max) {
         requireNonNull(request, "request");
         requireNonNull(response, "response");
-        if (response.isCommitted()) {
+        if (response.isCommitted() || !hasBody(request)) {
             return;
         }
-        if (!hasBody(request)) {
-            return;
-        }
-        long length = request.getContentLengthLong();
-        if (length > max || !discard(request, length, max)) {
+        if (request.getContentLengthLong() > max || !discard(request, max)) {
             response.setHeader("Connection", "close");
         }
     }
@@ -56,7 +52,7 @@ public final class UnreadBodies {
      * (a client that stops sending holds the thread no longer than any request whose body the
      * application reads).
      */
-    private static boolean discard(HttpServletRequest request, long length, int max) {
+    private static boolean discard(HttpServletRequest request, int max) {
         try {
             ServletInputStream in = request.getInputStream();
             byte[] chunk = new byte[8192];
