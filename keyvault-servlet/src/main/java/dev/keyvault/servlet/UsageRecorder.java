@@ -95,15 +95,15 @@ public final class UsageRecorder {
     }
 
     /**
-     * Records one request of {@code keyId} that a key policy refused after its secret matched (the
-     * client address outside the key's allowlist, no credits left), now, with the refusal, so
-     * {@code usageAudit} lists it.
+     * Records one request of {@code keyId} that a key policy refused after its secret matched, now,
+     * with the refusal and the status {@link ProblemResponses} answers it with (403 for a client
+     * address outside the key's allowlist, 429 for no credits left), so {@code usageAudit} lists it.
      *
      * @param refusal {@link RejectionReason#IP_NOT_ALLOWED} or {@link RejectionReason#CREDITS_EXHAUSTED}
      * @throws IllegalArgumentException as {@link #record(HttpServletRequest, String, String, int)}, or
      *                                  for another reason
      */
-    public void recordRefusal(HttpServletRequest request, String keyId, String endpoint, int status, RejectionReason refusal) {
+    public void recordRefusal(HttpServletRequest request, String keyId, String endpoint, RejectionReason refusal) {
         requireNonNull(request, "request");
         requireNonNull(keyId, "keyId");
         Syntax.text("endpoint", endpoint, Syntax.MAX_ENDPOINT);
@@ -111,6 +111,7 @@ public final class UsageRecorder {
             throw new IllegalArgumentException("a usage refusal is IP_NOT_ALLOWED or CREDITS_EXHAUSTED, was " + refusal);
         }
         if (enabled) {
+            int status = refusal == RejectionReason.IP_NOT_ALLOWED ? 403 : 429;
             record(request, addresses.clientIp(request), keyId, endpoint, status, Optional.of(refusal));
         }
     }

@@ -168,13 +168,15 @@ public final class ApiKeyAuthenticationFilter extends GenericFilterBean {
                 }
                 // Present only when the caller proved it holds that key's secret: REVOKED and EXPIRED
                 // (recorded as 401s), and a key policy's refusal (recorded with it, so the audit lists it).
-                switch (invalid.reason()) {
-                    case IP_NOT_ALLOWED -> invalid.keyId().ifPresent(id ->
-                            usage.recordRefusal(raw, id, endpoint(request), 403, RejectionReason.IP_NOT_ALLOWED));
-                    case CREDITS_EXHAUSTED -> invalid.keyId().ifPresent(id ->
-                            usage.recordRefusal(raw, id, endpoint(request), 429, RejectionReason.CREDITS_EXHAUSTED));
-                    default -> invalid.keyId().ifPresent(id -> usage.record(raw, id, endpoint(request), 401));
-                }
+                boolean policy = invalid.reason() == RejectionReason.IP_NOT_ALLOWED
+                        || invalid.reason() == RejectionReason.CREDITS_EXHAUSTED;
+                invalid.keyId().ifPresent(id -> {
+                    if (policy) {
+                        usage.recordRefusal(raw, id, endpoint(request), invalid.reason());
+                    } else {
+                        usage.record(raw, id, endpoint(request), 401);
+                    }
+                });
             } else {
                 LOG.debug("API key could not be checked: {}", failed.getClass().getName());
             }
